@@ -1,0 +1,778 @@
+/*
+ * calico.c - projectcalico.org/v3 NetworkPolicy YAML from the policy model
+ * (netpolc compile -t calico).
+ *
+ * One Calico NetworkPolicy per Kubernetes NetworkPolicy, in the model's
+ * order (namespace/name), written as a YAML stream: a header comment, then
+ * one "---" document per policy.  The content is what Calico's own
+ * converter produces for the stored object (../shared/CALICO.md, cited by
+ * section): the same selector strings byte for byte (§3), peers (§4), port
+ * merging and simplification (§5), protocol-major rule expansion (§6) and
+ * types (§7), with the keys in calicoctl's order (sorted, §11).  The model
+ * already carries the API server's defaulting (protocol TCP, policyTypes).
+ *
+ * Where Calico's converter would drop or widen something (a rule it cannot
+ * convert, a selector its tokenizer cannot read), this backend reports a
+ * located error instead: the output is exact or there is none.
+ */
+#include "backends/calico.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/backend.h"
+#include "ir/util.h"
+
+/*
+ * Protocol spellings (numorstring's canonical names) and the order Calico
+ * visits a rule's protocols in: byte order of those names (§5.4).
+ */
+static const char *const calico_proto_name[NPROTO] = {
+	[PROTO_TCP] = "TCP",
+	[PROTO_UDP] = "UDP",
+	[PROTO_SCTP] = "SCTP",
+};
+static const enum proto calico_proto_order[NPROTO] = { PROTO_SCTP, PROTO_TCP, PROTO_UDP };
+
+/* The longest label key Calico's selector tokenizer accepts. */
+#define CALICO_KEY_MAX 512
+/* The longest resource name (a DNS-1123 subdomain). */
+#define CALICO_NAME_MAX 253
+/* The longest named port numorstring accepts. */
+#define CALICO_PORT_NAME_MAX 128
+
+/* ---- YAML scalars ---- */
+
+/*
+ * utf8_next: decode one code point of s at *i (advancing *i); -1 if the
+ * bytes there are not well-formed UTF-8 (overlong forms, surrogates and
+ * values above U+10FFFF included).
+ */
+static long utf8_next(const unsigned char *s, size_t *i)
+{
+	unsigned c = s[*i];
+	unsigned need, min;
+	unsigned long cp;
+
+	if (c < 0x80) {
+		(*i)++;
+		return c;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 1, min = 0x80, cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 2, min = 0x800, cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3, min = 0x10000, cp = c & 0x07;
+	} else {
+		return -1;
+	}
+	for (unsigned k = 1; k <= need; k++) {
+		unsigned b = s[*i + k];
+		if ((b & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (b & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	*i += need + 1;
+	return (long)cp;
+}
+
+static bool utf8_ok(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; u[i];)
+		if (utf8_next(u, &i) < 0)
+			return false;
+	return true;
+}
+
+/*
+ * yaml_needs_escape: code points that must not appear raw inside a YAML
+ * scalar or comment: C0 controls, DEL, C1 controls, the YAML 1.1 line
+ * breaks NEL/LS/PS (U+0085 is C1) and the byte-order mark.
+ */
+static bool yaml_needs_escape(long cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0xfeff;
+}
+
+/* Words a YAML 1.1 or 1.2 reader resolves to a bool, null, merge or value (any case). */
+static const char *const yaml_special_words[] = {
+	"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~", "<<", "=",
+};
+
+/*
+ * yaml_numeric_like: s could be read as a number or a timestamp by some
+ * YAML reader (ints in any base, sexagesimal "1:4", floats, .inf/.nan,
+ * "2001-12-14 21:59:43.10 -5").  Deliberately broad: it starts like a
+ * number and uses only characters those forms use.
+ */
+static bool yaml_numeric_like(const char *s)
+{
+	static const char numeric_chars[] = "0123456789_:.+- "
+					    "abcdefABCDEFxXoOtTzZiInN";
+
+	if (!((s[0] >= '0' && s[0] <= '9') || s[0] == '+' || s[0] == '.'))
+		return false;
+	return s[strspn(s, numeric_chars)] == '\0';
+}
+
+/* yaml_plain_ok: s can be written as a plain scalar and read back as this string. */
+static bool yaml_plain_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	if (strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]) || s[n - 1] == ' ' || s[n - 1] == ':')
+		return false;
+	if (strstr(s, ": ") || strstr(s, " #"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(yaml_special_words); i++)
+		if (!strcasecmp(s, yaml_special_words[i]))
+			return false;
+	return !yaml_numeric_like(s);
+}
+
+int calico_yaml_str(struct strbuf *out, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t start = out->len;
+
+	if (yaml_plain_ok(s)) {
+		strbuf_addstr(out, s);
+		return 0;
+	}
+	strbuf_addch(out, '"');
+	for (size_t i = 0; u[i];) {
+		size_t at = i;
+		long cp = utf8_next(u, &i);
+
+		if (cp < 0) {
+			out->len = start;
+			out->buf[start] = '\0';
+			return -1;
+		}
+		if (cp == '"' || cp == '\\') {
+			strbuf_addch(out, '\\');
+			strbuf_addch(out, (int)cp);
+		} else if (cp == '\n') {
+			strbuf_addstr(out, "\\n");
+		} else if (cp == '\t') {
+			strbuf_addstr(out, "\\t");
+		} else if (cp == '\r') {
+			strbuf_addstr(out, "\\r");
+		} else if (cp < 0x80 && yaml_needs_escape(cp)) {
+			strbuf_addf(out, "\\x%02x", (unsigned)cp);
+		} else if (yaml_needs_escape(cp)) {
+			strbuf_addf(out, "\\u%04lx", (unsigned long)cp);
+		} else {
+			strbuf_add(out, u + at, i - at);
+		}
+	}
+	strbuf_addch(out, '"');
+	return 0;
+}
+
+/*
+ * yaml_comment_text: s as the rest of a one-line YAML comment: whatever
+ * would end the line (or is not valid UTF-8) becomes a \x or \u escape.
+ */
+static void yaml_comment_text(struct strbuf *out, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; u[i];) {
+		size_t at = i;
+		long cp = utf8_next(u, &i);
+
+		if (cp < 0) {
+			strbuf_addf(out, "\\x%02x", u[at]);
+			i = at + 1;
+		} else if (cp == '\\') {
+			strbuf_addstr(out, "\\\\");
+		} else if (yaml_needs_escape(cp)) {
+			strbuf_addf(out, cp < 0x100 ? "\\x%02lx" : "\\u%04lx", (unsigned long)cp);
+		} else {
+			strbuf_add(out, u + at, i - at);
+		}
+	}
+}
+
+/* ---- selectors (§3) ---- */
+
+/* calico_key_ok: one label name for Calico's tokenizer: [a-zA-Z0-9_./-]{1,512}. */
+static bool calico_key_ok(const char *k)
+{
+	static const char key_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					"0123456789_./-";
+	size_t n = strlen(k);
+
+	return n >= 1 && n <= CALICO_KEY_MAX && k[strspn(k, key_chars)] == '\0';
+}
+
+/* report: a located error quoting the user text s (escaped) in fmt's one %s. */
+static int report(struct diag *d, const struct loc *loc, const char *fmt, const char *s)
+{
+	struct strbuf shown = STRBUF_INIT;
+
+	yaml_comment_text(&shown, s);
+	diag_error(d, loc, fmt, shown.buf);
+	strbuf_release(&shown);
+	return -1;
+}
+
+static int check_key(const char *key, const struct loc *loc, struct diag *d)
+{
+	if (calico_key_ok(key))
+		return 0;
+	return report(d, loc,
+		      "label key '%s' cannot be written in a Calico selector (a label name there "
+		      "is 1 to 512 of a-z A-Z 0-9 _ . / -)",
+		      key);
+}
+
+/*
+ * check_value: a Calico string literal runs to the next quote and has no
+ * escapes, so a value with a single quote in it cannot be written.
+ */
+static int check_value(const char *value, const struct loc *loc, struct diag *d)
+{
+	if (!utf8_ok(value))
+		return report(d, loc, "label value '%s' is not valid UTF-8", value);
+	if (!strchr(value, '\''))
+		return 0;
+	return report(d, loc,
+		      "label value '%s' contains a single quote, which a Calico selector cannot "
+		      "express",
+		      value);
+}
+
+static int cmp_label_ptr(const void *a, const void *b)
+{
+	const struct label *x = *(const struct label *const *)a;
+	const struct label *y = *(const struct label *const *)b;
+
+	return strcmp(x->key, y->key);
+}
+
+static void add_clause_sep(struct strbuf *out, size_t start)
+{
+	if (out->len > start)
+		strbuf_addstr(out, " && ");
+}
+
+int calico_selector(struct strbuf *out, const struct selector *s, enum calico_sel_mode mode,
+		    struct diag *d)
+{
+	size_t start = out->len;
+	const struct label **labels;
+	int rc = 0;
+
+	if (mode == CALICO_SEL_POD)
+		strbuf_addstr(out, CALICO_ORCHESTRATOR);
+	if (!s)
+		return 0;
+	if (mode == CALICO_SEL_NAMESPACE && !s->nlabels && !s->nexprs) {
+		strbuf_addstr(out, "all()");
+		return 0;
+	}
+
+	/* matchLabels in byte order of the keys, whatever order the model keeps. */
+	labels = xcalloc(s->nlabels ? s->nlabels : 1, sizeof(*labels));
+	for (size_t i = 0; i < s->nlabels; i++)
+		labels[i] = &s->match_labels[i];
+	qsort(labels, s->nlabels, sizeof(*labels), cmp_label_ptr);
+	for (size_t i = 0; i < s->nlabels; i++) {
+		const struct label *l = labels[i];
+
+		rc |= check_key(l->key, &l->loc, d);
+		rc |= check_value(l->value, &l->loc, d);
+		add_clause_sep(out, start);
+		strbuf_addf(out, "%s == '%s'", l->key, l->value);
+	}
+	free(labels);
+
+	/* matchExpressions in input order. */
+	for (size_t i = 0; i < s->nexprs; i++) {
+		const struct sel_req *r = &s->exprs[i];
+
+		rc |= check_key(r->key, &r->loc, d);
+		add_clause_sep(out, start);
+		switch (r->op) {
+		case SEL_IN:
+		case SEL_NOT_IN:
+			if (!r->nvalues)
+				rc |= diag_error(d, &r->loc,
+						 "operator %s with no values cannot be expressed "
+						 "in a Calico selector",
+						 sel_op_name(r->op));
+			strbuf_addf(out, "%s %s { ", r->key, r->op == SEL_IN ? "in" : "not in");
+			for (size_t j = 0; j < r->nvalues; j++) {
+				rc |= check_value(r->values[j], &r->loc, d);
+				strbuf_addf(out, "%s'%s'", j ? ", " : "", r->values[j]);
+			}
+			strbuf_addstr(out, " }");
+			break;
+		case SEL_EXISTS:
+			strbuf_addf(out, "has(%s)", r->key);
+			break;
+		case SEL_DOES_NOT_EXIST:
+			strbuf_addf(out, "! has(%s)", r->key);
+			break;
+		default:
+			BUG("selector operator %d", (int)r->op);
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+/* ---- ports (§5) ---- */
+
+static int cmp_port_range(const void *a, const void *b)
+{
+	const struct calico_port *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+size_t calico_simplify_ports(struct calico_port *v, size_t n)
+{
+	struct calico_port *num;
+	size_t nnum = 0, count = 0, k = 0;
+
+	if (n <= 1)
+		return n;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].name)
+			continue;
+		nnum++;
+		count += (size_t)v[i].hi - v[i].lo + 1;
+	}
+	if (count <= 1)
+		return n;
+
+	num = xcalloc(nnum, sizeof(*num));
+	nnum = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].name)
+			v[k++] = v[i]; /* k <= i: compacting in place */
+		else
+			num[nnum++] = v[i];
+	}
+	qsort(num, nnum, sizeof(*num), cmp_port_range);
+	{
+		struct calico_port cur = num[0];
+
+		for (size_t i = 1; i < nnum; i++) {
+			if ((unsigned)num[i].lo <= (unsigned)cur.hi + 1) {
+				if (num[i].hi > cur.hi)
+					cur.hi = num[i].hi;
+			} else {
+				v[k++] = cur;
+				cur = num[i];
+			}
+		}
+		v[k++] = cur;
+	}
+	free(num);
+	return k;
+}
+
+/* A protocol's merged port list for one rule (§5.3). */
+struct bucket {
+	bool present, all;
+	struct calico_port *v;
+	size_t n, alloc;
+};
+
+/* port_name_ok: numorstring's named-port syntax, ^[a-zA-Z0-9_.-]{1,128}$. */
+static bool port_name_ok(const char *s)
+{
+	static const char name_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					 "0123456789_.-";
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= CALICO_PORT_NAME_MAX && s[strspn(s, name_chars)] == '\0';
+}
+
+/* bucket_add: one ports[] entry into its protocol's bucket; all-ports wins. */
+static int bucket_add(struct bucket *b, const struct port *p, struct diag *d)
+{
+	struct calico_port cp = { 0 };
+
+	if ((unsigned)p->proto >= NPROTO)
+		BUG("protocol %d", (int)p->proto);
+	if (!p->has_port) {
+		b[p->proto].present = true;
+		b[p->proto].all = true;
+		b[p->proto].n = 0;
+		return 0;
+	}
+	if (p->name) {
+		if (p->end_port)
+			return report(d, &p->loc,
+				      "named port '%s' with endPort cannot be expressed in Calico",
+				      p->name);
+		if (!port_name_ok(p->name))
+			return report(d, &p->loc, "port name '%s' is not a valid Calico named port",
+				      p->name);
+		cp.name = p->name;
+	} else {
+		if (p->end_port && p->end_port < p->port)
+			return diag_error(d, &p->loc, "endPort %u is below port %u",
+					  (unsigned)p->end_port, (unsigned)p->port);
+		cp.lo = p->port;
+		cp.hi = p->end_port ? p->end_port : p->port;
+	}
+	b = &b[p->proto];
+	if (b->all)
+		return 0;
+	b->present = true;
+	VEC_PUSH(b->v, b->n, b->alloc, cp);
+	return 0;
+}
+
+/* ---- peers (§4) ---- */
+
+/* v4_mapped: an IPv6 network inside ::ffff:0:0/96, which Go prints as IPv4. */
+static bool v4_mapped(const struct prefix *p)
+{
+	return p->a.family == AF6 && p->len >= 96 && (p->a.v >> 32) == 0xffff;
+}
+
+char *calico_format_cidr(const struct prefix *p, char *buf)
+{
+	if (v4_mapped(p)) {
+		struct prefix v4 = { .a = { .family = AF4, .v = p->a.v & 0xffffffffu },
+				     .len = (uint8_t)(p->len - 96) };
+		return prefix_format(&v4, buf);
+	}
+	return prefix_format(p, buf);
+}
+
+/* pick_loc: the more precise location when it was recorded, else the fallback. */
+static const struct loc *pick_loc(const struct loc *precise, const struct loc *fallback)
+{
+	return precise && precise->file ? precise : fallback;
+}
+
+/*
+ * check_mapped: Calico would print an IPv4-mapped IPv6 network as the IPv4
+ * network it maps and then match IPv4 traffic with it: not the same rule.
+ */
+static int check_mapped(const struct prefix *p, const struct loc *loc, struct diag *d)
+{
+	char b6[ADDR_STRLEN], b4[ADDR_STRLEN];
+
+	if (!v4_mapped(p))
+		return 0;
+	return diag_error(d, loc,
+			  "IPv4-mapped IPv6 network %s cannot be expressed in Calico: it would be "
+			  "written as the IPv4 network %s and match IPv4 traffic",
+			  prefix_format(p, b6), calico_format_cidr(p, b4));
+}
+
+/* The Calico fields of one peer, built once per k8s rule. */
+struct peer_text {
+	const struct ipblock *ipb;
+	struct strbuf sel, ns;
+	bool has_sel, has_ns;
+};
+
+static int peer_text_init(struct peer_text *pt, const struct peer *p, struct diag *d)
+{
+	int rc = 0;
+
+	strbuf_init(&pt->sel);
+	strbuf_init(&pt->ns);
+	pt->ipb = NULL;
+	pt->has_sel = pt->has_ns = false;
+	if (!p)
+		return 0;
+	if (p->ipblock) {
+		if (p->pod_sel || p->ns_sel)
+			return diag_error(
+				d, &p->loc,
+				"a peer with both ipBlock and a selector cannot be expressed "
+				"in Calico (Calico would drop the selector)");
+		pt->ipb = p->ipblock;
+		rc |= check_mapped(&pt->ipb->cidr, pick_loc(&pt->ipb->cidr_loc, &pt->ipb->loc), d);
+		for (size_t i = 0; i < pt->ipb->nexcept; i++)
+			rc |= check_mapped(
+				&pt->ipb->except[i],
+				pick_loc(pt->ipb->except_loc ? &pt->ipb->except_loc[i] : NULL,
+					 &pt->ipb->loc),
+				d);
+		return rc ? -1 : 0;
+	}
+	pt->has_sel = true;
+	rc |= calico_selector(&pt->sel, p->pod_sel, CALICO_SEL_POD, d);
+	if (p->ns_sel) {
+		pt->has_ns = true;
+		rc |= calico_selector(&pt->ns, p->ns_sel, CALICO_SEL_NAMESPACE, d);
+	}
+	return rc ? -1 : 0;
+}
+
+static void peer_text_release(struct peer_text *pt)
+{
+	strbuf_release(&pt->sel);
+	strbuf_release(&pt->ns);
+}
+
+/* ---- YAML emission ---- */
+
+/*
+ * Indentation follows calicoctl's YAML: two spaces per mapping level,
+ * sequence items ("- ") at the column of their key.  A rule lives at
+ *   "  ingress:" / "  - action: Allow" / "    destination:" / "      ports:" / "      - 80"
+ */
+/* emit_str: requires valid UTF-8, which every conversion step checks first (utf8_ok). */
+static void emit_str(struct strbuf *out, const char *s)
+{
+	if (calico_yaml_str(out, s) < 0)
+		BUG("text that is not UTF-8 reached the calico emitter");
+}
+
+static void emit_kv(struct strbuf *out, const char *indent, const char *key, const char *val)
+{
+	strbuf_addf(out, "%s%s: ", indent, key);
+	emit_str(out, val);
+	strbuf_addch(out, '\n');
+}
+
+static void emit_ports(struct strbuf *out, const struct calico_port *v, size_t n)
+{
+	if (!n)
+		return;
+	strbuf_addstr(out, "      ports:\n");
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addstr(out, "      - ");
+		if (v[i].name)
+			emit_str(out, v[i].name);
+		else if (v[i].lo == v[i].hi)
+			strbuf_addf(out, "%u", (unsigned)v[i].lo);
+		else
+			strbuf_addf(out, "\"%u:%u\"", (unsigned)v[i].lo, (unsigned)v[i].hi);
+		strbuf_addch(out, '\n');
+	}
+}
+
+/* emit_entity: "source:"/"destination:" with the peer fields and ports, omitted when empty. */
+static void emit_entity(struct strbuf *out, const char *key, const struct peer_text *pt,
+			const struct calico_port *ports, size_t nports)
+{
+	char buf[ADDR_STRLEN];
+	bool peer = pt && (pt->ipb || pt->has_sel || pt->has_ns);
+
+	if (!peer && !nports)
+		return;
+	strbuf_addf(out, "    %s:\n", key);
+	if (peer && pt->has_ns)
+		emit_kv(out, "      ", "namespaceSelector", pt->ns.buf);
+	if (peer && pt->ipb) {
+		strbuf_addstr(out, "      nets:\n      - ");
+		emit_str(out, calico_format_cidr(&pt->ipb->cidr, buf));
+		strbuf_addch(out, '\n');
+		if (pt->ipb->nexcept)
+			strbuf_addstr(out, "      notNets:\n");
+		for (size_t i = 0; i < pt->ipb->nexcept; i++) {
+			strbuf_addstr(out, "      - ");
+			emit_str(out, calico_format_cidr(&pt->ipb->except[i], buf));
+			strbuf_addch(out, '\n');
+		}
+	}
+	emit_ports(out, ports, nports);
+	if (peer && pt->has_sel)
+		emit_kv(out, "      ", "selector", pt->sel.buf);
+}
+
+/* emit_rule: one Calico rule; proto NULL for the protocol-less bucket. */
+static void emit_rule(struct strbuf *out, enum dir dir, const char *proto,
+		      const struct peer_text *pt, const struct calico_port *ports, size_t nports)
+{
+	strbuf_addstr(out, "  - action: Allow\n");
+	if (dir == DIR_INGRESS) {
+		emit_entity(out, "destination", NULL, ports, nports);
+		if (proto)
+			strbuf_addf(out, "    protocol: %s\n", proto);
+		emit_entity(out, "source", pt, NULL, 0);
+	} else {
+		emit_entity(out, "destination", pt, ports, nports);
+		if (proto)
+			strbuf_addf(out, "    protocol: %s\n", proto);
+	}
+}
+
+/*
+ * convert_rule: the Calico rules of one k8s rule (§6): for each protocol
+ * in name order, for each peer in input order.  Nothing is written when
+ * the rule has an error.
+ */
+static int convert_rule(struct strbuf *out, enum dir dir, const struct rule *r, struct diag *d)
+{
+	struct bucket b[NPROTO] = { { 0 } };
+	size_t npt = r->npeers ? r->npeers : 1;
+	struct peer_text *pt = xcalloc(npt, sizeof(*pt));
+	int rc = 0;
+
+	if (r->action != ACT_ALLOW)
+		rc |= diag_error(
+			d, &r->loc,
+			"%s rules cannot be expressed by the calico backend yet (Kubernetes "
+			"NetworkPolicy rules are Allow)",
+			action_name(r->action));
+	for (size_t i = 0; i < npt; i++)
+		rc |= peer_text_init(&pt[i], r->npeers ? &r->peers[i] : NULL, d);
+	for (size_t i = 0; i < r->nports; i++)
+		rc |= bucket_add(b, &r->ports[i], d);
+
+	if (!rc && !r->nports) {
+		for (size_t i = 0; i < npt; i++)
+			emit_rule(out, dir, NULL, &pt[i], NULL, 0);
+	} else if (!rc) {
+		for (size_t k = 0; k < NPROTO; k++) {
+			struct bucket *pb = &b[calico_proto_order[k]];
+			size_t n;
+
+			if (!pb->present)
+				continue;
+			n = pb->all ? 0 : calico_simplify_ports(pb->v, pb->n);
+			for (size_t i = 0; i < npt; i++)
+				emit_rule(out, dir, calico_proto_name[calico_proto_order[k]],
+					  &pt[i], pb->v, n);
+		}
+	}
+
+	for (size_t i = 0; i < npt; i++)
+		peer_text_release(&pt[i]);
+	free(pt);
+	for (size_t k = 0; k < NPROTO; k++)
+		free(b[k].v);
+	return rc ? -1 : 0;
+}
+
+/*
+ * calico_name_ok: a DNS-1123 subdomain, which Calico requires of resource
+ * names: dot-separated labels of [a-z0-9-] that start and end with [a-z0-9].
+ */
+static bool calico_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > CALICO_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+		bool edge = i == 0 || i == n - 1 || s[i - 1] == '.' || s[i + 1] == '.';
+
+		if (!alnum && !(c == '-' && !edge) && !(c == '.' && i > 0 && i < n - 1))
+			return false;
+		if (c == '.' && s[i - 1] == '.')
+			return false;
+	}
+	return true;
+}
+
+/* convert_policy: one "---" document (§2). */
+static int convert_policy(struct strbuf *out, const struct policy *p, const char *prefix,
+			  struct diag *d)
+{
+	struct strbuf name = STRBUF_INIT;
+	static const char *const dir_key[NDIR] = {
+		[DIR_INGRESS] = "ingress", [DIR_EGRESS] = "egress"
+	};
+	/* Calico's spec keys sort egress before ingress (§11). */
+	static const enum dir dir_order[NDIR] = { DIR_EGRESS, DIR_INGRESS };
+	struct strbuf sel = STRBUF_INIT;
+	int rc = 0;
+
+	if (p->kind && strcmp(p->kind, "NetworkPolicy"))
+		rc |= diag_error(d, &p->loc, "the calico backend cannot convert a %s", p->kind);
+
+	strbuf_addstr(&name, prefix ? prefix : "");
+	strbuf_addstr(&name, p->name);
+	if (!calico_name_ok(name.buf)) {
+		rc |= report(
+			d, pick_loc(&p->name_loc, &p->loc),
+			prefix && *prefix
+				? "name '%s' (with --calico-name-prefix) is not a valid Calico "
+				  "resource name (a DNS subdomain: lowercase letters, digits, '-' "
+				  "and '.', at most 253 characters)"
+				: "name '%s' is not a valid Calico resource name (a DNS subdomain: "
+				  "lowercase letters, digits, '-' and '.', at most 253 characters)",
+			name.buf);
+		strbuf_reset(&name);
+		strbuf_addstr(&name, "invalid");
+	}
+	if (p->ns && !utf8_ok(p->ns))
+		rc |= diag_error(d, &p->loc, "namespace is not valid UTF-8");
+	strbuf_addstr(out, "---\n"
+			   "apiVersion: projectcalico.org/v3\n"
+			   "kind: NetworkPolicy\n"
+			   "metadata:\n");
+	emit_kv(out, "  ", "name", name.buf);
+	if (p->ns && *p->ns)
+		emit_kv(out, "  ", "namespace", p->ns);
+	strbuf_addstr(out, "spec:\n");
+	for (size_t k = 0; k < NDIR; k++) {
+		enum dir dir = dir_order[k];
+
+		if (!p->nrules[dir])
+			continue;
+		strbuf_addf(out, "  %s:\n", dir_key[dir]);
+		for (size_t i = 0; i < p->nrules[dir]; i++)
+			rc |= convert_rule(out, dir, &p->rules[dir][i], d);
+	}
+	strbuf_addstr(out, "  order: 1000\n");
+	/* An absent podSelector means {} (§3). */
+	if (!p->pod_sel)
+		strbuf_addstr(&sel, CALICO_ORCHESTRATOR);
+	else
+		rc |= calico_selector(&sel, p->pod_sel, CALICO_SEL_POD, d);
+	emit_kv(out, "  ", "selector", sel.buf);
+	strbuf_addstr(out, "  tier: default\n"
+			   "  types:\n");
+	/* Ingress then Egress; none at all means [Ingress] (§7). */
+	if (p->types[DIR_INGRESS] || !p->types[DIR_EGRESS])
+		strbuf_addstr(out, "  - Ingress\n");
+	if (p->types[DIR_EGRESS])
+		strbuf_addstr(out, "  - Egress\n");
+	strbuf_release(&sel);
+	strbuf_release(&name);
+	return rc ? -1 : 0;
+}
+
+int calico_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d)
+{
+	const struct model *m = ctx->model;
+	const char *prefix = ctx->opts ? ctx->opts->name_prefix : NULL;
+	int rc = 0;
+
+	strbuf_addstr(out, "# projectcalico.org/v3 NetworkPolicy generated by netpolc from:");
+	if (ctx->opts && ctx->opts->cmdline) {
+		strbuf_addch(out, ' ');
+		yaml_comment_text(out, ctx->opts->cmdline);
+	} else {
+		for (size_t i = 0; i < m->ninputs; i++) {
+			strbuf_addch(out, ' ');
+			yaml_comment_text(out, m->inputs[i]);
+		}
+	}
+	strbuf_addch(out, '\n');
+	for (size_t i = 0; i < m->npolicies; i++)
+		rc |= convert_policy(out, m->policies[i], prefix, d);
+	return rc ? -1 : 0;
+}

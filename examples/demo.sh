@@ -1,0 +1,27 @@
+#!/bin/sh
+# demo.sh - compile the bundled examples (make demo runs this after building).
+set -eu
+cd "$(dirname "$0")/.."
+out=${DEMO_OUT:-build/demo}
+mkdir -p "$out"
+tut=examples/tutorial
+echo "== netpolc check: the tutorial's cluster and policies"
+./netpolc check $tut || true
+echo
+echo "== netpolc query: the tutorial's 'verify' step, as Kubernetes decides it"
+./netpolc query $tut --from nginx-example/test-pod --to nginx-example/nginx-deployment-7c5ddbdf54-x2kqz --port tcp/80 || true
+./netpolc query $tut --from test/test-pod --to nginx-example/nginx-deployment-7c5ddbdf54-x2kqz --port tcp/80 || true
+echo
+echo "== netpolc table: who may open TCP/80 to whom"
+./netpolc table $tut --port tcp/80
+echo
+for t in $(./netpolc compile -t help | awk '{print $1}'); do
+	case $t in
+	json) ext=json ;;
+	nftables) ext=nft ;;
+	calico) ext=yaml ;;
+	*) ext=out ;;
+	esac
+	./netpolc compile -q -t "$t" $tut -o "$out/tutorial.$ext"
+	echo "== compiled -t $t -> $out/tutorial.$ext ($(wc -l <"$out/tutorial.$ext") lines)"
+done

@@ -1,0 +1,379 @@
+/*
+ * input.c - from paths to documents: files, directories, stdin; size cap,
+ * UTF-8 check, YAML or JSON, then k8s_lower() for every document.
+ *
+ * A file is read with a bounded read (never more than max_file_size + 1
+ * bytes, whatever the file claims to be) into the arena, so its text stays
+ * alive for diagnostics until the arena is released.  Directories are
+ * walked in byte order of their entry names, recursively; hidden entries
+ * are skipped and every directory is read at most once, so symlink loops
+ * end.  Inside directories only regular files named *.yaml, *.yml or
+ * *.json are read; a path named on the command line is read whatever its
+ * name.
+ */
+#include "frontend/frontend.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ir/strbuf.h"
+#include "ir/util.h"
+
+#define STDIN_NAME "<stdin>"
+
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct loader {
+	struct arena *a;
+	struct diag *d;
+	const struct frontend_opts *o;
+	struct model *m;
+	struct dir_id *seen; /* directories already walked */
+	size_t nseen, aseen;
+};
+
+void frontend_opts_default(struct frontend_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	input_limits_default(&o->limits);
+	o->default_ns = NULL;
+}
+
+/* ---- UTF-8 ------------------------------------------------------------- */
+
+size_t utf8_check(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = s[i];
+		size_t n;
+		unsigned lo = 0x80, hi = 0xBF;
+		if (c < 0x80) {
+			/* ASCII runs: eight bytes at a time */
+			while (i + 8 <= len) {
+				uint64_t w;
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080u)
+					break;
+				i += 8;
+			}
+			if (i < len && s[i] < 0x80)
+				i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			if (c == 0xE0)
+				lo = 0xA0; /* overlong */
+			else if (c == 0xED)
+				hi = 0x9F; /* surrogates */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			if (c == 0xF0)
+				lo = 0x90; /* overlong */
+			else if (c == 0xF4)
+				hi = 0x8F; /* above U+10FFFF */
+		} else {
+			return i;
+		}
+		if (i + n >= len)
+			return i; /* truncated at the end */
+		for (size_t k = 1; k <= n; k++) {
+			unsigned b = s[i + k];
+			if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+				return i;
+		}
+		i += n + 1;
+	}
+	return len;
+}
+
+/* text_loc: 1-based line and character column of byte off (text valid UTF-8 before off). */
+static struct loc text_loc(const char *file, const char *text, size_t off)
+{
+	struct loc l = { file, 1, 1 };
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			l.line++;
+			l.col = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			l.col++;
+		}
+	}
+	return l;
+}
+
+/* ---- one text ---------------------------------------------------------- */
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+static bool looks_like_json(const char *name, const char *text, size_t len)
+{
+	if (has_suffix(name, ".json"))
+		return true;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		return c == '{' || c == '[';
+	}
+	return false;
+}
+
+/*
+ * load_text: check, parse and lower one input text named name.  The text
+ * must outlive the diag and the model (arena or caller-owned).
+ */
+static void load_text(struct loader *l, const char *name, const char *text, size_t len)
+{
+	const char *file;
+	struct doc_list docs = { 0 };
+	size_t bad;
+	int rc;
+
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;
+		len -= 3;
+	}
+	file = diag_source(l->d, name, text, len);
+	if (len > l->o->limits.max_file_size) {
+		struct loc none = loc_none(file);
+		diag_error(l->d, &none, "input is larger than the size limit of %zu bytes",
+			   l->o->limits.max_file_size);
+		return;
+	}
+	bad = utf8_check(text, len);
+	if (bad < len) {
+		struct loc at = text_loc(file, text, bad);
+		diag_error(l->d, &at, "invalid UTF-8 (byte 0x%02x); input must be UTF-8 text",
+			   (unsigned char)text[bad]);
+		return;
+	}
+	if (looks_like_json(name, text, len))
+		rc = json_parse(l->a, l->d, &l->o->limits, file, text, len, &docs);
+	else
+		rc = yaml_parse(l->a, l->d, &l->o->limits, file, text, len, &docs);
+	if (!docs.n && !rc) {
+		struct loc none = loc_none(file);
+		diag_warning(l->d, &none, "no objects in this input");
+	}
+	for (size_t i = 0; i < docs.n; i++)
+		k8s_lower(l->a, l->d, l->o, docs.docs[i], l->m);
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+static void read_error(struct loader *l, const char *path, int err)
+{
+	const char *file = diag_source(l->d, path, NULL, 0);
+	struct loc none = loc_none(file);
+	diag_error(l->d, &none, "%s", strerror(err));
+}
+
+/*
+ * read_fd: at most max_file_size + 1 bytes of fd into the arena (*out, with
+ * a NUL after the text).  Returns 0, or -1 after reporting the problem.
+ */
+static int read_fd(struct loader *l, int fd, const char *path, char **out, size_t *outlen)
+{
+	size_t max = l->o->limits.max_file_size, cap, len = 0;
+	struct stat st;
+	char *buf;
+
+	if (fstat(fd, &st) < 0) {
+		read_error(l, path, errno);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
+		const char *file = diag_source(l->d, path, NULL, 0);
+		struct loc none = loc_none(file);
+		diag_error(l->d, &none, "input is larger than the size limit of %zu bytes", max);
+		return -1;
+	}
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 64 * 1024;
+	if (cap > max + 2 || cap < 2)
+		cap = max + 2 < 64 * 1024 ? max + 2 : 64 * 1024;
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t n;
+		if (len + 1 >= cap) {
+			if (len > max)
+				break;
+			cap = cap > (max + 2) / 2 ? max + 2 : cap * 2;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			read_error(l, path, errno);
+			free(buf);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max) {
+		const char *file = diag_source(l->d, path, NULL, 0);
+		struct loc none = loc_none(file);
+		diag_error(l->d, &none, "input is larger than the size limit of %zu bytes", max);
+		free(buf);
+		return -1;
+	}
+	*out = arena_alloc(l->a, len + 1);
+	memcpy(*out, buf, len);
+	(*out)[len] = '\0';
+	*outlen = len;
+	free(buf);
+	return 0;
+}
+
+static void load_file(struct loader *l, const char *path)
+{
+	char *text;
+	size_t len;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		read_error(l, path, errno);
+		return;
+	}
+	if (read_fd(l, fd, path, &text, &len) == 0)
+		load_text(l, path, text, len);
+	close(fd);
+}
+
+static void load_stdin(struct loader *l)
+{
+	char *text;
+	size_t len;
+	if (read_fd(l, STDIN_FILENO, STDIN_NAME, &text, &len) == 0)
+		load_text(l, STDIN_NAME, text, len);
+}
+
+/* ---- directories ------------------------------------------------------- */
+
+static bool wanted_name(const char *name)
+{
+	return has_suffix(name, ".yaml") || has_suffix(name, ".yml") || has_suffix(name, ".json");
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* seen_dir: true if st's directory was walked before; records it otherwise. */
+static bool seen_dir(struct loader *l, const struct stat *st)
+{
+	struct dir_id id = { st->st_dev, st->st_ino };
+	for (size_t i = 0; i < l->nseen; i++)
+		if (l->seen[i].dev == id.dev && l->seen[i].ino == id.ino)
+			return true;
+	VEC_PUSH(l->seen, l->nseen, l->aseen, id);
+	return false;
+}
+
+static void walk_dir(struct loader *l, const char *path, const struct stat *dst)
+{
+	DIR *dir;
+	struct dirent *de;
+	char **names = NULL;
+	size_t nnames = 0, anames = 0;
+	struct strbuf sub = STRBUF_INIT;
+
+	if (seen_dir(l, dst))
+		return; /* reached again through a symbolic link */
+	dir = opendir(path);
+	if (!dir) {
+		read_error(l, path, errno);
+		return;
+	}
+	errno = 0;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		VEC_PUSH(names, nnames, anames, xstrdup(de->d_name));
+	}
+	if (errno)
+		read_error(l, path, errno);
+	closedir(dir);
+	if (nnames > 1)
+		qsort(names, nnames, sizeof(*names), cmp_name);
+
+	for (size_t i = 0; i < nnames; i++) {
+		struct stat st;
+		strbuf_reset(&sub);
+		strbuf_addstr(&sub, path);
+		if (sub.len && sub.buf[sub.len - 1] != '/')
+			strbuf_addch(&sub, '/');
+		strbuf_addstr(&sub, names[i]);
+		if (stat(sub.buf, &st) < 0) {
+			if (wanted_name(names[i]))
+				read_error(l, sub.buf, errno);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode))
+			walk_dir(l, sub.buf, &st);
+		else if (S_ISREG(st.st_mode) && wanted_name(names[i]))
+			load_file(l, sub.buf);
+	}
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	strbuf_release(&sub);
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+int frontend_load(struct arena *a, struct diag *d, const struct frontend_opts *o,
+		  const char *const *paths, size_t npaths, struct model *m)
+{
+	struct loader l = { a, d, o, m, NULL, 0, 0 };
+	size_t errors = d->errors;
+
+	for (size_t i = 0; i < npaths; i++) {
+		const char *path = paths[i];
+		struct stat st;
+		if (!strcmp(path, "-")) {
+			model_add_input(m, STDIN_NAME);
+			load_stdin(&l);
+			continue;
+		}
+		model_add_input(m, path);
+		if (stat(path, &st) < 0)
+			read_error(&l, path, errno);
+		else if (S_ISDIR(st.st_mode))
+			walk_dir(&l, path, &st);
+		else
+			load_file(&l, path);
+	}
+	free(l.seen);
+	return d->errors > errors ? -1 : 0;
+}
+
+int frontend_load_buffer(struct arena *a, struct diag *d, const struct frontend_opts *o,
+			 const char *name, const char *text, size_t len, struct model *m)
+{
+	struct loader l = { a, d, o, m, NULL, 0, 0 };
+	size_t errors = d->errors;
+	model_add_input(m, name);
+	load_text(&l, name, text, len);
+	return d->errors > errors ? -1 : 0;
+}

@@ -1,0 +1,491 @@
+/*
+ * json.c - jansson value tree -> document tree (node.h), with positions.
+ *
+ * jansson parses and validates (duplicate keys rejected, NUL allowed in
+ * strings, any value at the top) but keeps no positions.  So the tree is
+ * walked in pre-order while a small scanner steps through the same text:
+ * jansson iterates object members in insertion (= text) order and rejects
+ * duplicates, so every value of the tree meets its first character in the
+ * text in turn.  Each node gets the line and character column of that
+ * character (keys: the key's opening quote).  The scan is linear: columns
+ * are counted lazily, once per byte.
+ *
+ * Numbers are read from the text, not from jansson (which is told to read
+ * every number as a double so that it never rejects a long integer): an
+ * integer that fits a long long is NODE_INT, anything else NODE_FLOAT with
+ * the text kept.
+ *
+ * Syntax errors are reported at the start of the token jansson stopped at,
+ * with jansson's message; a duplicate key gets a note at its first
+ * occurrence.  The json_t tree is freed as soon as the walk is over.
+ */
+#include "frontend/node.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ir/util.h"
+
+struct jreader {
+	struct arena *a;
+	struct diag *d;
+	const struct input_limits *lim;
+	const char *file;
+	const char *text, *end;
+	const char *p;	    /* scan position */
+	const char *colpos; /* col is the column of this byte */
+	unsigned line, col;
+	size_t nodes;
+};
+
+static void json_init(void)
+{
+	static bool done;
+	if (done)
+		return;
+	json_set_alloc_funcs(xmalloc, free);
+	done = true;
+}
+
+/* ---- positions --------------------------------------------------------- */
+
+static void skip_ws(struct jreader *r)
+{
+	const char *p = r->p;
+	while (p < r->end) {
+		if (*p == ' ' || *p == '\t' || *p == '\r') {
+			p++;
+		} else if (*p == '\n') {
+			p++;
+			r->line++;
+			r->col = 1;
+			r->colpos = p;
+		} else {
+			break;
+		}
+	}
+	r->p = p;
+}
+
+/* here: location of the scan position (no newline lies between colpos and p). */
+static struct loc here(struct jreader *r)
+{
+	struct loc l;
+	unsigned col = r->col;
+	for (const char *q = r->colpos; q < r->p; q++)
+		col += ((unsigned char)*q & 0xC0) != 0x80;
+	r->col = col;
+	r->colpos = r->p;
+	l.file = r->file;
+	l.line = r->line;
+	l.col = col;
+	return l;
+}
+
+static void expect(struct jreader *r, char c)
+{
+	if (r->p >= r->end || *r->p != c)
+		BUG("JSON scanner lost its place at byte %zu (wanted '%c')",
+		    (size_t)(r->p - r->text), c);
+	r->p++;
+}
+
+/* skip_string: past the closing quote of the string starting at p (valid JSON). */
+static void skip_string(struct jreader *r)
+{
+	const char *p = r->p + 1;
+	for (;;) {
+		const char *q = memchr(p, '"', (size_t)(r->end - p));
+		const char *b;
+		if (!q)
+			BUG("JSON scanner found no closing quote");
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			;
+		p = q + 1;
+		if ((q - b) % 2 == 0)
+			break;
+	}
+	r->p = p;
+}
+
+/* ---- the walk ---------------------------------------------------------- */
+
+static bool count(struct jreader *r, const struct loc *l)
+{
+	if (++r->nodes <= r->lim->max_nodes)
+		return true;
+	diag_error(r->d, l, "document has more than %zu nodes", r->lim->max_nodes);
+	return false;
+}
+
+static void read_number(struct jreader *r, struct node *n)
+{
+	const char *s = r->p, *p = s;
+	bool neg = false, integral = true, overflow = false;
+	unsigned long long v = 0;
+
+	while (p < r->end && ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == '.' ||
+			      *p == 'e' || *p == 'E')) {
+		if (*p == '.' || *p == 'e' || *p == 'E')
+			integral = false;
+		p++;
+	}
+	r->p = p;
+	n->str = arena_strndup(r->a, s, (size_t)(p - s));
+	n->len = (size_t)(p - s);
+	if (!integral) {
+		n->kind = NODE_FLOAT;
+		return;
+	}
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	for (; s < p; s++)
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (unsigned)(*s - '0'), &v))
+			overflow = true;
+	if (overflow || v > (unsigned long long)LLONG_MAX + neg) {
+		n->kind = NODE_FLOAT;
+		return;
+	}
+	n->kind = NODE_INT;
+	n->ival = neg ? (long long)(0 - v) : (long long)v;
+}
+
+static struct node *walk(struct jreader *r, json_t *v, struct node *n, unsigned depth);
+
+static bool walk_object(struct jreader *r, json_t *v, struct node *n, unsigned depth)
+{
+	size_t size = json_object_size(v), i = 0;
+	struct node *keys;
+	expect(r, '{');
+	n->n = size;
+	n->pairs = arena_alloc(r->a, (size ? size : 1) * sizeof(*n->pairs));
+	keys = arena_alloc(r->a, (size ? size : 1) * sizeof(*keys));
+	for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it), i++) {
+		struct node *k = &keys[i];
+		size_t klen = json_object_iter_key_len(it);
+		if (i >= size)
+			BUG("JSON object grew while walking it");
+		skip_ws(r);
+		memset(k, 0, sizeof(*k));
+		k->kind = NODE_STR;
+		k->loc = here(r);
+		if (!count(r, &k->loc))
+			return false;
+		k->str = arena_strndup(r->a, json_object_iter_key(it), klen);
+		k->len = klen;
+		skip_string(r);
+		skip_ws(r);
+		expect(r, ':');
+		n->pairs[i].key = k;
+		n->pairs[i].value = walk(r, json_object_iter_value(it), NULL, depth + 1);
+		if (!n->pairs[i].value)
+			return false;
+		skip_ws(r);
+		r->p++; /* ',' or '}' */
+	}
+	if (!size) {
+		skip_ws(r);
+		expect(r, '}');
+	}
+	return true;
+}
+
+static bool walk_array(struct jreader *r, json_t *v, struct node *n, unsigned depth)
+{
+	size_t size = json_array_size(v);
+	expect(r, '[');
+	n->n = size;
+	n->items = arena_alloc(r->a, (size ? size : 1) * sizeof(*n->items));
+	for (size_t i = 0; i < size; i++) {
+		n->items[i] = walk(r, json_array_get(v, i), NULL, depth + 1);
+		if (!n->items[i])
+			return false;
+		skip_ws(r);
+		r->p++; /* ',' or ']' */
+	}
+	if (!size) {
+		skip_ws(r);
+		expect(r, ']');
+	}
+	return true;
+}
+
+/* walk: the node of v (into n if given), scanning its text; NULL after an error. */
+static struct node *walk(struct jreader *r, json_t *v, struct node *n, unsigned depth)
+{
+	if (!n)
+		n = arena_alloc(r->a, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->str = "";
+	skip_ws(r);
+	n->loc = here(r);
+	if (!count(r, &n->loc))
+		return NULL;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+	case JSON_ARRAY:
+		if (depth >= r->lim->max_depth) {
+			diag_error(r->d, &n->loc, "JSON nesting is deeper than %u levels",
+				   r->lim->max_depth);
+			return NULL;
+		}
+		n->kind = json_is_object(v) ? NODE_MAP : NODE_SEQ;
+		if (!(n->kind == NODE_MAP ? walk_object(r, v, n, depth) : walk_array(r, v, n, depth)))
+			return NULL;
+		break;
+	case JSON_STRING:
+		n->kind = NODE_STR;
+		n->len = json_string_length(v);
+		n->str = arena_strndup(r->a, json_string_value(v), n->len);
+		skip_string(r);
+		break;
+	case JSON_INTEGER:
+	case JSON_REAL:
+		read_number(r, n);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		n->kind = NODE_BOOL;
+		n->bval = json_is_true(v);
+		n->str = n->bval ? "true" : "false";
+		n->len = n->bval ? 4 : 5;
+		r->p += n->len;
+		break;
+	case JSON_NULL:
+		n->kind = NODE_NULL;
+		n->str = "null";
+		n->len = 4;
+		r->p += 4;
+		break;
+	}
+	if (r->p > r->end)
+		BUG("JSON scanner ran past the end");
+	return n;
+}
+
+/* ---- syntax errors ----------------------------------------------------- */
+
+/*
+ * next_token: the token at or after *i (JSON-ish, good enough for locating
+ * errors in text jansson rejected): a string (to its closing quote, a
+ * newline or the end), a run of letters/digits/+-., or one character.
+ * Returns false at the end of the text.
+ */
+static bool next_token(const char *t, size_t len, size_t *i, size_t *s, size_t *e)
+{
+	size_t j = *i;
+	while (j < len && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n'))
+		j++;
+	if (j >= len)
+		return false;
+	*s = j;
+	if (t[j] == '"') {
+		for (j++; j < len && t[j] != '"' && t[j] != '\n'; j++)
+			if (t[j] == '\\' && j + 1 < len && t[j + 1] != '\n')
+				j++;
+		if (j < len && t[j] == '"')
+			j++;
+	} else if ((t[j] >= '0' && t[j] <= '9') || (t[j] >= 'a' && t[j] <= 'z') ||
+		   (t[j] >= 'A' && t[j] <= 'Z') || t[j] == '-' || t[j] == '+' || t[j] == '.') {
+		while (j < len && ((t[j] >= '0' && t[j] <= '9') || (t[j] >= 'a' && t[j] <= 'z') ||
+				   (t[j] >= 'A' && t[j] <= 'Z') || t[j] == '-' || t[j] == '+' ||
+				   t[j] == '.'))
+			j++;
+	} else {
+		j++;
+	}
+	*e = *i = j;
+	return true;
+}
+
+static struct loc offset_loc(const char *file, const char *text, size_t off)
+{
+	struct loc l = { file, 1, 1 };
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			l.line++;
+			l.col = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			l.col++;
+		}
+	}
+	return l;
+}
+
+/* error_offset: where the token jansson complained about starts. */
+static size_t error_offset(const char *text, size_t len, const json_error_t *e)
+{
+	size_t pos = e->position < 0 ? 0 : (size_t)e->position;
+	const char *near = strstr(e->text, " near '");
+	size_t i = 0, s, t;
+	if (pos > len)
+		pos = len;
+	if (strstr(e->text, " near end of file"))
+		return pos;
+	if (near) {
+		const char *tok = near + 7;
+		size_t n = strlen(tok);
+		if (n > 1 && tok[n - 1] == '\'' && n - 1 <= pos &&
+		    !memcmp(text + pos - (n - 1), tok, n - 1))
+			return pos - (n - 1);
+	}
+	while (next_token(text, len, &i, &s, &t))
+		if (s < pos && pos <= t)
+			return s;
+	return pos;
+}
+
+/* too_deep_offset: the opening bracket that nests deeper than max. */
+static size_t too_deep_offset(const char *text, size_t len, unsigned max, size_t dflt)
+{
+	size_t i = 0, s, e, depth = 0;
+	while (next_token(text, len, &i, &s, &e)) {
+		if (text[s] == '{' || text[s] == '[') {
+			if (++depth > max)
+				return s;
+		} else if ((text[s] == '}' || text[s] == ']') && depth) {
+			depth--;
+		}
+	}
+	return dflt;
+}
+
+/* decode_key: the string a JSON string token denotes, for comparisons (malloc'ed). */
+static char *decode_key(const char *tok, size_t n, size_t *len)
+{
+	json_t *j = json_loadb(tok, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	char *s = NULL;
+	if (j && json_is_string(j)) {
+		*len = json_string_length(j);
+		s = xmalloc(*len + 1);
+		memcpy(s, json_string_value(j), *len + 1);
+	}
+	json_decref(j);
+	return s;
+}
+
+/*
+ * first_key_offset: offset of the first key equal to the duplicate key at
+ * off, in the same object, or SIZE_MAX.
+ */
+static size_t first_key_offset(const char *text, size_t len, size_t off)
+{
+	size_t *stack = NULL, nstack = 0, astack = 0;
+	size_t i = 0, s, e, obj = SIZE_MAX, found = SIZE_MAX, dlen, depth = 0;
+	char *dup;
+	char prev = 0;
+
+	while (next_token(text, len, &i, &s, &e) && s < off) {
+		if (text[s] == '{' || text[s] == '[')
+			VEC_PUSH(stack, nstack, astack, s);
+		else if ((text[s] == '}' || text[s] == ']') && nstack)
+			nstack--;
+	}
+	if (nstack && text[stack[nstack - 1]] == '{')
+		obj = stack[nstack - 1];
+	free(stack);
+	if (obj == SIZE_MAX || !next_token(text, len, &(size_t){ off }, &s, &e))
+		return SIZE_MAX;
+	dup = decode_key(text + s, e - s, &dlen);
+	if (!dup)
+		return SIZE_MAX;
+	i = obj + 1;
+	prev = '{';
+	while (found == SIZE_MAX && next_token(text, len, &i, &s, &e) && s < off) {
+		char c = text[s];
+		if (!depth && c == '"' && (prev == '{' || prev == ',')) {
+			size_t klen;
+			char *k = decode_key(text + s, e - s, &klen);
+			if (k && klen == dlen && !memcmp(k, dup, klen))
+				found = s;
+			free(k);
+		}
+		if (c == '{' || c == '[')
+			depth++;
+		else if ((c == '}' || c == ']') && depth)
+			depth--;
+		prev = c;
+	}
+	free(dup);
+	return found;
+}
+
+static void syntax_error(struct jreader *r, const json_error_t *e)
+{
+	size_t len = (size_t)(r->end - r->text);
+	size_t off = error_offset(r->text, len, e);
+	struct loc l;
+
+	if (json_error_code(e) == json_error_stack_overflow) {
+		off = too_deep_offset(r->text, len, r->lim->max_depth, off);
+		l = offset_loc(r->file, r->text, off);
+		diag_error(r->d, &l, "JSON nesting is deeper than %u levels", r->lim->max_depth);
+		return;
+	}
+	l = offset_loc(r->file, r->text, off);
+	diag_error(r->d, &l, "%s", e->text);
+	if (json_error_code(e) == json_error_duplicate_key) {
+		size_t first = first_key_offset(r->text, len, off);
+		if (first != SIZE_MAX) {
+			l = offset_loc(r->file, r->text, first);
+			diag_note(r->d, &l, "first occurrence of the key is here");
+		}
+	}
+}
+
+int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, const char *file,
+	       const char *text, size_t len, struct doc_list *docs)
+{
+	struct jreader r = { 0 };
+	struct input_limits deflim;
+	json_error_t err;
+	json_t *root;
+	struct node *n;
+	size_t i;
+
+	json_init();
+	if (!lim) {
+		input_limits_default(&deflim);
+		lim = &deflim;
+	}
+	r.a = a;
+	r.d = d;
+	r.lim = lim;
+	r.file = file;
+	r.text = r.p = r.colpos = text;
+	r.end = text + len;
+	r.line = r.col = 1;
+	docs->n = 0;
+	docs->docs = arena_alloc(a, sizeof(*docs->docs));
+
+	for (i = 0; i < len; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' && text[i] != '\n')
+			break;
+	if (i == len)
+		return 0; /* nothing but white space: no documents */
+
+	root = json_loadb(text, len,
+			  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL |
+				  JSON_DECODE_INT_AS_REAL,
+			  &err);
+	if (!root) {
+		syntax_error(&r, &err);
+		return -1;
+	}
+	n = walk(&r, root, NULL, 0);
+	json_decref(root);
+	if (!n)
+		return -1;
+	if (n->kind != NODE_NULL) {
+		docs->docs[0] = n;
+		docs->n = 1;
+	}
+	return 0;
+}

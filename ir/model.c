@@ -1,0 +1,419 @@
+/*
+ * model.c - the policy model and inventory: construction, selector
+ * matching, finalisation (sorting, implicit namespaces, duplicates).
+ */
+#include "ir/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/strbuf.h"
+#include "ir/util.h"
+
+static const char *const dir_names[NDIR] = { "ingress", "egress" };
+static const char *const dir_type_names[NDIR] = { "Ingress", "Egress" };
+static const char *const action_names[] = { "allow", "deny", "pass" };
+static const char *const sel_op_names[] = { "In", "NotIn", "Exists", "DoesNotExist" };
+
+const char *dir_name(enum dir d)
+{
+	return dir_names[d];
+}
+
+const char *dir_type_name(enum dir d)
+{
+	return dir_type_names[d];
+}
+
+const char *action_name(enum action a)
+{
+	return action_names[a];
+}
+
+const char *sel_op_name(enum sel_op op)
+{
+	return sel_op_names[op];
+}
+
+const char *labelset_get(const struct labelset *ls, const char *key)
+{
+	size_t lo = 0, hi = ls->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ls->v[mid].key, key);
+		if (!c)
+			return ls->v[mid].value;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+	const struct label *x = a, *y = b;
+	return strcmp(x->key, y->key);
+}
+
+const struct label *labelset_sort(struct labelset *ls)
+{
+	if (ls->n > 1)
+		qsort(ls->v, ls->n, sizeof(*ls->v), cmp_label);
+	for (size_t i = 1; i < ls->n; i++)
+		if (!strcmp(ls->v[i - 1].key, ls->v[i].key))
+			return &ls->v[i];
+	return NULL;
+}
+
+bool selector_is_empty(const struct selector *s)
+{
+	return !s->nlabels && !s->nexprs;
+}
+
+static bool value_in(const struct sel_req *r, const char *v)
+{
+	for (size_t i = 0; i < r->nvalues; i++)
+		if (!strcmp(r->values[i], v))
+			return true;
+	return false;
+}
+
+bool selector_matches(const struct selector *s, const struct labelset *ls)
+{
+	for (size_t i = 0; i < s->nlabels; i++) {
+		const char *v = labelset_get(ls, s->match_labels[i].key);
+		if (!v || strcmp(v, s->match_labels[i].value))
+			return false;
+	}
+	for (size_t i = 0; i < s->nexprs; i++) {
+		const struct sel_req *r = &s->exprs[i];
+		const char *v = labelset_get(ls, r->key);
+		switch (r->op) {
+		case SEL_IN:
+			if (!v || !value_in(r, v))
+				return false;
+			break;
+		case SEL_NOT_IN:
+			if (v && value_in(r, v))
+				return false;
+			break;
+		case SEL_EXISTS:
+			if (!v)
+				return false;
+			break;
+		case SEL_DOES_NOT_EXIST:
+			if (v)
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+const char *selector_format(struct arena *a, const struct selector *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *res;
+	for (size_t i = 0; i < s->nlabels; i++)
+		strbuf_addf(&sb, "%s%s=%s", sb.len ? "," : "", s->match_labels[i].key,
+			    s->match_labels[i].value);
+	for (size_t i = 0; i < s->nexprs; i++) {
+		const struct sel_req *r = &s->exprs[i];
+		if (sb.len)
+			strbuf_addch(&sb, ',');
+		switch (r->op) {
+		case SEL_IN:
+		case SEL_NOT_IN:
+			strbuf_addf(&sb, "%s %s (", r->key, r->op == SEL_IN ? "in" : "notin");
+			for (size_t j = 0; j < r->nvalues; j++)
+				strbuf_addf(&sb, "%s%s", j ? "," : "", r->values[j]);
+			strbuf_addch(&sb, ')');
+			break;
+		case SEL_EXISTS:
+			strbuf_addstr(&sb, r->key);
+			break;
+		case SEL_DOES_NOT_EXIST:
+			strbuf_addf(&sb, "!%s", r->key);
+			break;
+		}
+	}
+	res = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return res;
+}
+
+const struct addr *pod_addr(const struct pod *p, int family)
+{
+	for (size_t i = 0; i < p->nips; i++)
+		if (p->ips[i].family == family)
+			return &p->ips[i];
+	return NULL;
+}
+
+const struct named_port *pod_named_port(const struct pod *p, const char *name, enum proto proto)
+{
+	for (size_t i = 0; i < p->nports; i++)
+		if (p->ports[i].proto == proto && p->ports[i].name &&
+		    !strcmp(p->ports[i].name, name))
+			return &p->ports[i];
+	return NULL;
+}
+
+void model_init(struct model *m, struct arena *a)
+{
+	memset(m, 0, sizeof(*m));
+	m->arena = a;
+}
+
+void model_release(struct model *m)
+{
+	free(m->policies);
+	free(m->namespaces);
+	free(m->pods);
+	for (size_t i = 0; i < m->ninputs; i++)
+		free(m->inputs[i]);
+	free(m->inputs);
+	memset(m, 0, sizeof(*m));
+}
+
+void model_add_policy(struct model *m, struct policy *p)
+{
+	VEC_PUSH(m->policies, m->npolicies, m->apolicies, p);
+}
+
+void model_add_namespace(struct model *m, struct namespace *ns)
+{
+	VEC_PUSH(m->namespaces, m->nnamespaces, m->anamespaces, ns);
+}
+
+void model_add_pod(struct model *m, struct pod *p)
+{
+	VEC_PUSH(m->pods, m->npods, m->apods, p);
+}
+
+void model_add_input(struct model *m, const char *name)
+{
+	char *s = xstrdup(name);
+	VEC_PUSH(m->inputs, m->ninputs, m->ainputs, s);
+}
+
+static int cmp_ns(const void *a, const void *b)
+{
+	const struct namespace *x = *(struct namespace *const *)a;
+	const struct namespace *y = *(struct namespace *const *)b;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_nsname(const char *ns1, const char *n1, const char *ns2, const char *n2)
+{
+	int c = strcmp(ns1, ns2);
+	return c ? c : strcmp(n1, n2);
+}
+
+static int cmp_pod(const void *a, const void *b)
+{
+	const struct pod *x = *(struct pod *const *)a;
+	const struct pod *y = *(struct pod *const *)b;
+	return cmp_nsname(x->ns, x->name, y->ns, y->name);
+}
+
+static int cmp_policy(const void *a, const void *b)
+{
+	const struct policy *x = *(struct policy *const *)a;
+	const struct policy *y = *(struct policy *const *)b;
+	return cmp_nsname(x->ns, x->name, y->ns, y->name);
+}
+
+/* stable sort by location for equal keys: qsort is not stable, so compare locations last */
+static int loc_cmp(const struct loc *x, const struct loc *y)
+{
+	int c = strcmp(x->file, y->file);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+static int cmp_pod_loc(const void *a, const void *b)
+{
+	int c = cmp_pod(a, b);
+	return c ? c : loc_cmp(&(*(struct pod *const *)a)->loc, &(*(struct pod *const *)b)->loc);
+}
+
+static int cmp_policy_loc(const void *a, const void *b)
+{
+	int c = cmp_policy(a, b);
+	return c ? c
+		 : loc_cmp(&(*(struct policy *const *)a)->loc, &(*(struct policy *const *)b)->loc);
+}
+
+static int cmp_ns_loc(const void *a, const void *b)
+{
+	int c = cmp_ns(a, b);
+	return c ? c
+		 : loc_cmp(&(*(struct namespace *const *)a)->loc,
+			   &(*(struct namespace *const *)b)->loc);
+}
+
+struct namespace *model_namespace(const struct model *m, const char *name)
+{
+	size_t lo = 0, hi = m->nnamespaces;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->namespaces[mid]->name, name);
+		if (!c)
+			return m->namespaces[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct pod *model_pod(const struct model *m, const char *ns, const char *name)
+{
+	size_t lo = 0, hi = m->npods;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_nsname(m->pods[mid]->ns, m->pods[mid]->name, ns, name);
+		if (!c)
+			return m->pods[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct policy *model_policy(const struct model *m, const char *ns, const char *name)
+{
+	size_t lo = 0, hi = m->npolicies;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_nsname(m->policies[mid]->ns, m->policies[mid]->name, ns, name);
+		if (!c)
+			return m->policies[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* implicit_ns: a namespace that only its name label describes. */
+static struct namespace *implicit_ns(struct model *m, const char *name, const struct loc *where,
+				     struct diag *d)
+{
+	struct namespace *ns = arena_zalloc(m->arena, sizeof(*ns));
+	ns->loc = *where;
+	ns->name = name;
+	ns->implicit = true;
+	ns->labels.n = 1;
+	ns->labels.v = arena_zalloc(m->arena, sizeof(struct label));
+	ns->labels.v[0].key = LABEL_NS_NAME;
+	ns->labels.v[0].value = name;
+	ns->labels.v[0].loc = *where;
+	diag_warning(d, where,
+		     "namespace '%s' is not declared in the input; assuming it exists with only "
+		     "the label %s=%s",
+		     name, LABEL_NS_NAME, name);
+	return ns;
+}
+
+/* dedupe: drop later duplicates from a sorted array, reporting each. */
+#define DEDUPE(arr, n, samekey, what, namefmt, ...)                                                \
+	do {                                                                                       \
+		size_t out_ = 0;                                                                   \
+		for (size_t i_ = 0; i_ < (n); i_++) {                                              \
+			if (out_ && samekey((arr)[out_ - 1], (arr)[i_])) {                         \
+				diag_error(d, &(arr)[i_]->loc, "duplicate %s " namefmt, what,      \
+					   __VA_ARGS__);                                           \
+				diag_note(d, &(arr)[out_ - 1]->loc, "first defined here");         \
+				rc = -1;                                                           \
+				continue;                                                          \
+			}                                                                          \
+			(arr)[out_++] = (arr)[i_];                                                 \
+		}                                                                                  \
+		(n) = out_;                                                                        \
+	} while (0)
+
+#define SAME_NS(x, y) (!strcmp((x)->name, (y)->name))
+#define SAME_NSNAME(x, y) (!strcmp((x)->ns, (y)->ns) && !strcmp((x)->name, (y)->name))
+
+int model_finalize(struct model *m, struct diag *d)
+{
+	int rc = 0;
+	size_t nexplicit;
+
+	if (m->nnamespaces > 1)
+		qsort(m->namespaces, m->nnamespaces, sizeof(*m->namespaces), cmp_ns_loc);
+	DEDUPE(m->namespaces, m->nnamespaces, SAME_NS, "Namespace", "'%s'",
+	       m->namespaces[i_]->name);
+	if (m->npods > 1)
+		qsort(m->pods, m->npods, sizeof(*m->pods), cmp_pod_loc);
+	DEDUPE(m->pods, m->npods, SAME_NSNAME, m->pods[i_]->workload_kind ? "workload" : "Pod",
+	       "'%s/%s'", m->pods[i_]->ns, m->pods[i_]->name);
+	if (m->npolicies > 1)
+		qsort(m->policies, m->npolicies, sizeof(*m->policies), cmp_policy_loc);
+	DEDUPE(m->policies, m->npolicies, SAME_NSNAME, "NetworkPolicy", "'%s/%s'",
+	       m->policies[i_]->ns, m->policies[i_]->name);
+
+	/* namespaces referenced by pods or policies but not declared */
+	nexplicit = m->nnamespaces;
+	for (size_t i = 0; i < m->npods + m->npolicies; i++) {
+		const char *name = i < m->npods ? m->pods[i]->ns : m->policies[i - m->npods]->ns;
+		const struct loc *where =
+			i < m->npods ? &m->pods[i]->loc : &m->policies[i - m->npods]->loc;
+		bool found = false;
+		size_t lo = 0, hi = nexplicit;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strcmp(m->namespaces[mid]->name, name);
+			if (!c) {
+				found = true;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t j = nexplicit; !found && j < m->nnamespaces; j++)
+			found = !strcmp(m->namespaces[j]->name, name);
+		if (!found)
+			model_add_namespace(m, implicit_ns(m, name, where, d));
+	}
+	if (m->nnamespaces > 1)
+		qsort(m->namespaces, m->nnamespaces, sizeof(*m->namespaces), cmp_ns);
+	for (size_t i = 0; i < m->nnamespaces; i++) {
+		m->namespaces[i]->index = i;
+		m->namespaces[i]->npods = 0;
+	}
+	for (size_t i = 0; i < m->npods; i++) {
+		struct pod *p = m->pods[i];
+		p->index = i;
+		p->nsp = model_namespace(m, p->ns);
+		if (!p->nsp)
+			BUG("pod namespace %s missing after finalize", p->ns);
+		p->nsp->npods++;
+	}
+	for (size_t i = 0; i < m->nnamespaces; i++) {
+		struct namespace *ns = m->namespaces[i];
+		ns->pods = arena_array(m->arena, ns->npods, sizeof(*ns->pods));
+		ns->npods = 0;
+	}
+	for (size_t i = 0; i < m->npods; i++) {
+		struct namespace *ns = m->pods[i]->nsp;
+		ns->pods[ns->npods++] = m->pods[i];
+	}
+	for (size_t i = 0; i < m->npolicies; i++)
+		m->policies[i]->index = i;
+	m->finalized = true;
+	return rc;
+}

@@ -1,0 +1,208 @@
+/*
+ * model.h - the policy model (symbolic: selectors, not addresses) and the
+ * inventory (namespaces and pods).
+ *
+ * Everything here lives in the run's arena.  Frontends fill a struct model
+ * with model_add_*; model_finalize then sorts it (policies, namespaces and
+ * pods by namespace/name, byte order), adds namespaces that are referenced
+ * but not declared, links pods to their namespace and reports duplicates.
+ * After model_finalize the model is read-only.
+ *
+ * Conventions that carry Kubernetes meaning:
+ *   - a selector pointer that is NULL is "not set"; a selector with no
+ *     labels and no expressions is "everything";
+ *   - a rule with npeers == 0 matches every peer; nports == 0 every port
+ *     of every protocol;
+ *   - policy->types[] is the effective policyTypes (defaulting applied).
+ */
+#ifndef NETPOLC_MODEL_H
+#define NETPOLC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ir/addrset.h"
+#include "ir/arena.h"
+#include "ir/diag.h"
+#include "ir/portset.h"
+
+enum dir { DIR_INGRESS, DIR_EGRESS, NDIR };
+enum action { ACT_ALLOW, ACT_DENY, ACT_PASS };
+
+const char *dir_name(enum dir d);	/* "ingress" / "egress" */
+const char *dir_type_name(enum dir d);	/* "Ingress" / "Egress" */
+const char *action_name(enum action a); /* "allow" / "deny" / "pass" */
+
+struct label {
+	const char *key, *value;
+	struct loc loc;
+};
+
+/* A set of labels, sorted by key (byte order), keys unique. */
+struct labelset {
+	struct label *v;
+	size_t n;
+};
+
+/* labelset_get: value of key, or NULL. */
+const char *labelset_get(const struct labelset *ls, const char *key);
+
+enum sel_op { SEL_IN, SEL_NOT_IN, SEL_EXISTS, SEL_DOES_NOT_EXIST };
+const char *sel_op_name(enum sel_op op); /* "In", "NotIn", "Exists", "DoesNotExist" */
+
+struct sel_req {
+	struct loc loc;
+	const char *key;
+	enum sel_op op;
+	const char **values; /* input order */
+	size_t nvalues;
+};
+
+struct selector {
+	struct loc loc;
+	struct label *match_labels; /* sorted by key, as the API server's map is */
+	size_t nlabels;
+	struct sel_req *exprs; /* input order */
+	size_t nexprs;
+};
+
+/* selector_is_empty: selects everything in its scope. */
+bool selector_is_empty(const struct selector *s);
+/* selector_matches: s (not NULL) against a label set (SEMANTICS rule 15). */
+bool selector_matches(const struct selector *s, const struct labelset *ls);
+/* selector_format: "app=web,tier in (a,b),!legacy" in kubectl's spelling, into the arena. */
+const char *selector_format(struct arena *a, const struct selector *s);
+
+struct ipblock {
+	struct loc loc;
+	struct prefix cidr;
+	const char *cidr_text;
+	struct loc cidr_loc;
+	struct prefix *except;
+	const char **except_text;
+	struct loc *except_loc;
+	size_t nexcept;
+};
+
+struct peer {
+	struct loc loc;
+	const struct selector *pod_sel; /* NULL: not set */
+	const struct selector *ns_sel;	/* NULL: not set */
+	const struct ipblock *ipblock;	/* NULL: not set; exclusive with the selectors */
+};
+
+struct port {
+	struct loc loc;
+	enum proto proto;
+	bool proto_explicit;
+	bool has_port;	  /* false: every port of proto */
+	const char *name; /* named port (has_port set), or NULL for a number */
+	uint16_t port;	  /* numeric port */
+	uint16_t end_port; /* 0: none; else the inclusive end, >= port */
+};
+
+struct rule {
+	struct loc loc;
+	enum action action; /* ACT_ALLOW for Kubernetes */
+	struct peer *peers;
+	size_t npeers; /* 0: every peer */
+	struct port *ports;
+	size_t nports; /* 0: every port and protocol */
+	bool peers_given; /* from/to was present (possibly empty) */
+	bool ports_given; /* ports was present (possibly empty) */
+};
+
+struct policy {
+	struct loc loc; /* the object */
+	const char *name, *ns;
+	struct loc name_loc;
+	const struct selector *pod_sel; /* never NULL after lowering */
+	bool types[NDIR];		/* effective policyTypes */
+	bool types_explicit;
+	struct loc types_loc;
+	struct rule *rules[NDIR];
+	size_t nrules[NDIR];
+	bool rules_given[NDIR]; /* ingress/egress key present */
+	struct loc rules_loc[NDIR];
+	const char *kind;	/* "NetworkPolicy" */
+	size_t index;		/* position after model_finalize */
+};
+
+struct named_port {
+	struct loc loc;
+	const char *name;
+	enum proto proto;
+	uint16_t port;
+};
+
+struct namespace;
+
+struct pod {
+	struct loc loc;
+	const char *name, *ns;
+	struct namespace *nsp; /* set by model_finalize */
+	struct labelset labels;
+	struct addr *ips; /* status.podIPs (or podIP); may be empty */
+	size_t nips;
+	const char *node_name;
+	bool host_network;
+	const char *workload_kind; /* "Deployment", ... for a template pod; NULL for a Pod */
+	struct named_port *ports;
+	size_t nports;
+	size_t index; /* position after model_finalize */
+};
+
+/* pod_addr: the pod's first address of family (AF4/AF6), or NULL. */
+const struct addr *pod_addr(const struct pod *p, int family);
+/* pod_named_port: the container port called name with protocol proto, or NULL. */
+const struct named_port *pod_named_port(const struct pod *p, const char *name, enum proto proto);
+
+struct namespace {
+	struct loc loc;
+	const char *name;
+	struct labelset labels; /* includes kubernetes.io/metadata.name */
+	bool implicit;		/* referenced but not declared */
+	size_t index;
+	struct pod **pods; /* this namespace's pods, sorted by name (after finalize) */
+	size_t npods;
+};
+
+struct model {
+	struct arena *arena;
+	struct policy **policies;
+	size_t npolicies, apolicies;
+	struct namespace **namespaces;
+	size_t nnamespaces, anamespaces;
+	struct pod **pods;
+	size_t npods, apods;
+	char **inputs; /* input names in command-line order, for output headers */
+	size_t ninputs, ainputs;
+	bool finalized;
+};
+
+#define LABEL_NS_NAME "kubernetes.io/metadata.name"
+
+void model_init(struct model *m, struct arena *a);
+/* model_release: the arrays only (their elements live in the arena). */
+void model_release(struct model *m);
+void model_add_policy(struct model *m, struct policy *p);
+void model_add_namespace(struct model *m, struct namespace *ns);
+void model_add_pod(struct model *m, struct pod *p);
+void model_add_input(struct model *m, const char *name);
+/*
+ * model_finalize: sort, create implicit namespaces (one warning each),
+ * link pods, report duplicate names (error with a note at the first).
+ * Returns 0 or -1.
+ */
+int model_finalize(struct model *m, struct diag *d);
+
+/* Lookups after model_finalize (binary search). */
+struct namespace *model_namespace(const struct model *m, const char *name);
+struct pod *model_pod(const struct model *m, const char *ns, const char *name);
+struct policy *model_policy(const struct model *m, const char *ns, const char *name);
+
+/* labelset_sort: sort by key; returns the first duplicate key or NULL. */
+const struct label *labelset_sort(struct labelset *ls);
+
+#endif

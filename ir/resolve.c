@@ -1,0 +1,637 @@
+/*
+ * resolve.c - policy model + inventory -> endpoint IR.
+ *
+ * Selector resolution goes through a label index (key=value -> pods,
+ * key -> pods), so a selector costs the size of its smallest candidate
+ * list, not the number of pods.  Peer pod sets and policy selections are
+ * memoised by the canonical text of (scope, selector), so equal selectors
+ * are resolved once and their podsets shared.
+ */
+#include "ir/resolve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/strbuf.h"
+#include "ir/strmap.h"
+#include "ir/util.h"
+
+struct idxlist {
+	uint32_t *v;
+	size_t n, a;
+};
+
+/* The resolved form of one model rule, shared by every endpoint its policy selects. */
+struct rres {
+	const struct ir_rule **rules; /* endpoint-independent part */
+	size_t nrules, arules;
+	/* ingress rules with named ports: the per-endpoint part */
+	bool named;
+	const struct podset *pods;
+	bool all_peers;
+	struct addrset nets;
+	struct portset numeric;
+	struct ir_rule **memo; /* per distinct resolved portset */
+	size_t nmemo, amemo;
+};
+
+struct resolver {
+	const struct model *m;
+	struct ir *ir;
+	struct arena *a;
+	struct diag *d;
+	struct strmap by_kv, by_key, pod_memo, ns_memo;
+	struct idxlist **lists;
+	size_t nlists, alists;
+	struct strbuf key;
+	struct rres ***rres[NDIR]; /* [dir][policy][rule] */
+};
+
+static struct idxlist *index_list(struct resolver *r, struct strmap *map, const char *key,
+				  size_t len)
+{
+	struct strmap_slot *s = strmap_slot(map, key, len);
+	if (!s->value) {
+		struct idxlist *l = arena_zalloc(r->a, sizeof(*l));
+		s->key = arena_strndup(r->a, key, len);
+		s->value = l;
+		VEC_PUSH(r->lists, r->nlists, r->alists, l);
+	}
+	return s->value;
+}
+
+static void build_index(struct resolver *r)
+{
+	for (size_t i = 0; i < r->m->npods; i++) {
+		const struct pod *p = r->m->pods[i];
+		for (size_t j = 0; j < p->labels.n; j++) {
+			const struct label *l = &p->labels.v[j];
+			struct idxlist *kl = index_list(r, &r->by_key, l->key, strlen(l->key));
+			struct idxlist *kvl;
+			strbuf_reset(&r->key);
+			strbuf_addstr(&r->key, l->key);
+			strbuf_addch(&r->key, '\0');
+			strbuf_addstr(&r->key, l->value);
+			kvl = index_list(r, &r->by_kv, r->key.buf, r->key.len);
+			VEC_PUSH(kl->v, kl->n, kl->a, (uint32_t)i);
+			VEC_PUSH(kvl->v, kvl->n, kvl->a, (uint32_t)i);
+		}
+	}
+}
+
+static const struct idxlist empty_list;
+
+static const struct idxlist *lookup_kv(struct resolver *r, const char *k, const char *v)
+{
+	const struct idxlist *l;
+	strbuf_reset(&r->key);
+	strbuf_addstr(&r->key, k);
+	strbuf_addch(&r->key, '\0');
+	strbuf_addstr(&r->key, v);
+	l = strmap_get(&r->by_kv, r->key.buf, r->key.len);
+	return l ? l : &empty_list;
+}
+
+/* canon_selector: a text that equal selectors share (labels sorted, expressions in order). */
+static void canon_selector(struct strbuf *sb, const struct selector *s)
+{
+	if (!s) {
+		strbuf_addstr(sb, "\x01*");
+		return;
+	}
+	for (size_t i = 0; i < s->nlabels; i++)
+		strbuf_addf(sb, "\x01%s\x02%s", s->match_labels[i].key, s->match_labels[i].value);
+	for (size_t i = 0; i < s->nexprs; i++) {
+		strbuf_addf(sb, "\x03%s\x02%d", s->exprs[i].key, (int)s->exprs[i].op);
+		for (size_t j = 0; j < s->exprs[i].nvalues; j++)
+			strbuf_addf(sb, "\x02%s", s->exprs[i].values[j]);
+	}
+}
+
+/* A scope: the namespaces whose pods a selector may pick. */
+struct scope {
+	const struct namespace *single; /* one namespace, or */
+	const uint8_t *mask;		/* a byte per namespace index */
+	const char *canon;
+};
+
+static bool in_scope(const struct scope *sc, const struct pod *p)
+{
+	return sc->single ? p->nsp == sc->single : sc->mask[p->nsp->index];
+}
+
+static uint8_t *ns_mask(struct resolver *r, const struct selector *nsel, const char **canon)
+{
+	struct strmap_slot *s;
+	strbuf_reset(&r->key);
+	strbuf_addstr(&r->key, "ns");
+	canon_selector(&r->key, nsel);
+	s = strmap_slot(&r->ns_memo, r->key.buf, r->key.len);
+	if (!s->value) {
+		uint8_t *mask = arena_zalloc(r->a, r->m->nnamespaces + 1);
+		s->key = arena_strndup(r->a, r->key.buf, r->key.len);
+		for (size_t i = 0; i < r->m->nnamespaces; i++)
+			mask[i] = selector_matches(nsel, &r->m->namespaces[i]->labels);
+		s->value = mask;
+	}
+	*canon = s->key;
+	return s->value;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * candidates: the smallest index list that every pod matching sel must be
+ * in, or NULL when the selector has no positive requirement to use.
+ */
+static const struct idxlist *candidates(struct resolver *r, const struct selector *sel)
+{
+	const struct idxlist *best = NULL;
+	if (!sel)
+		return NULL;
+	for (size_t i = 0; i < sel->nlabels; i++) {
+		const struct idxlist *l =
+			lookup_kv(r, sel->match_labels[i].key, sel->match_labels[i].value);
+		if (!best || l->n < best->n)
+			best = l;
+	}
+	for (size_t i = 0; i < sel->nexprs; i++) {
+		const struct sel_req *q = &sel->exprs[i];
+		const struct idxlist *l = NULL;
+		if (q->op == SEL_IN && q->nvalues == 1)
+			l = lookup_kv(r, q->key, q->values[0]);
+		else if (q->op == SEL_IN || q->op == SEL_EXISTS) {
+			l = strmap_get(&r->by_key, q->key, strlen(q->key));
+			if (!l)
+				l = &empty_list;
+		}
+		if (l && (!best || l->n < best->n))
+			best = l;
+	}
+	return best;
+}
+
+/* pods_matching: the podset of pods in scope matching sel (NULL: all), memoised. */
+static const struct podset *pods_matching(struct resolver *r, const struct scope *sc,
+					  const struct selector *sel)
+{
+	struct strmap_slot *s;
+	const struct idxlist *cand;
+	uint32_t *v = NULL;
+	size_t n = 0, alloc = 0;
+	const struct podset *ps;
+
+	strbuf_reset(&r->key);
+	strbuf_addstr(&r->key, sc->canon);
+	strbuf_addch(&r->key, '|');
+	canon_selector(&r->key, sel);
+	s = strmap_slot(&r->pod_memo, r->key.buf, r->key.len);
+	if (s->value)
+		return s->value;
+	s->key = arena_strndup(r->a, r->key.buf, r->key.len);
+
+	cand = candidates(r, sel);
+	if (cand) {
+		for (size_t i = 0; i < cand->n; i++) {
+			const struct pod *p = r->m->pods[cand->v[i]];
+			if (in_scope(sc, p) && selector_matches(sel, &p->labels))
+				VEC_PUSH(v, n, alloc, cand->v[i]);
+		}
+	} else {
+		for (size_t k = 0; k < r->m->nnamespaces; k++) {
+			const struct namespace *ns = r->m->namespaces[k];
+			if (sc->single ? ns != sc->single : !sc->mask[k])
+				continue;
+			for (size_t i = 0; i < ns->npods; i++)
+				if (!sel || selector_matches(sel, &ns->pods[i]->labels))
+					VEC_PUSH(v, n, alloc, (uint32_t)ns->pods[i]->index);
+		}
+		/* namespaces are sorted as pods are: v is already ascending */
+	}
+	{
+		uint32_t *av = arena_memdup(r->a, v, n * sizeof(*v));
+		free(v);
+		ps = ir_podset_new(r->ir, av, n);
+	}
+	s->value = (void *)ps;
+	return ps;
+}
+
+static const struct podset *peer_pods(struct resolver *r, const struct policy *pol,
+				      const struct peer *pe)
+{
+	struct scope sc = { 0 };
+	if (pe->ns_sel) {
+		sc.mask = ns_mask(r, pe->ns_sel, &sc.canon);
+	} else {
+		sc.single = model_namespace(r->m, pol->ns);
+		sc.canon = arena_printf(r->a, "=%s", pol->ns);
+	}
+	return pods_matching(r, &sc, pe->pod_sel);
+}
+
+/* union_podsets: the union of several podsets as a new podset (or the one, if one). */
+static const struct podset *union_podsets(struct resolver *r, const struct podset **sets,
+					  size_t nsets)
+{
+	size_t total = 0, n = 0;
+	uint32_t *v;
+	if (nsets == 1)
+		return sets[0];
+	for (size_t i = 0; i < nsets; i++)
+		total += sets[i]->n;
+	v = arena_array(r->a, total ? total : 1, sizeof(*v));
+	for (size_t i = 0; i < nsets; i++)
+		for (size_t j = 0; j < sets[i]->n; j++)
+			v[n++] = sets[i]->v[j];
+	qsort(v, n, sizeof(*v), cmp_u32);
+	total = n;
+	n = 0;
+	for (size_t i = 0; i < total; i++)
+		if (!n || v[n - 1] != v[i])
+			v[n++] = v[i];
+	return ir_podset_new(r->ir, v, n);
+}
+
+static void ipblock_set(struct addrset *out, const struct ipblock *b)
+{
+	struct addrset cidr = ADDRSET_INIT, ex = ADDRSET_INIT, res = ADDRSET_INIT;
+	addrset_add_prefix(&cidr, &b->cidr);
+	for (size_t i = 0; i < b->nexcept; i++)
+		addrset_add_prefix(&ex, &b->except[i]);
+	addrset_subtract(&res, &cidr, &ex);
+	addrset_merge(out, &res);
+	addrset_release(&cidr);
+	addrset_release(&ex);
+	addrset_release(&res);
+}
+
+/* numeric_ports: the ports of a rule that need no pod to resolve; *named if any are named. */
+static void numeric_ports(const struct rule *ru, struct portset *ps, bool *named)
+{
+	*named = false;
+	if (!ru->nports) {
+		portset_set_any(ps);
+		return;
+	}
+	for (size_t i = 0; i < ru->nports; i++) {
+		const struct port *p = &ru->ports[i];
+		if (p->name)
+			*named = true;
+		else if (!p->has_port)
+			portset_add_all_ports(ps, p->proto);
+		else
+			portset_add(ps, p->proto, p->port, p->end_port ? p->end_port : p->port);
+	}
+}
+
+/* named_ports: what the rule's named ports resolve to on destination pod p. */
+static void named_ports(const struct rule *ru, const struct pod *p, struct portset *ps)
+{
+	for (size_t i = 0; i < ru->nports; i++) {
+		const struct port *pt = &ru->ports[i];
+		const struct named_port *np;
+		if (!pt->name)
+			continue;
+		np = pod_named_port(p, pt->name, pt->proto);
+		if (np)
+			portset_add(ps, pt->proto, np->port, np->port);
+	}
+}
+
+static void rres_add(struct rres *rr, const struct ir_rule *ru)
+{
+	VEC_PUSH(rr->rules, rr->nrules, rr->arules, ru);
+}
+
+/* A group of destination pods on which the egress rule's named ports resolve alike. */
+struct named_group {
+	struct portset ports;
+	uint32_t *pods;
+	size_t npods, apods;
+	struct addrset addrs;
+};
+
+static void egress_named(struct resolver *r, const struct rule *ru, const struct origin *o,
+			 const struct podset *pods, bool all_peers, const struct addrset *nets,
+			 struct rres *rr)
+{
+	struct named_group *g = NULL;
+	size_t ng = 0, ag = 0;
+	for (size_t i = 0; i < r->m->npods; i++) {
+		const struct pod *p = r->m->pods[i];
+		bool ident = all_peers || (pods && podset_contains(pods, (uint32_t)i));
+		struct addrset via = ADDRSET_INIT;
+		struct portset ps = PORTSET_INIT;
+		size_t k;
+		if (!ident) {
+			for (size_t j = 0; j < p->nips; j++)
+				if (addrset_contains(nets, &p->ips[j]))
+					addrset_add_addr(&via, &p->ips[j]);
+			if (addrset_is_empty(&via)) {
+				addrset_release(&via);
+				continue;
+			}
+		}
+		named_ports(ru, p, &ps);
+		if (portset_is_empty(&ps)) {
+			addrset_release(&via);
+			portset_release(&ps);
+			continue;
+		}
+		for (k = 0; k < ng; k++)
+			if (portset_equal(&g[k].ports, &ps))
+				break;
+		if (k == ng) {
+			VEC_GROW(g, ng + 1, ag);
+			memset(&g[ng], 0, sizeof(g[ng]));
+			g[ng].ports = ps;
+			ng++;
+		} else {
+			portset_release(&ps);
+		}
+		if (ident)
+			VEC_PUSH(g[k].pods, g[k].npods, g[k].apods, (uint32_t)i);
+		else
+			addrset_merge(&g[k].addrs, &via);
+		addrset_release(&via);
+	}
+	for (size_t k = 0; k < ng; k++) {
+		struct ir_rule *nr = ir_rule_new(r->ir, ru->action, o);
+		if (g[k].npods)
+			nr->pods = ir_podset_new(r->ir,
+						 arena_memdup(r->a, g[k].pods,
+							      g[k].npods * sizeof(uint32_t)),
+						 g[k].npods);
+		addrset_merge(&nr->nets, &g[k].addrs);
+		portset_merge(&nr->ports, &g[k].ports);
+		rres_add(rr, nr);
+		portset_release(&g[k].ports);
+		addrset_release(&g[k].addrs);
+		free(g[k].pods);
+	}
+	free(g);
+}
+
+static struct rres *resolve_rule(struct resolver *r, const struct policy *pol, enum dir dir,
+				 size_t idx)
+{
+	const struct rule *ru = &pol->rules[dir][idx];
+	struct rres *rr = arena_zalloc(r->a, sizeof(*rr));
+	struct origin o = { pol, dir, (int)idx, ru->loc };
+	const struct podset **sets = NULL;
+	size_t nsets = 0, asets = 0;
+	bool named;
+
+	addrset_init(&rr->nets);
+	portset_init(&rr->numeric);
+	rr->all_peers = ru->npeers == 0;
+	for (size_t i = 0; i < ru->npeers; i++) {
+		const struct peer *pe = &ru->peers[i];
+		if (pe->ipblock)
+			ipblock_set(&rr->nets, pe->ipblock);
+		else
+			VEC_PUSH(sets, nsets, asets, peer_pods(r, pol, pe));
+	}
+	if (nsets)
+		rr->pods = union_podsets(r, sets, nsets);
+	free(sets);
+	numeric_ports(ru, &rr->numeric, &named);
+
+	if (!named || !portset_is_empty(&rr->numeric)) {
+		struct ir_rule *nr = ir_rule_new(r->ir, ru->action, &o);
+		nr->all_peers = rr->all_peers;
+		nr->pods = rr->pods;
+		addrset_merge(&nr->nets, &rr->nets);
+		portset_merge(&nr->ports, &rr->numeric);
+		rres_add(rr, nr);
+	}
+	if (named && dir == DIR_EGRESS)
+		egress_named(r, ru, &o, rr->pods, rr->all_peers, &rr->nets, rr);
+	rr->named = named && dir == DIR_INGRESS;
+	return rr;
+}
+
+/* ingress_named: the per-endpoint rule for an ingress rule with named ports (memoised). */
+static const struct ir_rule *ingress_named(struct resolver *r, const struct policy *pol,
+					   size_t idx, struct rres *rr, const struct pod *ep)
+{
+	const struct rule *ru = &pol->rules[DIR_INGRESS][idx];
+	struct portset ps = PORTSET_INIT;
+	struct ir_rule *nr;
+	struct origin o = { pol, DIR_INGRESS, (int)idx, ru->loc };
+	named_ports(ru, ep, &ps);
+	if (portset_is_empty(&ps)) {
+		portset_release(&ps);
+		return NULL;
+	}
+	for (size_t i = 0; i < rr->nmemo; i++) {
+		if (portset_equal(&rr->memo[i]->ports, &ps)) {
+			portset_release(&ps);
+			return rr->memo[i];
+		}
+	}
+	nr = ir_rule_new(r->ir, ru->action, &o);
+	nr->all_peers = rr->all_peers;
+	nr->pods = rr->pods;
+	addrset_merge(&nr->nets, &rr->nets);
+	portset_merge(&nr->ports, &ps);
+	portset_release(&ps);
+	VEC_PUSH(rr->memo, rr->nmemo, rr->amemo, nr);
+	return nr;
+}
+
+static struct rres *get_rres(struct resolver *r, const struct policy *pol, enum dir dir,
+			     size_t idx)
+{
+	struct rres **v = r->rres[dir][pol->index];
+	if (!v) {
+		v = arena_array(r->a, pol->nrules[dir] + 1, sizeof(*v));
+		r->rres[dir][pol->index] = v;
+	}
+	if (!v[idx])
+		v[idx] = resolve_rule(r, pol, dir, idx);
+	return v[idx];
+}
+
+/* build_dir: the one Kubernetes tier of endpoint ep in direction dir. */
+static void build_dir(struct resolver *r, struct ir_endpoint *ep, enum dir dir,
+		      const struct policy **pols, size_t npols)
+{
+	struct ir_tier *t = arena_zalloc(r->a, sizeof(*t));
+	const struct ir_rule **rules = NULL;
+	size_t n = 0, alloc = 0;
+	t->name = "default";
+	t->end_action = ACT_DENY;
+	t->applies = npols > 0;
+	t->policies = arena_memdup(r->a, pols, npols * sizeof(*pols));
+	t->npolicies = npols;
+	for (size_t i = 0; i < npols; i++) {
+		const struct policy *pol = pols[i];
+		for (size_t k = 0; k < pol->nrules[dir]; k++) {
+			struct rres *rr = get_rres(r, pol, dir, k);
+			for (size_t j = 0; j < rr->nrules; j++)
+				VEC_PUSH(rules, n, alloc, rr->rules[j]);
+			if (rr->named) {
+				const struct ir_rule *nr = ingress_named(r, pol, k, rr, ep->pod);
+				if (nr)
+					VEC_PUSH(rules, n, alloc, nr);
+			}
+		}
+	}
+	t->rules = arena_memdup(r->a, rules, n * sizeof(*rules));
+	t->nrules = n;
+	free(rules);
+	ep->dir[dir].tiers = t;
+	ep->dir[dir].ntiers = 1;
+	ep->dir[dir].isolated = t->applies;
+}
+
+static void resolver_release(struct resolver *r)
+{
+	for (size_t i = 0; i < r->nlists; i++)
+		free(r->lists[i]->v);
+	free(r->lists);
+	strmap_release(&r->by_kv);
+	strmap_release(&r->by_key);
+	strmap_release(&r->pod_memo);
+	strmap_release(&r->ns_memo);
+	strbuf_release(&r->key);
+	for (int dir = 0; dir < NDIR; dir++) {
+		for (size_t i = 0; i < r->m->npolicies; i++) {
+			struct rres **v = r->rres[dir][i];
+			if (!v)
+				continue;
+			for (size_t k = 0; k < r->m->policies[i]->nrules[dir]; k++) {
+				if (!v[k])
+					continue;
+				addrset_release(&v[k]->nets);
+				portset_release(&v[k]->numeric);
+				free(v[k]->rules);
+				free(v[k]->memo);
+			}
+		}
+		free(r->rres[dir]);
+	}
+}
+
+int resolve(struct ir *ir, const struct model *m, struct arena *a, const struct resolve_opts *o,
+	    struct diag *d)
+{
+	struct resolver r = { 0 };
+	/* per pod, per direction: the policies selecting it, in policy order */
+	size_t *count[NDIR] = { 0 }, *start[NDIR] = { 0 };
+	const struct policy **sel[NDIR] = { 0 };
+	const struct podset **selected = NULL;
+
+	memset(ir, 0, sizeof(*ir));
+	ir->model = m;
+	ir->arena = a;
+	ir->host_mode = o->host != NULL;
+	r.m = m;
+	r.ir = ir;
+	r.a = a;
+	r.d = d;
+	strbuf_init(&r.key);
+	for (int dir = 0; dir < NDIR; dir++)
+		r.rres[dir] = xcalloc(m->npolicies + 1, sizeof(*r.rres[dir]));
+	build_index(&r);
+
+	if (o->host) {
+		const struct policy **pols[NDIR] = { 0 };
+		size_t n[NDIR] = { 0 }, al[NDIR] = { 0 };
+		ir->eps = arena_zalloc(a, sizeof(*ir->eps));
+		ir->neps = 1;
+		ir->eps[0].pod = o->host;
+		ir->eps[0].synthetic = !o->host->nsp || o->host->index >= m->npods ||
+				       m->pods[o->host->index] != o->host;
+		for (size_t i = 0; i < m->npolicies; i++) {
+			const struct policy *pol = m->policies[i];
+			if (strcmp(pol->ns, o->host->ns) ||
+			    !selector_matches(pol->pod_sel, &o->host->labels))
+				continue;
+			for (int dir = 0; dir < NDIR; dir++)
+				if (pol->types[dir])
+					VEC_PUSH(pols[dir], n[dir], al[dir], pol);
+		}
+		for (int dir = 0; dir < NDIR; dir++) {
+			build_dir(&r, &ir->eps[0], dir, pols[dir], n[dir]);
+			free(pols[dir]);
+		}
+		goto out;
+	}
+
+	/* node mode: invert the policies' selections */
+	selected = xcalloc(m->npolicies + 1, sizeof(*selected));
+	for (int dir = 0; dir < NDIR; dir++)
+		count[dir] = xcalloc(m->npods + 1, sizeof(size_t));
+	for (size_t i = 0; i < m->npolicies; i++) {
+		const struct policy *pol = m->policies[i];
+		struct scope sc = { 0 };
+		sc.single = model_namespace(m, pol->ns);
+		sc.canon = arena_printf(a, "=%s", pol->ns);
+		selected[i] = pods_matching(&r, &sc, pol->pod_sel);
+		for (int dir = 0; dir < NDIR; dir++)
+			if (pol->types[dir])
+				for (size_t j = 0; j < selected[i]->n; j++)
+					count[dir][selected[i]->v[j]]++;
+	}
+	for (int dir = 0; dir < NDIR; dir++) {
+		size_t total = 0;
+		start[dir] = xcalloc(m->npods + 1, sizeof(size_t));
+		for (size_t p = 0; p < m->npods; p++) {
+			start[dir][p] = total;
+			total += count[dir][p];
+			count[dir][p] = 0;
+		}
+		start[dir][m->npods] = total;
+		sel[dir] = xcalloc(total + 1, sizeof(*sel[dir]));
+		for (size_t i = 0; i < m->npolicies; i++) {
+			if (!m->policies[i]->types[dir])
+				continue;
+			for (size_t j = 0; j < selected[i]->n; j++) {
+				uint32_t p = selected[i]->v[j];
+				sel[dir][start[dir][p] + count[dir][p]++] = m->policies[i];
+			}
+		}
+	}
+	ir->eps = arena_array(a, m->npods + 1, sizeof(*ir->eps));
+	for (size_t p = 0; p < m->npods; p++) {
+		const struct pod *pod = m->pods[p];
+		struct ir_endpoint *ep;
+		if (o->node && (!pod->node_name || strcmp(pod->node_name, o->node)))
+			continue;
+		ep = &ir->eps[ir->neps++];
+		ep->pod = pod;
+		for (int dir = 0; dir < NDIR; dir++)
+			build_dir(&r, ep, dir, &sel[dir][start[dir][p]], count[dir][p]);
+	}
+	for (int dir = 0; dir < NDIR; dir++) {
+		free(count[dir]);
+		free(start[dir]);
+		free(sel[dir]);
+	}
+	free(selected);
+out:
+	resolver_release(&r);
+	return diag_has_errors(d) ? -1 : 0;
+}
+
+uint32_t *resolve_selected(const struct model *m, const char *ns, const struct selector *sel,
+			   size_t *n)
+{
+	const struct namespace *nsp = model_namespace(m, ns);
+	uint32_t *v = NULL;
+	size_t alloc = 0;
+	*n = 0;
+	if (!nsp)
+		return NULL;
+	for (size_t i = 0; i < nsp->npods; i++)
+		if (!sel || selector_matches(sel, &nsp->pods[i]->labels))
+			VEC_PUSH(v, *n, alloc, (uint32_t)nsp->pods[i]->index);
+	return v;
+}

@@ -1,0 +1,172 @@
+/*
+ * test_core.c - strbuf, arena, strmap, diag and model basics.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/arena.h"
+#include "ir/diag.h"
+#include "ir/model.h"
+#include "ir/strbuf.h"
+#include "ir/strmap.h"
+
+static void test_strbuf_grows_and_stays_terminated(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	assert_string_equal(sb.buf, "");
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	assert_int_equal(sb.buf[sb.len], '\0');
+	assert_true(!strncmp(sb.buf, "0,1,2,", 6));
+	assert_int_equal(strlen(sb.buf), sb.len);
+	strbuf_reset(&sb);
+	assert_string_equal(sb.buf, "");
+	strbuf_release(&sb);
+}
+
+static void test_arena_alignment_and_big_blocks(void **state)
+{
+	struct arena a = ARENA_INIT;
+	(void)state;
+	for (int i = 1; i < 200; i++) {
+		char *p = arena_alloc(&a, (size_t)i * 7);
+		assert_int_equal((uintptr_t)p % 16, 0);
+		memset(p, 0xab, (size_t)i * 7);
+	}
+	{
+		char *big = arena_zalloc(&a, 1 << 20);
+		assert_int_equal(big[12345], 0);
+		char *s = arena_printf(&a, "%s-%d", "x", 42);
+		assert_string_equal(s, "x-42");
+	}
+	arena_release(&a);
+}
+
+static void test_strmap_many_keys(void **state)
+{
+	struct strmap m = STRMAP_INIT;
+	char keys[5000][16];
+	(void)state;
+	for (int i = 0; i < 5000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+		strmap_slot(&m, keys[i], strlen(keys[i]))->value = keys[i];
+	}
+	assert_int_equal(m.n, 5000);
+	for (int i = 0; i < 5000; i++)
+		assert_ptr_equal(strmap_get(&m, keys[i], strlen(keys[i])), keys[i]);
+	assert_null(strmap_get(&m, "nope", 4));
+	strmap_release(&m);
+}
+
+static void test_diag_sorted_and_counted(void **state)
+{
+	struct diag d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *text = "a: 1\nbb: 2\n";
+	(void)state;
+	diag_init(&d);
+	{
+		const char *file = diag_source(&d, "x.yaml", text, strlen(text));
+		struct loc l2 = { file, 2, 5 }, l1 = { file, 1, 4 };
+		diag_warning(&d, &l2, "second");
+		assert_int_equal(diag_error(&d, &l1, "first %d", 1), -1);
+		diag_note(&d, &l2, "a note");
+	}
+	assert_true(diag_has_errors(&d));
+	diag_print(&d, f);
+	fclose(f);
+	assert_string_equal(buf, "x.yaml:1:4: error: first 1\n"
+				 "    a: 1\n"
+				 "       ^\n"
+				 "x.yaml:2:5: note: a note\n"
+				 "    bb: 2\n"
+				 "        ^\n"
+				 "x.yaml:2:5: warning: second\n"
+				 "    bb: 2\n"
+				 "        ^\n");
+	free(buf);
+	diag_release(&d);
+}
+
+static struct label L(const char *k, const char *v)
+{
+	struct label l = { k, v, { "t", 1, 1 } };
+	return l;
+}
+
+static void test_selector_operators(void **state)
+{
+	struct label labels[] = { L("app", "web"), L("tier", "front") };
+	struct labelset ls = { labels, 2 };
+	const char *web[] = { "web", "api" };
+	const char *db[] = { "db" };
+	struct sel_req reqs[] = {
+		{ { "t", 1, 1 }, "app", SEL_IN, web, 2 },
+		{ { "t", 1, 1 }, "app", SEL_NOT_IN, db, 1 },
+		{ { "t", 1, 1 }, "tier", SEL_EXISTS, NULL, 0 },
+		{ { "t", 1, 1 }, "env", SEL_DOES_NOT_EXIST, NULL, 0 },
+		{ { "t", 1, 1 }, "env", SEL_NOT_IN, db, 1 }, /* absent key: NotIn matches */
+	};
+	struct selector s = { { "t", 1, 1 }, NULL, 0, reqs, 5 };
+	struct selector empty = { { "t", 1, 1 }, NULL, 0, NULL, 0 };
+	struct sel_req in_env = { { "t", 1, 1 }, "env", SEL_IN, db, 1 };
+	struct selector needs_env = { { "t", 1, 1 }, NULL, 0, &in_env, 1 };
+	(void)state;
+	assert_true(selector_matches(&s, &ls));
+	assert_true(selector_matches(&empty, &ls));
+	assert_false(selector_matches(&needs_env, &ls));
+	reqs[1].values = web;
+	reqs[1].nvalues = 2;
+	assert_false(selector_matches(&s, &ls));
+}
+
+static void test_model_finalize_duplicates_and_implicit_ns(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct model m;
+	struct diag d;
+	struct policy *p[3];
+	(void)state;
+	diag_init(&d);
+	model_init(&m, &a);
+	for (int i = 0; i < 3; i++) {
+		p[i] = arena_zalloc(&a, sizeof(*p[i]));
+		p[i]->ns = "ns1";
+		p[i]->name = i == 2 ? "b" : "a";
+		p[i]->loc = (struct loc){ "f.yaml", (unsigned)(10 * (i + 1)), 1 };
+		model_add_policy(&m, p[i]);
+	}
+	assert_int_equal(model_finalize(&m, &d), -1);
+	assert_int_equal(m.npolicies, 2);
+	assert_int_equal(m.nnamespaces, 1);
+	assert_true(m.namespaces[0]->implicit);
+	assert_string_equal(labelset_get(&m.namespaces[0]->labels, LABEL_NS_NAME), "ns1");
+	assert_ptr_equal(model_policy(&m, "ns1", "a"), p[0]);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.warnings, 1);
+	model_release(&m);
+	diag_release(&d);
+	arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strbuf_grows_and_stays_terminated),
+		cmocka_unit_test(test_arena_alignment_and_big_blocks),
+		cmocka_unit_test(test_strmap_many_keys),
+		cmocka_unit_test(test_diag_sorted_and_counted),
+		cmocka_unit_test(test_selector_operators),
+		cmocka_unit_test(test_model_finalize_duplicates_and_implicit_ns),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -25,6 +25,7 @@
 #include "ir/ir.h"
 #include "ir/lint.h"
 #include "ir/model.h"
+#include "ir/passes.h"
 #include "ir/resolve.h"
 #include "ir/strbuf.h"
 #include "ir/util.h"
@@ -327,6 +328,8 @@ static int cmd_compile(struct cli *c)
 		if (resolve(&c->ir, &c->model, &c->arena, &ro, &c->diag))
 			return finish(c, 1);
 		c->have_ir = true;
+		if (passes_run(&c->ir, &c->diag, c->stats ? stderr : NULL))
+			return finish(c, 1);
 	}
 	for (size_t i = 0; i < c->npaths; i++)
 		strbuf_addf(&cmdline, "%s%s", i ? " " : "", c->paths[i]);

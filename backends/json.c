@@ -33,6 +33,28 @@ static int cmp_rkey(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
+static int cmp_rkey_id(const void *a, const void *b)
+{
+	const struct rkey *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->r->id > y->r->id) - (x->r->id < y->r->id);
+}
+
+static json_t *origin_json(struct arena *a, const struct origin *o)
+{
+	json_t *j = json_object();
+	if (!o->policy)
+		return j;
+	json_object_set_new(j, "policy",
+			    json_string(arena_printf(a, "%s/%s", o->policy->ns, o->policy->name)));
+	json_object_set_new(j, "direction", json_string(dir_name(o->dir)));
+	json_object_set_new(j, "rule", json_integer(o->rule));
+	json_object_set_new(j, "file", json_string(o->loc.file));
+	json_object_set_new(j, "line", json_integer(o->loc.line));
+	json_object_set_new(j, "column", json_integer(o->loc.col));
+	return j;
+}
+
 static json_t *ports_json(const struct portset *ps)
 {
 	json_t *o;
@@ -89,35 +111,47 @@ int json_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d)
 
 	for (size_t i = 0; i < m->ninputs; i++)
 		json_array_append_new(inputs, json_string(m->inputs[i]));
-	/* rule keys from origins; parts numbered per origin in id order */
+	/* rule keys from origins; rules sharing an origin numbered .1, .2 in id order */
 	for (size_t i = 0; i < ir->nrules; i++) {
-		const struct ir_rule *r = ir->rules[i];
-		const struct origin *o = &r->origin;
-		size_t part = 0;
-		for (size_t j = 0; j < i; j++) {
-			const struct origin *q = &ir->rules[j]->origin;
-			if (q->policy == o->policy && q->dir == o->dir && q->rule == o->rule)
-				part++;
+		const struct origin *o = &ir->rules[i]->origin;
+		keys[i].r = ir->rules[i];
+		keys[i].key = o->policy ? arena_printf(ir->arena, "%s/%s/%s/%d", o->policy->ns,
+						       o->policy->name, dir_name(o->dir), o->rule)
+					: "~synthetic";
+	}
+	{
+		struct rkey *byname = xcalloc(ir->nrules + 1, sizeof(*byname));
+		memcpy(byname, keys, ir->nrules * sizeof(*keys));
+		qsort(byname, ir->nrules, sizeof(*byname), cmp_rkey_id);
+		for (size_t i = 0, part = 0; i < ir->nrules; i++) {
+			part = i && !strcmp(byname[i].key, byname[i - 1].key) ? part + 1 : 0;
+			if (part)
+				keys[byname[i].r->id].key =
+					arena_printf(ir->arena, "%s.%zu", byname[i].key, part);
 		}
-		keys[i].r = r;
-		if (o->policy)
-			keys[i].key = part ? arena_printf(ir->arena, "%s/%s/%s/%d.%zu",
-							  o->policy->ns, o->policy->name,
-							  dir_name(o->dir), o->rule, part)
-					   : arena_printf(ir->arena, "%s/%s/%s/%d", o->policy->ns,
-							  o->policy->name, dir_name(o->dir),
-							  o->rule);
-		else
-			keys[i].key = arena_printf(ir->arena, "~synthetic/%zu", i);
+		free(byname);
 	}
 	{
 		/* sorted copy for podset numbering; keys[] stays in id order for lookups */
 		struct rkey *sorted = xcalloc(ir->nrules + 1, sizeof(*sorted));
 		memcpy(sorted, keys, ir->nrules * sizeof(*keys));
 		qsort(sorted, ir->nrules, sizeof(*sorted), cmp_rkey);
+		bool *used = xcalloc(ir->nrules + 1, sizeof(bool));
+		for (size_t i = 0; i < ir->neps; i++)
+			for (int dir = 0; dir < NDIR; dir++)
+				for (size_t t = 0; t < ir->eps[i].dir[dir].ntiers; t++) {
+					const struct ir_tier *tier = &ir->eps[i].dir[dir].tiers[t];
+					for (size_t k = 0; k < tier->nrules; k++)
+						used[tier->rules[k]->id] = true;
+				}
 		for (size_t i = 0; i < ir->nrules; i++) {
 			const struct ir_rule *r = sorted[i].r;
-			json_t *jr = json_object(), *peers = json_object(), *origin = json_object();
+			json_t *jr, *peers, *origin;
+			if (!used[r->id])
+				continue;
+			jr = json_object();
+			peers = json_object();
+			origin = json_object();
 			json_object_set_new(jr, "action", json_string(action_name(r->action)));
 			if (r->all_peers) {
 				json_object_set_new(peers, "all", json_true());
@@ -144,24 +178,16 @@ int json_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d)
 			}
 			json_object_set_new(jr, "peers", peers);
 			json_object_set_new(jr, "ports", ports_json(&r->ports));
-			if (r->origin.policy) {
-				json_object_set_new(origin, "policy",
-						    json_string(arena_printf(
-							    ir->arena, "%s/%s",
-							    r->origin.policy->ns,
-							    r->origin.policy->name)));
-				json_object_set_new(origin, "direction",
-						    json_string(dir_name(r->origin.dir)));
-				json_object_set_new(origin, "rule", json_integer(r->origin.rule));
-				json_object_set_new(origin, "file", json_string(r->origin.loc.file));
-				json_object_set_new(origin, "line", json_integer(r->origin.loc.line));
-				json_object_set_new(origin, "column",
-						    json_integer(r->origin.loc.col));
-			}
-			json_object_set_new(jr, "origin", origin);
+			json_decref(origin);
+			origin = json_array();
+			json_array_append_new(origin, origin_json(ir->arena, &r->origin));
+			for (size_t k = 0; k < r->nmore; k++)
+				json_array_append_new(origin, origin_json(ir->arena, &r->more[k]));
+			json_object_set_new(jr, "origins", origin);
 			json_object_set_new(rules, sorted[i].key, jr);
 		}
 		free(sorted);
+		free(used);
 	}
 	for (size_t i = 0; i < ir->neps; i++) {
 		const struct ir_endpoint *ep = &ir->eps[i];
@@ -172,6 +198,7 @@ int json_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d)
 			json_array_append_new(ips, json_string(addr_format(&ep->pod->ips[k], buf)));
 		}
 		json_object_set_new(je, "ips", ips);
+		json_object_set_new(je, "group", json_integer((json_int_t)ep->group));
 		for (int dir = 0; dir < NDIR; dir++) {
 			const struct ir_dir *dd = &ep->dir[dir];
 			json_t *jd = json_object(), *pols = json_array(), *rl = json_array();

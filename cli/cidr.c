@@ -24,7 +24,7 @@
 #include "ir/strbuf.h"
 #include "ir/util.h"
 
-#define CIDR_USAGE                                                                                 \
+#define CIDR_USAGE \
 	"usage: netpolc cidr [--merge | --exclude FILE | --intersect FILE] [--ranges] [FILE...]\n"
 
 /* Bytes read at a time; a longer line grows the buffer. */
@@ -166,7 +166,7 @@ static void parse_range(struct line_ctx *c, const char *p, const char *dash, con
 /* parse_line: one line, [p, e) without its newline. */
 static void parse_line(struct line_ctx *c, const char *p, const char *e, struct addrset *set)
 {
-	const char *hash, *dash, *tok;
+	const char *q, *dash = NULL, *tok = NULL;
 	struct prefix pfx;
 	bool host_bits;
 	const char *why;
@@ -176,19 +176,21 @@ static void parse_line(struct line_ctx *c, const char *p, const char *e, struct 
 		p++;
 	if (p == e || *p == '#')
 		return;
-	hash = memchr(p, '#', (size_t)(e - p));
-	if (hash)
-		e = hash;
+	/* one pass: the end of the entry (a comment or the line's end), its first '-' and blank */
+	for (q = p; q < e && *q != '#'; q++) {
+		if (*q == '-' && !dash)
+			dash = q;
+		else if (is_blank(*q) && !tok)
+			tok = q;
+	}
+	e = q;
 	while (is_blank(e[-1]))
 		e--;
-	dash = memchr(p, '-', (size_t)(e - p));
 	if (dash) {
 		parse_range(c, p, dash, e, set);
 		return;
 	}
-	for (tok = p; tok < e && !is_blank(*tok); tok++)
-		;
-	if (tok < e) {
+	if (tok && tok < e) {
 		while (is_blank(*tok))
 			tok++;
 		at_col(c, tok);
@@ -412,7 +414,8 @@ int cmd_cidr(int argc, char **argv)
 		}
 		if (op_given && (this_op != op || this_op != OP_MERGE)) {
 			free(files);
-			return usage_error("only one of --merge, --exclude, --intersect may be given");
+			return usage_error(
+				"only one of --merge, --exclude, --intersect may be given");
 		}
 		op = this_op;
 		op_given = true;

@@ -36,6 +36,9 @@ struct k8s {
 	struct model *m;
 };
 
+/* Unknown names get "did you mean" suggestions until this many diagnostics were queued. */
+#define SUGGEST_BUDGET 1000
+
 /* A field name the user may have misplaced, with advice for that mistake. */
 struct hint {
 	const char *field, *text;
@@ -114,8 +117,8 @@ static bool want(struct k8s *k, const struct node *n, enum node_kind w, const ch
 		diag_error(k->d, &n->loc, "%s: expected a string, got %s (%s); quote it: \"%.*s\"",
 			   what, node_kind_name(n->kind), n->str, (int)n->len, n->str);
 	else if (n->kind == NODE_NULL && w == NODE_MAP)
-		diag_error(k->d, &n->loc, "%s: expected a mapping, got null (write {} for an empty one)",
-			   what);
+		diag_error(k->d, &n->loc,
+			   "%s: expected a mapping, got null (write {} for an empty one)", what);
 	else if (is_scalar(n))
 		diag_error(k->d, &n->loc, "%s: expected %s, got %s (%s)", what, node_kind_name(w),
 			   node_kind_name(n->kind), shown(k, n));
@@ -203,7 +206,11 @@ static const char *suggest(const char *s, size_t len, const char *const *known)
 	const char *best = NULL;
 	unsigned bestd = len <= 4 ? 1 : 2;
 	for (size_t i = 0; known[i]; i++) {
-		unsigned dd = distance(s, len, known[i], strlen(known[i]));
+		size_t kl = strlen(known[i]);
+		unsigned dd;
+		if ((len > kl ? len - kl : kl - len) > bestd)
+			continue; /* the distance is at least the difference in length */
+		dd = distance(s, len, known[i], kl);
 		if (dd <= bestd) {
 			best = known[i];
 			bestd = dd;
@@ -236,9 +243,11 @@ static void check_fields(struct k8s *k, const struct node *map, const char *cons
 		for (size_t j = 0; hints && hints[j].field; j++)
 			if (eq(key, hints[j].field))
 				hint = hints[j].text;
+		/* past many diagnostics nobody reads suggestions: keep hostile input cheap */
 		if (hint) {
 			strbuf_addstr(&sb, hint);
-		} else if ((sug = suggest(key->str, key->len, known))) {
+		} else if (k->d->errors + k->d->warnings < SUGGEST_BUDGET &&
+			   (sug = suggest(key->str, key->len, known))) {
 			strbuf_addf(&sb, "did you mean '%s'?", sug);
 		} else {
 			strbuf_addstr(&sb, "known fields:");
@@ -246,8 +255,8 @@ static void check_fields(struct k8s *k, const struct node *map, const char *cons
 				strbuf_addf(&sb, "%s %s", j ? "," : "", known[j]);
 		}
 		if (strict)
-			diag_error(k->d, &key->loc, "unknown field %s in %s; %s", shown(k, key), where,
-				   sb.buf);
+			diag_error(k->d, &key->loc, "unknown field %s in %s; %s", shown(k, key),
+				   where, sb.buf);
 		else
 			diag_warning(k->d, &key->loc, "unknown field %s in %s is ignored; %s",
 				     shown(k, key), where, sb.buf);
@@ -329,10 +338,11 @@ static void read_requirement(struct k8s *k, const struct node *n, struct sel_req
 					   "(operators are case-sensitive)",
 					   shown(k, op), sug);
 			else
-				diag_error(k->d, &op->loc,
-					   "unknown selector operator %s: must be In, NotIn, Exists "
-					   "or DoesNotExist",
-					   shown(k, op));
+				diag_error(
+					k->d, &op->loc,
+					"unknown selector operator %s: must be In, NotIn, Exists "
+					"or DoesNotExist",
+					shown(k, op));
 		} else {
 			r->op = (enum sel_op)opi;
 		}
@@ -465,7 +475,8 @@ static void read_port(struct k8s *k, const struct node *n, struct port *pt)
 	if (!end || !want(k, end, NODE_INT, "endPort"))
 		return;
 	if (!pt->has_port) {
-		diag_error(k->d, &end->loc, "endPort needs a numeric 'port' (the start of the range)");
+		diag_error(k->d, &end->loc,
+			   "endPort needs a numeric 'port' (the start of the range)");
 	} else if (pt->name) {
 		diag_error(k->d, &end->loc,
 			   "endPort cannot be used with a named port (%s); give 'port' as a number",
@@ -473,8 +484,8 @@ static void read_port(struct k8s *k, const struct node *n, struct port *pt)
 	} else if (port_in_range(k, end, "endPort") && pt->port) {
 		if (end->ival < pt->port)
 			diag_error(k->d, &end->loc,
-				   "endPort %lld must be greater than or equal to port %u", end->ival,
-				   pt->port);
+				   "endPort %lld must be greater than or equal to port %u",
+				   end->ival, pt->port);
 		else
 			pt->end_port = (uint16_t)end->ival;
 	}
@@ -499,10 +510,11 @@ static bool parse_cidr(struct k8s *k, const struct node *n, const char *what, st
 		return false;
 	}
 	if (!memchr(n->str, '/', n->len) && !addr_parse(n->str, &a)) {
-		diag_error(k->d, &n->loc,
-			   "invalid %s %s: the prefix length is missing (for this one address write "
-			   "%s/%d)",
-			   what, shown(k, n), n->str, a.family == AF4 ? 32 : 128);
+		diag_error(
+			k->d, &n->loc,
+			"invalid %s %s: the prefix length is missing (for this one address write "
+			"%s/%d)",
+			what, shown(k, n), n->str, a.family == AF4 ? 32 : 128);
 		return false;
 	}
 	if (prefix_parse(n->str, out, &host_bits, &why)) {
@@ -597,9 +609,10 @@ static void read_peer(struct k8s *k, const struct node *n, enum dir dir, struct 
 			   dir == DIR_INGRESS ? "source" : "destination",
 			   dir == DIR_INGRESS ? "from" : "to");
 	else if (nset > 1 && val(n, "ipBlock"))
-		diag_error(k->d, &ipb->key->loc,
-			   "ipBlock cannot be combined with podSelector or namespaceSelector in one "
-			   "peer; make them separate list items");
+		diag_error(
+			k->d, &ipb->key->loc,
+			"ipBlock cannot be combined with podSelector or namespaceSelector in one "
+			"peer; make them separate list items");
 }
 
 /* ---- NetworkPolicy rules and spec ------------------------------------ */
@@ -609,7 +622,8 @@ static const char *const rule_fields[NDIR][3] = { { "from", "ports", NULL },
 static const struct hint rule_hints[NDIR][5] = {
 	{ { "to", "ingress rules name their peers in 'from'" },
 	  { "podSelector", "peers belong in a 'from' list: from: [{podSelector: ...}]" },
-	  { "namespaceSelector", "peers belong in a 'from' list: from: [{namespaceSelector: ...}]" },
+	  { "namespaceSelector",
+	    "peers belong in a 'from' list: from: [{namespaceSelector: ...}]" },
 	  { "ipBlock", "peers belong in a 'from' list: from: [{ipBlock: ...}]" },
 	  { NULL, NULL } },
 	{ { "from", "egress rules name their peers in 'to'" },
@@ -683,7 +697,8 @@ static bool read_policy_types(struct k8s *k, struct policy *p, const struct node
 	if (!(v = typed(k, spec, "policyTypes", NODE_SEQ)) || !v->n)
 		return false;
 	if (v->n > 2)
-		diag_error(k->d, &v->loc, "policyTypes may list at most two types (Ingress, Egress)");
+		diag_error(k->d, &v->loc,
+			   "policyTypes may list at most two types (Ingress, Egress)");
 	for (size_t i = 0; i < v->n; i++) {
 		const struct node *t = v->items[i];
 		enum dir dd;
@@ -698,8 +713,8 @@ static bool read_policy_types(struct k8s *k, struct policy *p, const struct node
 			const char *sug = suggest(t->str, t->len, types);
 			if (sug)
 				diag_error(k->d, &t->loc,
-					   "unsupported policyType %s; did you mean '%s'? (policyTypes "
-					   "are case-sensitive)",
+					   "unsupported policyType %s; did you mean '%s'? "
+					   "(policyTypes are case-sensitive)",
 					   shown(k, t), sug);
 			else
 				diag_error(k->d, &t->loc,
@@ -718,13 +733,23 @@ static bool read_policy_types(struct k8s *k, struct policy *p, const struct node
 
 /* ---- metadata -------------------------------------------------------- */
 
-static const char *const meta_fields[] = {
-	"name",	       "generateName",	   "namespace",	     "selfLink",
-	"uid",	       "resourceVersion",  "generation",     "creationTimestamp",
-	"deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-	"ownerReferences",   "finalizers",	"managedFields",  "clusterName",
-	NULL
-};
+static const char *const meta_fields[] = { "name",
+					   "generateName",
+					   "namespace",
+					   "selfLink",
+					   "uid",
+					   "resourceVersion",
+					   "generation",
+					   "creationTimestamp",
+					   "deletionTimestamp",
+					   "deletionGracePeriodSeconds",
+					   "labels",
+					   "annotations",
+					   "ownerReferences",
+					   "finalizers",
+					   "managedFields",
+					   "clusterName",
+					   NULL };
 
 enum scope { SCOPE_CLUSTER, SCOPE_NAMESPACED };
 
@@ -789,15 +814,16 @@ static void read_meta(struct k8s *k, const struct node *obj, const char *kind,
 			const struct node *v = ann->pairs[i].value;
 			if (v->kind != NODE_NULL && v->kind != NODE_STR)
 				want(k, v, NODE_STR,
-				     arena_printf(k->a, "annotation %s", shown(k, ann->pairs[i].key)));
+				     arena_printf(k->a, "annotation %s",
+						  shown(k, ann->pairs[i].key)));
 		}
 	}
 }
 
 /* ---- NetworkPolicy --------------------------------------------------- */
 
-static const char *const policy_fields[] = { "apiVersion", "kind", "metadata", "spec", "status",
-					     NULL };
+static const char *const policy_fields[] = { "apiVersion", "kind",   "metadata",
+					     "spec",	   "status", NULL };
 static const char *const spec_fields[] = { "podSelector", "policyTypes", "ingress", "egress",
 					   NULL };
 static const struct hint policy_hints[] = {
@@ -977,11 +1003,12 @@ static void add_pod_ip(struct k8s *k, struct pod *p, const struct node *n)
 		if (!addr_cmp(&p->ips[i], &a))
 			return;
 		if (p->ips[i].family == a.family) {
-			diag_error(k->d, &n->loc,
-				   "pod IP %s is a second %s address (the pod has %s); a pod has at "
-				   "most one address per family",
-				   shown(k, n), a.family == AF4 ? "IPv4" : "IPv6",
-				   addr_format(&p->ips[i], buf));
+			diag_error(
+				k->d, &n->loc,
+				"pod IP %s is a second %s address (the pod has %s); a pod has at "
+				"most one address per family",
+				shown(k, n), a.family == AF4 ? "IPv4" : "IPv6",
+				addr_format(&p->ips[i], buf));
 			return;
 		}
 	}
@@ -999,7 +1026,8 @@ static void read_pod_status(struct k8s *k, const struct node *status, struct pod
 		return;
 	for (size_t i = 0; i < ips->n; i++) {
 		const struct node *it = ips->items[i];
-		if (want(k, it, NODE_MAP, "podIPs item") && (v = need_str(k, it, "ip", "podIPs item")))
+		if (want(k, it, NODE_MAP, "podIPs item") &&
+		    (v = need_str(k, it, "ip", "podIPs item")))
 			add_pod_ip(k, p, v);
 	}
 }
@@ -1108,7 +1136,8 @@ enum kind_type { KT_POLICY, KT_NAMESPACE, KT_POD, KT_WORKLOAD, KT_LIST };
 struct kind_info {
 	const char *kind;
 	const char *api_version;
-	const char *old_group; /* a group that once served this kind: a wrong version there is an error */
+	const char *old_group; /* a group that once served this kind: a wrong version there is an
+				  error */
 	enum kind_type type;
 	const char *const *template_path;
 };
@@ -1175,7 +1204,8 @@ static const struct kind_info *find_kind_nocase(const struct node *kn, bool *lis
 		if (same_nocase(kn->str, kn->len, kinds[i].kind, ""))
 			return &kinds[i];
 		*list = true;
-		if (kinds[i].type != KT_LIST && same_nocase(kn->str, kn->len, kinds[i].kind, "List"))
+		if (kinds[i].type != KT_LIST &&
+		    same_nocase(kn->str, kn->len, kinds[i].kind, "List"))
 			return &kinds[i];
 	}
 	return NULL;
@@ -1248,14 +1278,15 @@ static const struct kind_info *kind_of(struct k8s *k, const struct node *obj,
 				   shown(k, kn), sug->kind, l ? "List" : "");
 		else
 			diag_warning(k->d, &kn->loc, "ignoring %s %s: not a kind netpolc reads",
-				     is_identifier(kn) ? kn->str : shown(k, kn), object_name(k, obj));
+				     is_identifier(kn) ? kn->str : shown(k, kn),
+				     object_name(k, obj));
 		return NULL;
 	}
 	if (!av && implied && implied == ki)
 		return ki;
 	if (!av) {
-		diag_error(k->d, &kn->loc, "%s %s has no 'apiVersion'; add apiVersion: %s", ki->kind,
-			   object_name(k, obj), ki->api_version);
+		diag_error(k->d, &kn->loc, "%s %s has no 'apiVersion'; add apiVersion: %s",
+			   ki->kind, object_name(k, obj), ki->api_version);
 		return NULL;
 	}
 	if (!eq(av, ki->api_version)) {
@@ -1263,11 +1294,12 @@ static const struct kind_info *kind_of(struct k8s *k, const struct node *obj,
 			diag_error(k->d, &av->loc, "%s%s must have apiVersion %s, not %s", ki->kind,
 				   *list ? "List" : "", ki->api_version, shown(k, av));
 		else
-			diag_warning(k->d, &kn->loc,
-				     "ignoring %s%s %s of apiVersion %s: netpolc reads %s only from "
-				     "apiVersion %s",
-				     ki->kind, *list ? "List" : "", object_name(k, obj), shown(k, av),
-				     ki->kind, ki->api_version);
+			diag_warning(
+				k->d, &kn->loc,
+				"ignoring %s%s %s of apiVersion %s: netpolc reads %s only from "
+				"apiVersion %s",
+				ki->kind, *list ? "List" : "", object_name(k, obj), shown(k, av),
+				ki->kind, ki->api_version);
 		return NULL;
 	}
 	return ki;
@@ -1281,9 +1313,10 @@ static void lower_object(struct k8s *k, const struct node *obj, const struct kin
 	bool list;
 
 	if (obj->kind != NODE_MAP) {
-		diag_error(k->d, &obj->loc,
-			   "expected a Kubernetes object (a mapping with apiVersion and kind), got %s",
-			   node_kind_name(obj->kind));
+		diag_error(
+			k->d, &obj->loc,
+			"expected a Kubernetes object (a mapping with apiVersion and kind), got %s",
+			node_kind_name(obj->kind));
 		return;
 	}
 	if (!(ki = kind_of(k, obj, implied, &list, &anchor)))

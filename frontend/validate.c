@@ -61,7 +61,8 @@ const char *valid_dns_subdomain(const char *s, size_t len)
 		if (i < len && s[i] != '.')
 			continue;
 		if (!dns_label_ok(s + start, i - start))
-			return "must consist of lowercase letters (a-z), digits (0-9), '-' and '.', "
+			return "must consist of lowercase letters (a-z), digits (0-9), '-' and "
+			       "'.', "
 			       "and start and end with a letter or digit";
 		start = i + 1;
 	}
@@ -88,14 +89,16 @@ const char *valid_label_key(const char *s, size_t len)
 	if (slash) {
 		size_t plen = (size_t)(slash - s);
 		if (memchr(slash + 1, '/', len - plen - 1))
-			return "may contain at most one '/' (an optional DNS subdomain prefix, '/', "
+			return "may contain at most one '/' (an optional DNS subdomain prefix, "
+			       "'/', "
 			       "and a name, e.g. 'example.com/my-name')";
 		if (!plen)
 			return "prefix before '/' must not be empty";
 		if (plen > 253)
 			return "prefix before '/' must be no more than 253 characters";
 		if (valid_dns_subdomain(s, plen))
-			return "prefix before '/' must be a DNS subdomain: lowercase letters (a-z), "
+			return "prefix before '/' must be a DNS subdomain: lowercase letters "
+			       "(a-z), "
 			       "digits (0-9), '-' and '.', starting and ending with a letter or "
 			       "digit";
 		name = slash + 1;

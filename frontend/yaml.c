@@ -549,7 +549,7 @@ static void finish_map(struct yreader *r, struct frame *f)
 	struct node **kv = r->kids + f->base;
 	size_t n = (r->nkids - f->base) / 2, merge_pos = SIZE_MAX;
 	bool hashed = n > 8 || f->has_merge;
-	struct node_pair *merged = NULL;
+	struct node_pair *merged = NULL, *dst;
 	size_t nmerged = 0, amerged = 0;
 
 	r->npairs = 0;
@@ -592,14 +592,17 @@ static void finish_map(struct yreader *r, struct frame *f)
 		}
 	}
 	f->node->n = r->npairs + nmerged;
-	f->node->pairs = arena_array(r->a, f->node->n ? f->node->n : 1, sizeof(struct node_pair));
+	f->node->pairs = arena_alloc(r->a, st_mult(f->node->n ? f->node->n : 1, sizeof(*dst)));
+	dst = f->node->pairs;
 	if (merge_pos == SIZE_MAX)
 		merge_pos = r->npairs;
-	memcpy(f->node->pairs, r->pairs, merge_pos * sizeof(struct node_pair));
+	if (merge_pos)
+		memcpy(dst, r->pairs, merge_pos * sizeof(*dst));
 	if (nmerged)
-		memcpy(f->node->pairs + merge_pos, merged, nmerged * sizeof(struct node_pair));
-	memcpy(f->node->pairs + merge_pos + nmerged, r->pairs + merge_pos,
-	       (r->npairs - merge_pos) * sizeof(struct node_pair));
+		memcpy(dst + merge_pos, merged, nmerged * sizeof(*dst));
+	if (r->npairs > merge_pos)
+		memcpy(dst + merge_pos + nmerged, r->pairs + merge_pos,
+		       (r->npairs - merge_pos) * sizeof(*dst));
 	free(merged);
 }
 
@@ -607,8 +610,9 @@ static void finish_seq(struct yreader *r, struct frame *f)
 {
 	size_t n = r->nkids - f->base;
 	f->node->n = n;
-	f->node->items = arena_array(r->a, n ? n : 1, sizeof(struct node *));
-	memcpy(f->node->items, r->kids + f->base, n * sizeof(struct node *));
+	f->node->items = arena_alloc(r->a, st_mult(n ? n : 1, sizeof(struct node *)));
+	if (n)
+		memcpy(f->node->items, r->kids + f->base, n * sizeof(struct node *));
 }
 
 /* ---- the event handlers ------------------------------------------------ */

@@ -55,13 +55,15 @@ static u128 host_mask(int family, unsigned len)
 static unsigned ctz128(u128 x)
 {
 	uint64_t lo = (uint64_t)x;
-	return lo ? (unsigned)__builtin_ctzll(lo) : 64 + (unsigned)__builtin_ctzll((uint64_t)(x >> 64));
+	return lo ? (unsigned)__builtin_ctzll(lo)
+		  : 64 + (unsigned)__builtin_ctzll((uint64_t)(x >> 64));
 }
 
 static unsigned log2_128(u128 x)
 {
 	uint64_t hi = (uint64_t)(x >> 64);
-	return hi ? 127 - (unsigned)__builtin_clzll(hi) : 63 - (unsigned)__builtin_clzll((uint64_t)x);
+	return hi ? 127 - (unsigned)__builtin_clzll(hi)
+		  : 63 - (unsigned)__builtin_clzll((uint64_t)x);
 }
 
 /*
@@ -226,8 +228,7 @@ int addr_parse(const char *s, struct addr *out)
 	return parse_addr_n(s, strlen(s), out, NULL);
 }
 
-int prefix_parse_n(const char *s, size_t n, struct prefix *out, bool *host_bits,
-		   const char **why)
+int prefix_parse_n(const char *s, size_t n, struct prefix *out, bool *host_bits, const char **why)
 {
 	const char *slash = memchr(s, '/', n);
 	size_t alen = slash ? (size_t)(slash - s) : n;
@@ -652,8 +653,8 @@ static void union_family(struct addrset *out, const struct addrset *a, const str
 	}
 }
 
-static void intersect_family(struct addrset *out, const struct addrset *a,
-			     const struct addrset *b, int family)
+static void intersect_family(struct addrset *out, const struct addrset *a, const struct addrset *b,
+			     int family)
 {
 	size_t na = fam_n(a, family), nb = fam_n(b, family), i = 0, j = 0;
 	while (i < na && j < nb) {
@@ -774,7 +775,8 @@ static bool subset_family(const struct addrset *a, const struct addrset *b, int 
 		u128 lo = fam_lo(a, family, i);
 		while (j < nb && fam_hi(b, family, j) < lo)
 			j++;
-		if (j == nb || fam_lo(b, family, j) > lo || fam_hi(b, family, j) < fam_hi(a, family, i))
+		if (j == nb || fam_lo(b, family, j) > lo ||
+		    fam_hi(b, family, j) < fam_hi(a, family, i))
 			return false;
 	}
 	return true;

@@ -40,8 +40,7 @@ int addr_parse(const char *s, struct addr *out);
  */
 int prefix_parse(const char *s, struct prefix *out, bool *host_bits, const char **why);
 /* prefix_parse_n: the same for the n bytes at s (no NUL needed). */
-int prefix_parse_n(const char *s, size_t n, struct prefix *out, bool *host_bits,
-		   const char **why);
+int prefix_parse_n(const char *s, size_t n, struct prefix *out, bool *host_bits, const char **why);
 /* addr_format / prefix_format: canonical text (RFC 5952 for IPv6) into buf. */
 char *addr_format(const struct addr *a, char *buf);
 char *prefix_format(const struct prefix *p, char *buf);

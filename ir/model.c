@@ -308,7 +308,7 @@ struct policy *model_policy(const struct model *m, const char *ns, const char *n
 
 /* implicit_ns: a namespace that only its name label describes. */
 static struct namespace *implicit_ns(struct model *m, const char *name, const struct loc *where,
-				     struct diag *d)
+				     struct diag *d, bool warn)
 {
 	struct namespace *ns = arena_zalloc(m->arena, sizeof(*ns));
 	ns->loc = *where;
@@ -319,37 +319,40 @@ static struct namespace *implicit_ns(struct model *m, const char *name, const st
 	ns->labels.v[0].key = LABEL_NS_NAME;
 	ns->labels.v[0].value = name;
 	ns->labels.v[0].loc = *where;
-	diag_warning(d, where,
-		     "namespace '%s' is not declared in the input; assuming it exists with only "
-		     "the label %s=%s",
-		     name, LABEL_NS_NAME, name);
+	if (warn)
+		diag_warning(
+			d, where,
+			"namespace '%s' is not declared in the input; assuming it exists with only "
+			"the label %s=%s",
+			name, LABEL_NS_NAME, name);
 	return ns;
 }
 
 /* dedupe: drop later duplicates from a sorted array, reporting each. */
-#define DEDUPE(arr, n, samekey, what, namefmt, ...)                                                \
-	do {                                                                                       \
-		size_t out_ = 0;                                                                   \
-		for (size_t i_ = 0; i_ < (n); i_++) {                                              \
-			if (out_ && samekey((arr)[out_ - 1], (arr)[i_])) {                         \
-				diag_error(d, &(arr)[i_]->loc, "duplicate %s " namefmt, what,      \
-					   __VA_ARGS__);                                           \
-				diag_note(d, &(arr)[out_ - 1]->loc, "first defined here");         \
-				rc = -1;                                                           \
-				continue;                                                          \
-			}                                                                          \
-			(arr)[out_++] = (arr)[i_];                                                 \
-		}                                                                                  \
-		(n) = out_;                                                                        \
+#define DEDUPE(arr, n, samekey, what, namefmt, ...)                                           \
+	do {                                                                                  \
+		size_t out_ = 0;                                                              \
+		for (size_t i_ = 0; i_ < (n); i_++) {                                         \
+			if (out_ && samekey((arr)[out_ - 1], (arr)[i_])) {                    \
+				diag_error(d, &(arr)[i_]->loc, "duplicate %s " namefmt, what, \
+					   __VA_ARGS__);                                      \
+				diag_note(d, &(arr)[out_ - 1]->loc, "first defined here");    \
+				rc = -1;                                                      \
+				continue;                                                     \
+			}                                                                     \
+			(arr)[out_++] = (arr)[i_];                                            \
+		}                                                                             \
+		(n) = out_;                                                                   \
 	} while (0)
 
-#define SAME_NS(x, y) (!strcmp((x)->name, (y)->name))
+#define SAME_NS(x, y)	  (!strcmp((x)->name, (y)->name))
 #define SAME_NSNAME(x, y) (!strcmp((x)->ns, (y)->ns) && !strcmp((x)->name, (y)->name))
 
 int model_finalize(struct model *m, struct diag *d)
 {
 	int rc = 0;
 	size_t nexplicit;
+	bool warn;
 
 	if (m->nnamespaces > 1)
 		qsort(m->namespaces, m->nnamespaces, sizeof(*m->namespaces), cmp_ns_loc);
@@ -364,8 +367,13 @@ int model_finalize(struct model *m, struct diag *d)
 	DEDUPE(m->policies, m->npolicies, SAME_NSNAME, "NetworkPolicy", "'%s/%s'",
 	       m->policies[i_]->ns, m->policies[i_]->name);
 
-	/* namespaces referenced by pods or policies but not declared */
+	/*
+	 * Namespaces referenced by pods or policies but not declared.  Say so
+	 * only when the input describes a cluster (has Namespaces or pods):
+	 * for policies alone the inventory is simply not part of the input.
+	 */
 	nexplicit = m->nnamespaces;
+	warn = m->nnamespaces || m->npods;
 	for (size_t i = 0; i < m->npods + m->npolicies; i++) {
 		const char *name = i < m->npods ? m->pods[i]->ns : m->policies[i - m->npods]->ns;
 		const struct loc *where =
@@ -387,7 +395,7 @@ int model_finalize(struct model *m, struct diag *d)
 		for (size_t j = nexplicit; !found && j < m->nnamespaces; j++)
 			found = !strcmp(m->namespaces[j]->name, name);
 		if (!found)
-			model_add_namespace(m, implicit_ns(m, name, where, d));
+			model_add_namespace(m, implicit_ns(m, name, where, d, warn));
 	}
 	if (m->nnamespaces > 1)
 		qsort(m->namespaces, m->nnamespaces, sizeof(*m->namespaces), cmp_ns);

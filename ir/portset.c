@@ -120,7 +120,8 @@ void portset_add(struct portset *s, enum proto p, uint16_t lo, uint16_t hi)
 		return;
 	r = s->r[p];
 	n = s->n[p];
-	/* i: first range that ends at or after lo - 1 (may join); j: first that starts after hi + 1 */
+	/* i: first range that ends at or after lo - 1 (may join); j: first that starts after hi + 1
+	 */
 	for (i = 0; i < n && (unsigned)r[i].hi + 1 < nlo; i++)
 		;
 	for (j = i; j < n && r[j].lo <= nhi + 1; j++) {

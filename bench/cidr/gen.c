@@ -128,10 +128,10 @@ static void gen6(unsigned long count)
 		} else {
 			lo = rng();
 		}
-		printf("%x:%x:%x:%x:%x:%x:%x:%x/%u\n", (unsigned)(hi >> 48), (unsigned)(hi >> 32) & 0xffff,
-		       (unsigned)(hi >> 16) & 0xffff, (unsigned)hi & 0xffff, (unsigned)(lo >> 48),
-		       (unsigned)(lo >> 32) & 0xffff, (unsigned)(lo >> 16) & 0xffff,
-		       (unsigned)lo & 0xffff, len);
+		printf("%x:%x:%x:%x:%x:%x:%x:%x/%u\n", (unsigned)(hi >> 48),
+		       (unsigned)(hi >> 32) & 0xffff, (unsigned)(hi >> 16) & 0xffff,
+		       (unsigned)hi & 0xffff, (unsigned)(lo >> 48), (unsigned)(lo >> 32) & 0xffff,
+		       (unsigned)(lo >> 16) & 0xffff, (unsigned)lo & 0xffff, len);
 	}
 	free(cluster);
 }

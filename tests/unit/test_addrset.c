@@ -23,34 +23,33 @@
 #include "ir/addrset.h"
 
 #define PROPERTY_CASES 100000
-#define CELL_BITS 12
-#define CELLS (1u << CELL_BITS)
-#define WORDS (CELLS / 64)
+#define CELL_BITS      12
+#define CELLS	       (1u << CELL_BITS)
+#define WORDS	       (CELLS / 64)
 
 static unsigned long long g_seed = 20261125;
 static unsigned long g_case;
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			print_error("property failed: %s (seed %llu, case %lu)\n", #cond, g_seed,   \
-				    g_case);                                                       \
-			fail();                                                                    \
-		}                                                                                  \
+#define CHECK(cond)                                                                               \
+	do {                                                                                      \
+		if (!(cond)) {                                                                    \
+			print_error("property failed: %s (seed %llu, case %lu)\n", #cond, g_seed, \
+				    g_case);                                                      \
+			fail();                                                                   \
+		}                                                                                 \
 	} while (0)
 
 /* ---- helpers ---- */
 
-static struct addr A(const char *s)
-{
+static struct addr A(const char *s) {
 	struct addr a;
 	if (addr_parse(s, &a))
 		fail_msg("cannot parse address %s", s);
 	return a;
 }
 
-static struct prefix P(const char *s)
-{
+static struct prefix
+P(const char *s) {
 	struct prefix p;
 	const char *why = NULL;
 	if (prefix_parse(s, &p, NULL, &why))
@@ -58,7 +57,8 @@ static struct prefix P(const char *s)
 	return p;
 }
 
-static void add(struct addrset *s, const char *text)
+static void
+add(struct addrset *s, const char *text)
 {
 	const char *dash = strchr(text, '-');
 	if (dash) {
@@ -83,7 +83,8 @@ static char *prefixes_text(const struct addrset *s, char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		char tmp[ADDR_STRLEN];
-		int w = snprintf(buf + len, size - len, "%s%s", i ? " " : "", prefix_format(&v[i], tmp));
+		int w = snprintf(buf + len, size - len, "%s%s", i ? " " : "",
+				 prefix_format(&v[i], tmp));
 		assert_true(w > 0 && (size_t)w < size - len);
 		len += (size_t)w;
 	}
@@ -159,7 +160,8 @@ static void test_addrset_parse_v6(void **state)
 	check_addr("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8");
 	check_addr("1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0");
 	check_addr("::2:3:4:5:6:7:8", "0:2:3:4:5:6:7:8");
-	check_addr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	check_addr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		   "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 	check_addr("::ffff:10.0.0.1", "::ffff:10.0.0.1");
 	check_addr("::FFFF:0a00:0001", "::ffff:10.0.0.1");
 	check_addr("::10.0.0.1", "::a00:1");
@@ -247,7 +249,8 @@ static void test_addrset_format(void **state)
 	check_addr("1:0:0:0:0:0:0:0", "1::");
 	check_addr("0:0:0:0:0:0:0:1", "::1");
 	check_addr("1:0:1:0:1:0:1:0", "1:0:1:0:1:0:1:0");
-	check_addr("abcd:ef01:2345:6789:ABCD:EF01:2345:6789", "abcd:ef01:2345:6789:abcd:ef01:2345:6789");
+	check_addr("abcd:ef01:2345:6789:ABCD:EF01:2345:6789",
+		   "abcd:ef01:2345:6789:abcd:ef01:2345:6789");
 	check_addr("::fffe:a00:1", "::fffe:a00:1");
 	check_addr("::1:ffff:a00:1", "::1:ffff:a00:1");
 	check_addr("::ffff:0.0.0.0", "::ffff:0.0.0.0");
@@ -588,7 +591,10 @@ static void random_window(struct window *w, int family)
 	u128 space = mask_low(width), align;
 	w->family = family;
 	w->width = width;
-	w->s = r < 4 ? 0 : r < 6 ? below(4) : r < 7 ? width - CELL_BITS : below(width - CELL_BITS + 1);
+	w->s = r < 4   ? 0
+	       : r < 6 ? below(4)
+	       : r < 7 ? width - CELL_BITS
+		       : below(width - CELL_BITS + 1);
 	align = mask_low(w->s + CELL_BITS);
 	r = below(5);
 	if (r == 0)
@@ -723,7 +729,8 @@ static void check_normalised(const struct addrset *s)
 	}
 }
 
-/* to_bits: the model of one family of s; every interval must be made of whole cells in the window. */
+/* to_bits: the model of one family of s; every interval must be made of whole cells in the window.
+ */
 static void to_bits(const struct window *w, const struct addrset *s, struct bits *b)
 {
 	size_t n = w->family == AF4 ? s->n4 : s->n6;
@@ -808,7 +815,8 @@ static void check_prefixes(const struct window *w, const struct addrset *s, cons
 }
 
 static void check_all_prefixes(const struct window *w4, const struct window *w6,
-			       const struct addrset *s, const struct bits *m4, const struct bits *m6)
+			       const struct addrset *s, const struct bits *m4,
+			       const struct bits *m6)
 {
 	size_t n, i = 0;
 	struct prefix *v = addrset_prefixes(s, &n), p;
@@ -835,7 +843,9 @@ struct fam_model {
 static void bits_op(struct bits *out, const struct bits *x, const struct bits *y, char op)
 {
 	for (unsigned i = 0; i < WORDS; i++)
-		out->w[i] = op == '|' ? x->w[i] | y->w[i] : op == '&' ? x->w[i] & y->w[i] : x->w[i] & ~y->w[i];
+		out->w[i] = op == '|'	? x->w[i] | y->w[i]
+			    : op == '&' ? x->w[i] & y->w[i]
+					: x->w[i] & ~y->w[i];
 }
 
 static void property_case(void)
@@ -885,7 +895,8 @@ static void property_case(void)
 		for (int k = 0; k < 6; k++) {
 			unsigned c = below(CELLS);
 			struct addr x = { .family = (uint8_t)w->family,
-					  .v = cell_lo(w, c) + (((((u128)rnd() << 64) | rnd())) & mask_low(w->s)) };
+					  .v = cell_lo(w, c) +
+					       (((((u128)rnd() << 64) | rnd())) & mask_low(w->s)) };
 			CHECK(addrset_contains(&a, &x) == bit(&f[i].a, c));
 		}
 	}
@@ -937,7 +948,8 @@ static void property_case(void)
 	check_normalised(&r);
 	for (int i = 0; i < 2; i++) {
 		const struct window *w = &f[i].w;
-		struct addrset win, inside = ADDRSET_INIT, outside = ADDRSET_INIT, wc = ADDRSET_INIT;
+		struct addrset win, inside = ADDRSET_INIT, outside = ADDRSET_INIT,
+				    wc = ADDRSET_INIT;
 		struct bits m;
 		if (!(families & (1u << w->family))) {
 			CHECK((w->family == AF4 ? r.n4 : r.n6) == 0);

@@ -34,8 +34,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	diag_init(&f->d);
 	model_init(&f->m, &f->a);
-	input_limits_default(&f->o.limits);
-	f->o.default_ns = NULL;
+	frontend_opts_default(&f->o);
 	*state = f;
 	return 0;
 }
@@ -51,20 +50,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* load: parse text as test.yaml and lower every document; 0 or -1. */
+/* load_as: read text as the file name (YAML, or JSON when it looks like JSON); 0 or -1. */
+static int load_as(struct fx *f, const char *name, const char *text)
+{
+	return frontend_load_buffer(&f->a, &f->d, &f->o, name, text, strlen(text), &f->m);
+}
+
 static int load(struct fx *f, const char *text)
 {
-	struct doc_list docs = { 0 };
-	size_t len = strlen(text);
-	const char *file = diag_source(&f->d, "test.yaml", text, len);
-	int rc = 0;
-
-	if (yaml_parse(&f->a, &f->d, &f->o.limits, file, text, len, &docs))
-		rc = -1;
-	for (size_t i = 0; i < docs.n; i++)
-		if (k8s_lower(&f->a, &f->d, &f->o, docs.docs[i], &f->m))
-			rc = -1;
-	return rc;
+	return load_as(f, "test.yaml", text);
 }
 
 /*
@@ -117,9 +111,9 @@ static void load_err(struct fx *f, const char *text, const char *want)
 	assert_string_equal(diags(f), want);
 }
 
-#define NP_HEAD                                                                                    \
-	"apiVersion: networking.k8s.io/v1\n"                                                       \
-	"kind: NetworkPolicy\n"                                                                    \
+#define NP_HEAD                              \
+	"apiVersion: networking.k8s.io/v1\n" \
+	"kind: NetworkPolicy\n"              \
 	"metadata: {name: p, namespace: ns}\n"
 
 static const struct policy *only_policy(struct fx *f)
@@ -332,8 +326,9 @@ static void test_k8s_selectors(void **state)
 	assert_int_equal(s->exprs[2].op, SEL_DOES_NOT_EXIST);
 	assert_int_equal(s->exprs[3].op, SEL_IN);
 	assert_int_equal(s->exprs[3].loc.line, 11);
-	assert_string_equal(selector_format(&f->a, s),
-			    "app=web,example.com/tier=front,zz=1,env notin (prod,dev,),app,!b,a in (x)");
+	assert_string_equal(
+		selector_format(&f->a, s),
+		"app=web,example.com/tier=front,zz=1,env notin (prod,dev,),app,!b,a in (x)");
 }
 
 /* ---- peers, ipBlock, ports ---- */
@@ -508,7 +503,8 @@ static void test_k8s_pod_ips(void **state)
 	load_err(f,
 		 "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: nsx}\n"
 		 "spec: {hostNetwork: true}\n"
-		 "status:\n  podIP: 10.0.0.1\n  podIPs: [{ip: 10.0.0.2}, {ip: nope}, {ip: 10.0.0.1}]\n"
+		 "status:\n  podIP: 10.0.0.1\n  podIPs: [{ip: 10.0.0.2}, {ip: nope}, {ip: "
+		 "10.0.0.1}]\n"
 		 "---\n"
 		 "apiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: nsx}\n"
 		 "spec: {hostNetwork: true}\n"
@@ -525,39 +521,42 @@ static void test_k8s_pod_ips(void **state)
 
 static void test_k8s_workloads(void **state)
 {
-	static const char *const kinds[] = { "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-					     "ReplicationController", "Job", "CronJob" };
+	static const char *const kinds[] = { "Deployment", "StatefulSet",	    "DaemonSet",
+					     "ReplicaSet", "ReplicationController", "Job",
+					     "CronJob" };
 	struct fx *f = *state;
-	load_ok(f, "apiVersion: apps/v1\nkind: Deployment\n"
-		   "metadata: {name: nginx, namespace: web, labels: {x: 'y'}}\n"
-		   "spec:\n"
-		   "  replicas: 3\n"
-		   "  selector: {matchLabels: {app: nginx}}\n"
-		   "  template:\n"
-		   "    metadata: {labels: {app: nginx}, creationTimestamp: null}\n"
-		   "    spec:\n"
-		   "      containers: [{name: n, ports: [{name: http, containerPort: 80}]}]\n"
-		   "---\n"
-		   "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: web}\n"
-		   "spec: {template: {metadata: {labels: {app: db}}, spec: {containers: []}}}\n"
-		   "---\n"
-		   "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: kube}\n"
-		   "spec: {template: {spec: {hostNetwork: true}}}\n"
-		   "---\n"
-		   "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs, namespace: web}\n"
-		   "spec: {template: {metadata: {labels: {app: rs}}}}\n"
-		   "---\n"
-		   "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: rc, namespace: web}\n"
-		   "spec: {template: {metadata: {labels: {app: rc}}}}\n"
-		   "---\n"
-		   "apiVersion: batch/v1\nkind: Job\nmetadata: {name: job, namespace: web}\n"
-		   "spec: {template: {metadata: {labels: {app: job}}}}\n"
-		   "---\n"
-		   "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cron, namespace: web}\n"
-		   "spec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n"
-		   "        metadata: {labels: {app: cron}}\n"
-		   "        spec: {containers: [{name: c, ports: [{containerPort: 5000, protocol: "
-		   "UDP, name: x}]}]}\n");
+	load_ok(f,
+		"apiVersion: apps/v1\nkind: Deployment\n"
+		"metadata: {name: nginx, namespace: web, labels: {x: 'y'}}\n"
+		"spec:\n"
+		"  replicas: 3\n"
+		"  selector: {matchLabels: {app: nginx}}\n"
+		"  template:\n"
+		"    metadata: {labels: {app: nginx}, creationTimestamp: null}\n"
+		"    spec:\n"
+		"      containers: [{name: n, ports: [{name: http, containerPort: 80}]}]\n"
+		"---\n"
+		"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: web}\n"
+		"spec: {template: {metadata: {labels: {app: db}}, spec: {containers: []}}}\n"
+		"---\n"
+		"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: kube}\n"
+		"spec: {template: {spec: {hostNetwork: true}}}\n"
+		"---\n"
+		"apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs, namespace: web}\n"
+		"spec: {template: {metadata: {labels: {app: rs}}}}\n"
+		"---\n"
+		"apiVersion: v1\nkind: ReplicationController\nmetadata: {name: rc, namespace: "
+		"web}\n"
+		"spec: {template: {metadata: {labels: {app: rc}}}}\n"
+		"---\n"
+		"apiVersion: batch/v1\nkind: Job\nmetadata: {name: job, namespace: web}\n"
+		"spec: {template: {metadata: {labels: {app: job}}}}\n"
+		"---\n"
+		"apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cron, namespace: web}\n"
+		"spec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n"
+		"        metadata: {labels: {app: cron}}\n"
+		"        spec: {containers: [{name: c, ports: [{containerPort: 5000, protocol: "
+		"UDP, name: x}]}]}\n");
 	assert_int_equal(f->m.npods, 7);
 	for (size_t i = 0; i < 7; i++) {
 		const struct pod *p = f->m.pods[i];
@@ -635,26 +634,72 @@ static void test_k8s_lists(void **state)
 	assert_int_equal(f->m.npolicies, 3);
 	assert_int_equal(f->m.npods, 3);
 	assert_string_equal(f->m.pods[2]->workload_kind, "Deployment");
-	assert_string_equal(diags(f),
-			    "test.yaml:16:9: warning: ignoring Service 'svc': not a kind netpolc reads\n");
+	assert_string_equal(
+		diags(f),
+		"test.yaml:16:9: warning: ignoring Service 'svc': not a kind netpolc reads\n");
 }
 
 static void test_k8s_list_item_error_skips_item(void **state)
 {
 	struct fx *f = *state;
-	load_err(f,
-		 "apiVersion: v1\nkind: PodList\nitems:\n"
-		 "- metadata: {name: ok, namespace: a}\n"
-		 "- metadata: {name: Bad, namespace: a}\n"
-		 "- [1]\n"
-		 "- {kind: Pod, apiVersion: v2, metadata: {name: x, namespace: a}}\n",
-		 "test.yaml:5:20: error: invalid Pod name 'Bad': must consist of lowercase letters "
-		 "(a-z), digits (0-9), '-' and '.', and start and end with a letter or digit\n"
-		 "test.yaml:6:3: error: expected a Kubernetes object (a mapping with apiVersion and "
-		 "kind), got a sequence\n"
-		 "test.yaml:7:27: error: Pod must have apiVersion v1, not 'v2'\n");
+	load_err(
+		f,
+		"apiVersion: v1\nkind: PodList\nitems:\n"
+		"- metadata: {name: ok, namespace: a}\n"
+		"- metadata: {name: Bad, namespace: a}\n"
+		"- [1]\n"
+		"- {kind: Pod, apiVersion: v2, metadata: {name: x, namespace: a}}\n",
+		"test.yaml:5:20: error: invalid Pod name 'Bad': must consist of lowercase letters "
+		"(a-z), digits (0-9), '-' and '.', and start and end with a letter or digit\n"
+		"test.yaml:6:3: error: expected a Kubernetes object (a mapping with apiVersion and "
+		"kind), got a sequence\n"
+		"test.yaml:7:27: error: Pod must have apiVersion v1, not 'v2'\n");
 	assert_int_equal(f->m.npods, 1);
 	assert_string_equal(f->m.pods[0]->name, "ok");
+}
+
+/* ---- JSON (kubectl get -o json) ---- */
+
+static void test_k8s_json_list(void **state)
+{
+	struct fx *f = *state;
+	const struct policy *p;
+	assert_int_equal(
+		load_as(f, "in.json",
+			"{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n"
+			" {\"apiVersion\": \"networking.k8s.io/v1\", \"kind\": \"NetworkPolicy\",\n"
+			"  \"metadata\": {\"name\": \"p\", \"namespace\": \"a\"},\n"
+			"  \"spec\": {\"podSelector\": {}, \"policyTypes\": [\"Egress\"],\n"
+			"   \"egress\": [{\"ports\": [{\"port\": 53, \"protocol\": \"UDP\"}]}]}},\n"
+			" {\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n"
+			"  \"metadata\": {\"name\": \"x\", \"namespace\": \"a\", \"labels\": "
+			"{\"on\": \"yes\"}},\n"
+			"  \"status\": {\"podIP\": \"10.0.0.1\"}}]}\n"),
+		0);
+	p = only_policy(f);
+	assert_false(p->types[DIR_INGRESS]);
+	assert_true(p->types[DIR_EGRESS]);
+	assert_int_equal(p->rules[DIR_EGRESS][0].ports[0].port, 53);
+	assert_int_equal(p->rules[DIR_EGRESS][0].ports[0].proto, PROTO_UDP);
+	assert_int_equal(f->m.npods, 1);
+	assert_string_equal(labelset_get(&f->m.pods[0]->labels, "on"), "yes");
+	assert_int_equal(f->m.pods[0]->nips, 1);
+}
+
+static void test_k8s_json_errors(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(load_as(f, "in.json",
+				 "{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n"
+				 " \"metadata\": {\"name\": \"x\", \"namespace\": \"a\",\n"
+				 "  \"labels\": {\"n\": 1, \"t\": true}}}\n"),
+			 -1);
+	assert_string_equal(
+		diags(f),
+		"in.json:3:19: error: label 'n': expected a string, got an integer (1); "
+		"quote it: \"1\"\n"
+		"in.json:3:27: error: label 't': expected a string, got a boolean (true); "
+		"quote it: \"true\"\n");
 }
 
 /* ---- namespaces of namespaced objects ---- */
@@ -695,7 +740,8 @@ static void test_k8s_many_errors(void **state)
 			 "      podSelector: {}\n"
 			 "---\n"
 			 "apiVersion: v1\nkind: Namespace\nmetadata: {name: fine}\n",
-		 "test.yaml:5:36: error: label 'app': expected a string, got a boolean (true); quote "
+		 "test.yaml:5:36: error: label 'app': expected a string, got a boolean (true); "
+		 "quote "
 		 "it: \"true\"\n"
 		 "test.yaml:6:17: error: unsupported policyType 'ingress'; did you mean 'Ingress'? "
 		 "(policyTypes are case-sensitive)\n"
@@ -718,21 +764,25 @@ static void test_k8s_unknown_fields(void **state)
 {
 	struct fx *f = *state;
 	load_err(f,
-		 NP_HEAD "spec:\n"
-			 "  podselector: {}\n"
-			 "  ingress:\n"
-			 "  - to: []\n"
-			 "    ports: [{port: 80, proto: TCP}]\n"
-			 "  - podSelector: {}\n"
-			 "  egress:\n"
-			 "  - to: [{ipBlock: {cidr: 1.2.3.4/32, exclude: []}, podSelector: {foo: {}}}]\n",
+		 NP_HEAD
+		 "spec:\n"
+		 "  podselector: {}\n"
+		 "  ingress:\n"
+		 "  - to: []\n"
+		 "    ports: [{port: 80, proto: TCP}]\n"
+		 "  - podSelector: {}\n"
+		 "  egress:\n"
+		 "  - to: [{ipBlock: {cidr: 1.2.3.4/32, exclude: []}, podSelector: {foo: {}}}]\n",
 		 "test.yaml:5:3: error: unknown field 'podselector' in NetworkPolicy spec; did you "
 		 "mean 'podSelector'?\n"
-		 "test.yaml:7:5: error: unknown field 'to' in ingress rule; ingress rules name their "
+		 "test.yaml:7:5: error: unknown field 'to' in ingress rule; ingress rules name "
+		 "their "
 		 "peers in 'from'\n"
-		 "test.yaml:8:24: error: unknown field 'proto' in port; known fields: protocol, port, "
+		 "test.yaml:8:24: error: unknown field 'proto' in port; known fields: protocol, "
+		 "port, "
 		 "endPort\n"
-		 "test.yaml:9:5: error: unknown field 'podSelector' in ingress rule; peers belong in "
+		 "test.yaml:9:5: error: unknown field 'podSelector' in ingress rule; peers belong "
+		 "in "
 		 "a 'from' list: from: [{podSelector: ...}]\n"
 		 "test.yaml:11:11: error: ipBlock cannot be combined with podSelector or "
 		 "namespaceSelector in one peer; make them separate list items\n"
@@ -745,35 +795,37 @@ static void test_k8s_unknown_fields(void **state)
 static void test_k8s_selector_errors(void **state)
 {
 	struct fx *f = *state;
-	load_err(f,
-		 NP_HEAD "spec:\n"
-			 "  podSelector:\n"
-			 "    matchExpressions:\n"
-			 "    - {key: a, operator: in, values: [x]}\n"
-			 "    - {key: b, operator: In}\n"
-			 "    - {key: c, operator: NotIn, values: []}\n"
-			 "    - {key: d, operator: Exists, values: [x]}\n"
-			 "    - {key: -e, operator: Equals}\n"
-			 "    - {operator: Exists, values: [bad value]}\n"
-			 "    matchLabels: {a/b/c: x, ok: -bad-}\n",
-		 "test.yaml:7:26: error: unknown selector operator 'in'; did you mean 'In'? "
-		 "(operators are case-sensitive)\n"
-		 "test.yaml:8:7: error: operator In needs a non-empty 'values' list\n"
-		 "test.yaml:9:33: error: operator NotIn needs a non-empty 'values' list\n"
-		 "test.yaml:10:34: error: operator Exists takes no values; remove 'values'\n"
-		 "test.yaml:11:13: error: invalid label key '-e': must consist of letters, digits, "
-		 "'-', '_' or '.', and start and end with a letter or digit\n"
-		 "test.yaml:11:27: error: unknown selector operator 'Equals': must be In, NotIn, "
-		 "Exists or DoesNotExist\n"
-		 "test.yaml:12:7: error: matchExpressions item has no 'key'\n"
-		 "test.yaml:12:26: error: operator Exists takes no values; remove 'values'\n"
-		 "test.yaml:12:35: error: invalid label value 'bad value': must be empty or consist "
-		 "of letters, digits, '-', '_' or '.', and start and end with a letter or digit\n"
-		 "test.yaml:13:19: error: invalid label key 'a/b/c': may contain at most one '/' (an "
-		 "optional DNS subdomain prefix, '/', and a name, e.g. 'example.com/my-name')\n"
-		 "test.yaml:13:33: error: invalid value '-bad-' of label 'ok': must be empty or "
-		 "consist of letters, digits, '-', '_' or '.', and start and end with a letter or "
-		 "digit\n");
+	load_err(
+		f,
+		NP_HEAD "spec:\n"
+			"  podSelector:\n"
+			"    matchExpressions:\n"
+			"    - {key: a, operator: in, values: [x]}\n"
+			"    - {key: b, operator: In}\n"
+			"    - {key: c, operator: NotIn, values: []}\n"
+			"    - {key: d, operator: Exists, values: [x]}\n"
+			"    - {key: -e, operator: Equals}\n"
+			"    - {operator: Exists, values: [bad value]}\n"
+			"    matchLabels: {a/b/c: x, ok: -bad-}\n",
+		"test.yaml:7:26: error: unknown selector operator 'in'; did you mean 'In'? "
+		"(operators are case-sensitive)\n"
+		"test.yaml:8:7: error: operator In needs a non-empty 'values' list\n"
+		"test.yaml:9:33: error: operator NotIn needs a non-empty 'values' list\n"
+		"test.yaml:10:34: error: operator Exists takes no values; remove 'values'\n"
+		"test.yaml:11:13: error: invalid label key '-e': must consist of letters, digits, "
+		"'-', '_' or '.', and start and end with a letter or digit\n"
+		"test.yaml:11:27: error: unknown selector operator 'Equals': must be In, NotIn, "
+		"Exists or DoesNotExist\n"
+		"test.yaml:12:7: error: matchExpressions item has no 'key'\n"
+		"test.yaml:12:26: error: operator Exists takes no values; remove 'values'\n"
+		"test.yaml:12:35: error: invalid label value 'bad value': must be empty or consist "
+		"of letters, digits, '-', '_' or '.', and start and end with a letter or digit\n"
+		"test.yaml:13:19: error: invalid label key 'a/b/c': may contain at most one '/' "
+		"(an "
+		"optional DNS subdomain prefix, '/', and a name, e.g. 'example.com/my-name')\n"
+		"test.yaml:13:33: error: invalid value '-bad-' of label 'ok': must be empty or "
+		"consist of letters, digits, '-', '_' or '.', and start and end with a letter or "
+		"digit\n");
 }
 
 static void test_k8s_kinds(void **state)
@@ -787,7 +839,8 @@ static void test_k8s_kinds(void **state)
 		 "---\napiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: e}\n"
 		 "---\napiVersion: 1\nkind: Pod\n"
 		 "---\n- just a list\n",
-		 "test.yaml:2:7: error: unknown kind 'networkpolicy'; did you mean 'NetworkPolicy'?\n"
+		 "test.yaml:2:7: error: unknown kind 'networkpolicy'; did you mean "
+		 "'NetworkPolicy'?\n"
 		 "test.yaml:5:7: error: Pod 'b' has no 'apiVersion'; add apiVersion: v1\n"
 		 "test.yaml:8:1: error: object 'c' has no 'kind'\n"
 		 "test.yaml:11:13: error: NetworkPolicy must have apiVersion networking.k8s.io/v1, "
@@ -797,7 +850,8 @@ static void test_k8s_kinds(void **state)
 		 "networking.k8s.io/v1\n"
 		 "test.yaml:19:13: error: apiVersion: expected a string, got an integer (1); quote "
 		 "it: \"1\"\n"
-		 "test.yaml:22:1: error: expected a Kubernetes object (a mapping with apiVersion and "
+		 "test.yaml:22:1: error: expected a Kubernetes object (a mapping with apiVersion "
+		 "and "
 		 "kind), got a sequence\n");
 }
 
@@ -850,50 +904,53 @@ static void test_k8s_endport_errors(void **state)
 static void test_k8s_ipblock_errors(void **state)
 {
 	struct fx *f = *state;
-	load_err(f,
-		 NP_HEAD "spec:\n"
-			 "  egress:\n"
-			 "  - to:\n"
-			 "    - ipBlock: {cidr: 10.0.0.1}\n"
-			 "    - ipBlock: {cidr: 10.0.0.0/33}\n"
-			 "    - ipBlock: {except: [10.0.0.0/8]}\n"
-			 "    - ipBlock: {cidr: 10.0.0.0/8, except: ['fd00::/16', 11.0.0.0/16, "
-			 "10.0.0.0/8, bogus]}\n",
-		 "test.yaml:7:23: error: invalid cidr '10.0.0.1': the prefix length is missing (for "
-		 "this one address write 10.0.0.1/32)\n"
-		 "test.yaml:8:23: error: invalid cidr '10.0.0.0/33': prefix length out of range\n"
-		 "test.yaml:9:7: error: ipBlock has no 'cidr'\n"
-		 "test.yaml:10:44: error: except 'fd00::/16' is IPv6 but cidr '10.0.0.0/8' is IPv4\n"
-		 "test.yaml:10:57: error: except '11.0.0.0/16' is not inside cidr '10.0.0.0/8'\n"
-		 "test.yaml:10:70: error: except '10.0.0.0/8' covers all of cidr '10.0.0.0/8'; an "
-		 "except must be strictly inside it (a prefix longer than /8)\n"
-		 "test.yaml:10:82: error: invalid except 'bogus': not an IP address\n");
+	load_err(
+		f,
+		NP_HEAD "spec:\n"
+			"  egress:\n"
+			"  - to:\n"
+			"    - ipBlock: {cidr: 10.0.0.1}\n"
+			"    - ipBlock: {cidr: 10.0.0.0/33}\n"
+			"    - ipBlock: {except: [10.0.0.0/8]}\n"
+			"    - ipBlock: {cidr: 10.0.0.0/8, except: ['fd00::/16', 11.0.0.0/16, "
+			"10.0.0.0/8, bogus]}\n",
+		"test.yaml:7:23: error: invalid cidr '10.0.0.1': the prefix length is missing (for "
+		"this one address write 10.0.0.1/32)\n"
+		"test.yaml:8:23: error: invalid cidr '10.0.0.0/33': prefix length out of range\n"
+		"test.yaml:9:7: error: ipBlock has no 'cidr'\n"
+		"test.yaml:10:44: error: except 'fd00::/16' is IPv6 but cidr '10.0.0.0/8' is IPv4\n"
+		"test.yaml:10:57: error: except '11.0.0.0/16' is not inside cidr '10.0.0.0/8'\n"
+		"test.yaml:10:70: error: except '10.0.0.0/8' covers all of cidr '10.0.0.0/8'; an "
+		"except must be strictly inside it (a prefix longer than /8)\n"
+		"test.yaml:10:82: error: invalid except 'bogus': not an IP address\n");
 }
 
 static void test_k8s_labels(void **state)
 {
 	struct fx *f = *state;
-	load_err(f,
-		 "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: nsx\n"
-		 "  labels:\n"
-		 "    enabled: yes\n"
-		 "    num: 1\n"
-		 "    empty:\n"
-		 "    Example.com/x: y\n"
-		 "    ok: ''\n"
-		 "    long: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-		 "test.yaml:7:14: error: label 'enabled': expected a string, got a boolean (yes); "
-		 "quote it: \"yes\"\n"
-		 "test.yaml:8:10: error: label 'num': expected a string, got an integer (1); quote "
-		 "it: \"1\"\n"
-		 "test.yaml:9:11: warning: label 'empty' has no value; it is read as the empty "
-		 "string (write empty: \"\" to say so)\n"
-		 "test.yaml:10:5: error: invalid label key 'Example.com/x': prefix before '/' must be "
-		 "a DNS subdomain: lowercase letters (a-z), digits (0-9), '-' and '.', starting and "
-		 "ending with a letter or digit\n"
-		 "test.yaml:12:11: error: invalid value "
-		 "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' of label "
-		 "'long': must be no more than 63 characters\n");
+	load_err(
+		f,
+		"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: nsx\n"
+		"  labels:\n"
+		"    enabled: yes\n"
+		"    num: 1\n"
+		"    empty:\n"
+		"    Example.com/x: y\n"
+		"    ok: ''\n"
+		"    long: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+		"test.yaml:7:14: error: label 'enabled': expected a string, got a boolean (yes); "
+		"quote it: \"yes\"\n"
+		"test.yaml:8:10: error: label 'num': expected a string, got an integer (1); quote "
+		"it: \"1\"\n"
+		"test.yaml:9:11: warning: label 'empty' has no value; it is read as the empty "
+		"string (write empty: \"\" to say so)\n"
+		"test.yaml:10:5: error: invalid label key 'Example.com/x': prefix before '/' must "
+		"be "
+		"a DNS subdomain: lowercase letters (a-z), digits (0-9), '-' and '.', starting and "
+		"ending with a letter or digit\n"
+		"test.yaml:12:11: error: invalid value "
+		"'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' of label "
+		"'long': must be no more than 63 characters\n");
 	assert_int_equal(f->m.npods, 0);
 }
 
@@ -910,7 +967,8 @@ static void test_k8s_metadata(void **state)
 		 "expanded)\n"
 		 "test.yaml:3:41: error: invalid namespace name 'Prod': must consist of lowercase "
 		 "letters (a-z), digits (0-9) and '-', and start and end with a letter or digit\n"
-		 "test.yaml:3:47: error: unknown field 'lables' in metadata; did you mean 'labels'?\n"
+		 "test.yaml:3:47: error: unknown field 'lables' in metadata; did you mean "
+		 "'labels'?\n"
 		 "test.yaml:7:37: warning: unknown field 'lables' in metadata is ignored; did you "
 		 "mean 'labels'?\n"
 		 "test.yaml:11:18: error: invalid Namespace name 'a.b': must consist of lowercase "
@@ -1046,6 +1104,8 @@ int main(void)
 		T(test_k8s_workload_without_template),
 		T(test_k8s_lists),
 		T(test_k8s_list_item_error_skips_item),
+		T(test_k8s_json_list),
+		T(test_k8s_json_errors),
 		T(test_k8s_default_namespace),
 		T(test_k8s_missing_namespace),
 		T(test_k8s_many_errors),

@@ -21,19 +21,19 @@
 #include "ir/portset.h"
 
 #define PROPERTY_CASES 100000
-#define WIN 1024
-#define WORDS (WIN / 64)
+#define WIN	       1024
+#define WORDS	       (WIN / 64)
 
 static unsigned long long g_seed = 20261125;
 static unsigned long g_case;
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			print_error("property failed: %s (seed %llu, case %lu)\n", #cond, g_seed,   \
-				    g_case);                                                       \
-			fail();                                                                    \
-		}                                                                                  \
+#define CHECK(cond)                                                                               \
+	do {                                                                                      \
+		if (!(cond)) {                                                                    \
+			print_error("property failed: %s (seed %llu, case %lu)\n", #cond, g_seed, \
+				    g_case);                                                      \
+			fail();                                                                   \
+		}                                                                                 \
 	} while (0)
 
 /* ranges_text: "tcp:1-2,5 udp:..." for comparing with expectations. */
@@ -339,7 +339,7 @@ static void model_op(struct model *out, const struct model *a, const struct mode
 	}
 	for (int p = 0; p < NPROTO; p++) {
 		const struct proto_model *x = &a->p[p], *y = &b->p[p];
-		out->p[p].outside = op == '|'   ? x->outside || y->outside
+		out->p[p].outside = op == '|'	? x->outside || y->outside
 				    : op == '&' ? x->outside && y->outside
 						: x->outside && !y->outside;
 		for (unsigned i = 0; i < WORDS; i++)
@@ -354,7 +354,8 @@ static bool model_equal(const struct model *a, const struct model *b)
 	if (a->any || b->any)
 		return a->any == b->any;
 	for (int p = 0; p < NPROTO; p++)
-		if (a->p[p].outside != b->p[p].outside || memcmp(a->p[p].w, b->p[p].w, sizeof(a->p[p].w)))
+		if (a->p[p].outside != b->p[p].outside ||
+		    memcmp(a->p[p].w, b->p[p].w, sizeof(a->p[p].w)))
 			return false;
 	return true;
 }

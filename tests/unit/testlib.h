@@ -38,7 +38,9 @@ struct tl_ctx {
 	struct model model;
 	struct ir ir;
 	bool have_ir; /* loading, finalising and resolving reported no error */
-	char *text;   /* the input, owned */
+	char *text;   /* the input, owned (NULL when read from files) */
+	char **paths; /* the file paths, owned */
+	size_t npaths;
 };
 
 /*
@@ -51,6 +53,22 @@ struct tl_ctx *tl_parse(const char *text);
 /* tl_load: tl_parse, and fail the test (printing the diagnostics) on any error. */
 #define tl_load(text) tl_load_at((text), __FILE__, __LINE__)
 struct tl_ctx *tl_load_at(const char *text, const char *file, int line);
+
+/*
+ * tl_parse_files / tl_load_files: the same for files and directories, read
+ * through frontend_load (a NULL-terminated list of paths).  Relative paths
+ * are taken from the top of the source tree (tl_top), so the tests may run
+ * from any directory.
+ */
+struct tl_ctx *tl_parse_files(const char *const *paths);
+#define tl_load_files(...) tl_load_files_at(__FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)
+struct tl_ctx *tl_load_files_at(const char *file, int line, ...);
+
+/*
+ * tl_top: the top of the source tree: $NETPOLC_TOP if set, else the first of
+ * ".", "..", "../.." that holds tests/unit/testlib.h.  A static string.
+ */
+const char *tl_top(void);
 
 void tl_release(struct tl_ctx *c);
 

@@ -19,23 +19,11 @@
 
 #define TL_FILE "test.yaml"
 
-struct tl_ctx *tl_parse(const char *text)
+/* finish: model_finalize and, when nothing failed, resolve in node mode. */
+static struct tl_ctx *finish(struct tl_ctx *c)
 {
-	struct tl_ctx *c = calloc(1, sizeof(*c));
-	struct frontend_opts fo;
 	struct resolve_opts ro = { 0 };
-	size_t len = strlen(text);
 
-	if (!c)
-		abort();
-	c->text = malloc(len + 1);
-	if (!c->text)
-		abort();
-	memcpy(c->text, text, len + 1);
-	diag_init(&c->diag);
-	model_init(&c->model, &c->arena);
-	frontend_opts_default(&fo);
-	frontend_load_buffer(&c->arena, &c->diag, &fo, TL_FILE, c->text, len, &c->model);
 	if (diag_has_errors(&c->diag))
 		return c;
 	model_finalize(&c->model, &c->diag);
@@ -46,6 +34,111 @@ struct tl_ctx *tl_parse(const char *text)
 	if (diag_has_errors(&c->diag)) {
 		ir_release(&c->ir);
 		c->have_ir = false;
+	}
+	return c;
+}
+
+static struct tl_ctx *new_ctx(void)
+{
+	struct tl_ctx *c = calloc(1, sizeof(*c));
+	if (!c)
+		abort();
+	diag_init(&c->diag);
+	model_init(&c->model, &c->arena);
+	return c;
+}
+
+struct tl_ctx *tl_parse(const char *text)
+{
+	struct tl_ctx *c = new_ctx();
+	struct frontend_opts fo;
+	size_t len = strlen(text);
+
+	c->text = malloc(len + 1);
+	if (!c->text)
+		abort();
+	memcpy(c->text, text, len + 1);
+	frontend_opts_default(&fo);
+	frontend_load_buffer(&c->arena, &c->diag, &fo, TL_FILE, c->text, len, &c->model);
+	return finish(c);
+}
+
+const char *tl_top(void)
+{
+	static const char *const tries[] = { ".", "..", "../.." };
+	static char found[4096];
+	const char *env = getenv("NETPOLC_TOP");
+
+	if (env && *env)
+		return env;
+	if (found[0])
+		return found;
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		char probe[4200];
+		FILE *f;
+		snprintf(probe, sizeof(probe), "%s/tests/unit/testlib.h", tries[i]);
+		if ((f = fopen(probe, "r"))) {
+			fclose(f);
+			snprintf(found, sizeof(found), "%s", tries[i]);
+			return found;
+		}
+	}
+	return ".";
+}
+
+struct tl_ctx *tl_parse_files(const char *const *paths)
+{
+	struct tl_ctx *c = new_ctx();
+	struct frontend_opts fo;
+	const char *top = tl_top();
+	size_t n = 0;
+
+	while (paths[n])
+		n++;
+	c->paths = calloc(n + 1, sizeof(*c->paths));
+	if (!c->paths)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(top) + strlen(paths[i]) + 2;
+		c->paths[i] = malloc(len);
+		if (!c->paths[i])
+			abort();
+		if (paths[i][0] == '/' || !strcmp(top, "."))
+			snprintf(c->paths[i], len, "%s", paths[i]);
+		else
+			snprintf(c->paths[i], len, "%s/%s", top, paths[i]);
+	}
+	c->npaths = n;
+	frontend_opts_default(&fo);
+	frontend_load(&c->arena, &c->diag, &fo, (const char *const *)c->paths, n, &c->model);
+	return finish(c);
+}
+
+struct tl_ctx *tl_load_files_at(const char *file, int line, ...)
+{
+	const char *paths[64];
+	size_t n = 0;
+	va_list ap;
+	struct tl_ctx *c;
+
+	va_start(ap, line);
+	for (const char *p; (p = va_arg(ap, const char *));) {
+		if (n + 1 >= sizeof(paths) / sizeof(paths[0])) {
+			va_end(ap);
+			print_error("%s:%d: tl_load_files: too many paths\n", file, line);
+			_fail(file, line);
+			return NULL;
+		}
+		paths[n++] = p;
+	}
+	va_end(ap);
+	paths[n] = NULL;
+	c = tl_parse_files(paths);
+	if (!c->have_ir) {
+		print_error("%s:%d: tl_load_files: the input has errors:\n", file, line);
+		tl_diag_dump(c);
+		tl_release(c);
+		_fail(file, line);
 	}
 	return c;
 }
@@ -73,6 +166,9 @@ void tl_release(struct tl_ctx *c)
 	diag_release(&c->diag);
 	arena_release(&c->arena);
 	free(c->text);
+	for (size_t i = 0; i < c->npaths; i++)
+		free(c->paths[i]);
+	free(c->paths);
 	free(c);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir/selexpr.h"
 #include "ir/strbuf.h"
 #include "ir/util.h"
 
@@ -69,7 +70,7 @@ const struct label *labelset_sort(struct labelset *ls)
 
 bool selector_is_empty(const struct selector *s)
 {
-	return !s->nlabels && !s->nexprs;
+	return !s->expr && !s->nlabels && !s->nexprs;
 }
 
 static bool value_in(const struct sel_req *r, const char *v)
@@ -110,6 +111,21 @@ bool selector_matches(const struct selector *s, const struct labelset *ls)
 		}
 	}
 	return true;
+}
+
+bool selector_matches_pod(const struct selector *s, const struct pod *p)
+{
+	if (s->expr)
+		return selexpr_match(s->expr, &p->labels, p->ns,
+				     p->host_endpoint ? SELX_HOST : SELX_POD);
+	return selector_matches(s, &p->labels);
+}
+
+bool selector_matches_ns(const struct selector *s, const struct namespace *ns)
+{
+	if (s->expr)
+		return selexpr_match(s->expr, &ns->labels, ns->name, SELX_NAMESPACE);
+	return selector_matches(s, &ns->labels);
 }
 
 const char *selector_format(struct arena *a, const struct selector *s)
@@ -314,6 +330,8 @@ static struct namespace *implicit_ns(struct model *m, const char *name, const st
 	ns->loc = *where;
 	ns->name = name;
 	ns->implicit = true;
+	if (!name[0])
+		return ns; /* the pseudo namespace of host endpoints: no labels */
 	ns->labels.n = 1;
 	ns->labels.v = arena_zalloc(m->arena, sizeof(struct label));
 	ns->labels.v[0].key = LABEL_NS_NAME;

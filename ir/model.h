@@ -59,8 +59,12 @@ struct sel_req {
 	size_t nvalues;
 };
 
+struct sel_expr; /* a Calico selector expression: ir/selexpr.h */
+
 struct selector {
 	struct loc loc;
+	/* non-NULL: a Calico expression, matched instead of labels and exprs */
+	const struct sel_expr *expr;
 	struct label *match_labels; /* sorted by key, as the API server's map is */
 	size_t nlabels;
 	struct sel_req *exprs; /* input order */
@@ -71,6 +75,15 @@ struct selector {
 bool selector_is_empty(const struct selector *s);
 /* selector_matches: s (not NULL) against a label set (SEMANTICS rule 15). */
 bool selector_matches(const struct selector *s, const struct labelset *ls);
+struct pod;
+struct namespace;
+/*
+ * selector_matches_pod / _ns: the same for a pod or a namespace; Calico
+ * expressions also see the labels Calico gives every endpoint
+ * (projectcalico.org/orchestrator, projectcalico.org/namespace, ...).
+ */
+bool selector_matches_pod(const struct selector *s, const struct pod *p);
+bool selector_matches_ns(const struct selector *s, const struct namespace *ns);
 /* selector_format: "app=web,tier in (a,b),!legacy" in kubectl's spelling, into the arena. */
 const char *selector_format(struct arena *a, const struct selector *s);
 
@@ -85,11 +98,23 @@ struct ipblock {
 	size_t nexcept;
 };
 
+/*
+ * A peer matches what every criterion it sets matches (AND).  Kubernetes
+ * peers set either selectors or an ipBlock; Calico entity rules may set
+ * several, and negations.
+ */
 struct peer {
 	struct loc loc;
 	const struct selector *pod_sel; /* NULL: not set */
 	const struct selector *ns_sel;	/* NULL: not set */
 	const struct ipblock *ipblock;	/* NULL: not set; exclusive with the selectors */
+	/* Calico only */
+	const struct prefix *nets; /* address in any of them */
+	size_t nnets;
+	const struct prefix *not_nets; /* address in none of them */
+	size_t nnot_nets;
+	const struct selector *not_pod_sel; /* not a pod this selects (in the same scope) */
+	bool global_scope; /* selectors look at every namespace, not the policy's own */
 };
 
 struct port {
@@ -109,6 +134,8 @@ struct rule {
 	size_t npeers; /* 0: every peer */
 	struct port *ports;
 	size_t nports; /* 0: every port and protocol */
+	struct port *not_ports; /* Calico notPorts: numeric only, subtracted */
+	size_t nnot_ports;
 	bool peers_given; /* from/to was present (possibly empty) */
 	bool ports_given; /* ports was present (possibly empty) */
 };
@@ -125,9 +152,25 @@ struct policy {
 	size_t nrules[NDIR];
 	bool rules_given[NDIR]; /* ingress/egress key present */
 	struct loc rules_loc[NDIR];
-	const char *kind;	/* "NetworkPolicy" */
+	const char *kind;	/* "NetworkPolicy", "GlobalNetworkPolicy" */
 	size_t index;		/* position after model_finalize */
+	/*
+	 * Ordering (Calico).  Kubernetes policies are in tier "default"
+	 * (order 1,000,000, ends in deny) with order 1000.  Tiers run in
+	 * (tier_order, tier name) order, policies inside a tier in (order,
+	 * namespace/name) order, a policy without order last.
+	 */
+	const char *tier;	    /* NULL: "default" */
+	double tier_order;	    /* meaningful when tier != NULL */
+	enum action tier_default;   /* end of tier: ACT_DENY or ACT_PASS */
+	bool has_order;
+	double order;
+	bool global;		    /* GlobalNetworkPolicy: endpoints of every namespace */
+	const struct selector *global_ns_sel; /* GNP spec.namespaceSelector, or NULL */
 };
+
+#define DEFAULT_TIER_ORDER 1000000.0
+#define K8S_POLICY_ORDER 1000.0
 
 struct named_port {
 	struct loc loc;
@@ -148,6 +191,7 @@ struct pod {
 	const char *node_name;
 	bool host_network;
 	const char *workload_kind; /* "Deployment", ... for a template pod; NULL for a Pod */
+	bool host_endpoint;	   /* a Calico HostEndpoint (ns is ""): only global policies select it */
 	struct named_port *ports;
 	size_t nports;
 	size_t index; /* position after model_finalize */
@@ -179,6 +223,7 @@ struct model {
 	char **inputs; /* input names in command-line order, for output headers */
 	size_t ninputs, ainputs;
 	bool finalized;
+	bool has_tiers; /* some policy is not a plain Kubernetes one: sort by tier/order */
 };
 
 #define LABEL_NS_NAME "kubernetes.io/metadata.name"

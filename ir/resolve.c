@@ -45,6 +45,7 @@ struct resolver {
 	size_t nlists, alists;
 	struct strbuf key;
 	struct rres ***rres[NDIR]; /* [dir][policy][rule] */
+	uint8_t *all_ns;	   /* a mask with every namespace */
 };
 
 static struct idxlist *index_list(struct resolver *r, struct strmap *map, const char *key,
@@ -131,7 +132,8 @@ static uint8_t *ns_mask(struct resolver *r, const struct selector *nsel, const c
 		uint8_t *mask = arena_zalloc(r->a, r->m->nnamespaces + 1);
 		s->key = arena_strndup(r->a, r->key.buf, r->key.len);
 		for (size_t i = 0; i < r->m->nnamespaces; i++)
-			mask[i] = selector_matches(nsel, &r->m->namespaces[i]->labels);
+			mask[i] = r->m->namespaces[i]->name[0] &&
+				  selector_matches_ns(nsel, r->m->namespaces[i]);
 		s->value = mask;
 	}
 	*canon = s->key;
@@ -151,7 +153,7 @@ static int cmp_u32(const void *a, const void *b)
 static const struct idxlist *candidates(struct resolver *r, const struct selector *sel)
 {
 	const struct idxlist *best = NULL;
-	if (!sel)
+	if (!sel || sel->expr)
 		return NULL;
 	for (size_t i = 0; i < sel->nlabels; i++) {
 		const struct idxlist *l =
@@ -198,7 +200,7 @@ static const struct podset *pods_matching(struct resolver *r, const struct scope
 	if (cand) {
 		for (size_t i = 0; i < cand->n; i++) {
 			const struct pod *p = r->m->pods[cand->v[i]];
-			if (in_scope(sc, p) && selector_matches(sel, &p->labels))
+			if (in_scope(sc, p) && (!sel || selector_matches_pod(sel, p)))
 				VEC_PUSH(v, n, alloc, cand->v[i]);
 		}
 	} else {
@@ -207,7 +209,7 @@ static const struct podset *pods_matching(struct resolver *r, const struct scope
 			if (sc->single ? ns != sc->single : !sc->mask[k])
 				continue;
 			for (size_t i = 0; i < ns->npods; i++)
-				if (!sel || selector_matches(sel, &ns->pods[i]->labels))
+				if (!sel || selector_matches_pod(sel, ns->pods[i]))
 					VEC_PUSH(v, n, alloc, (uint32_t)ns->pods[i]->index);
 		}
 		/* namespaces are sorted as pods are: v is already ascending */
@@ -227,6 +229,9 @@ static const struct podset *peer_pods(struct resolver *r, const struct policy *p
 	struct scope sc = { 0 };
 	if (pe->ns_sel) {
 		sc.mask = ns_mask(r, pe->ns_sel, &sc.canon);
+	} else if (pe->global_scope) {
+		sc.mask = r->all_ns;
+		sc.canon = "*";
 	} else {
 		sc.single = model_namespace(r->m, pol->ns);
 		sc.canon = arena_printf(r->a, "=%s", pol->ns);
@@ -270,6 +275,158 @@ static void ipblock_set(struct addrset *out, const struct ipblock *b)
 	addrset_release(&res);
 }
 
+/*
+ * The conjunction of a general (Calico) peer's criteria, as a state
+ * (all) or (pods by identity) + (addresses), refined criterion by
+ * criterion.  A pod with an address a criterion on addresses excludes is
+ * matched from then on only by its addresses that remain.
+ */
+struct conj {
+	bool all;
+	uint32_t *pods; /* malloc'ed, sorted */
+	size_t npods;
+	struct addrset nets;
+};
+
+static bool peer_is_general(const struct peer *pe)
+{
+	return pe->nnets || pe->nnot_nets || pe->not_pod_sel || pe->global_scope ||
+	       (pe->ipblock && (pe->pod_sel || pe->ns_sel));
+}
+
+static void conj_release(struct conj *c)
+{
+	free(c->pods);
+	addrset_release(&c->nets);
+}
+
+static void pod_addrs(const struct model *m, const uint32_t *v, size_t n, struct addrset *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct pod *p = m->pods[v[i]];
+		for (size_t j = 0; j < p->nips; j++)
+			addrset_add_addr(out, &p->ips[j]);
+	}
+	addrset_normalize(out);
+}
+
+/* conj_restrict: keep only addresses in a. */
+static void conj_restrict(struct resolver *r, struct conj *c, const struct addrset *a)
+{
+	struct addrset tmp = ADDRSET_INIT;
+	if (c->all) {
+		c->all = false;
+		addrset_merge(&c->nets, a);
+		return;
+	}
+	pod_addrs(r->m, c->pods, c->npods, &c->nets);
+	free(c->pods);
+	c->pods = NULL;
+	c->npods = 0;
+	addrset_intersect(&tmp, &c->nets, a);
+	addrset_release(&c->nets);
+	c->nets = tmp;
+}
+
+/* conj_exclude_addrs: drop addresses in x (and identity of pods having one). */
+static void conj_exclude_addrs(struct resolver *r, struct conj *c, const struct addrset *x)
+{
+	uint32_t *keep = NULL;
+	size_t nkeep = 0, akeep = 0;
+	const uint32_t *src = c->pods;
+	size_t nsrc = c->npods;
+	uint32_t *all = NULL;
+	if (c->all) {
+		all = xcalloc(r->m->npods + 1, sizeof(*all));
+		for (size_t i = 0; i < r->m->npods; i++)
+			all[i] = (uint32_t)i;
+		src = all;
+		nsrc = r->m->npods;
+		addrset_complement(&c->nets, x, (1u << AF4) | (1u << AF6));
+		c->all = false;
+	}
+	for (size_t i = 0; i < nsrc; i++) {
+		const struct pod *p = r->m->pods[src[i]];
+		bool hit = false;
+		for (size_t j = 0; j < p->nips && !hit; j++)
+			hit = addrset_contains(x, &p->ips[j]);
+		if (!hit)
+			VEC_PUSH(keep, nkeep, akeep, src[i]);
+		else
+			for (size_t j = 0; j < p->nips; j++)
+				addrset_add_addr(&c->nets, &p->ips[j]);
+	}
+	addrset_remove(&c->nets, x);
+	free(all);
+	free(c->pods);
+	c->pods = keep;
+	c->npods = nkeep;
+}
+
+/* conj_exclude_pods: drop the pods t (identity and addresses). */
+static void conj_exclude_pods(struct resolver *r, struct conj *c, const struct podset *t)
+{
+	struct addrset ta = ADDRSET_INIT;
+	uint32_t *keep = NULL;
+	size_t nkeep = 0, akeep = 0;
+	pod_addrs(r->m, t->v, t->n, &ta);
+	if (c->all) {
+		for (size_t i = 0; i < r->m->npods; i++)
+			if (!podset_contains(t, (uint32_t)i))
+				VEC_PUSH(keep, nkeep, akeep, (uint32_t)i);
+		addrset_complement(&c->nets, &ta, (1u << AF4) | (1u << AF6));
+		c->all = false;
+	} else {
+		for (size_t i = 0; i < c->npods; i++)
+			if (!podset_contains(t, c->pods[i]))
+				VEC_PUSH(keep, nkeep, akeep, c->pods[i]);
+		addrset_remove(&c->nets, &ta);
+	}
+	free(c->pods);
+	c->pods = keep;
+	c->npods = nkeep;
+	addrset_release(&ta);
+}
+
+static void peer_conj(struct resolver *r, const struct policy *pol, const struct peer *pe,
+		      struct conj *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->all = true;
+	if (pe->pod_sel || pe->ns_sel) {
+		const struct podset *ps = peer_pods(r, pol, pe);
+		c->all = false;
+		c->pods = xcalloc(ps->n + 1, sizeof(*c->pods));
+		memcpy(c->pods, ps->v, ps->n * sizeof(*c->pods));
+		c->npods = ps->n;
+	}
+	if (pe->ipblock) {
+		struct addrset a = ADDRSET_INIT;
+		ipblock_set(&a, pe->ipblock);
+		conj_restrict(r, c, &a);
+		addrset_release(&a);
+	}
+	if (pe->nnets) {
+		struct addrset a = ADDRSET_INIT;
+		for (size_t i = 0; i < pe->nnets; i++)
+			addrset_add_prefix(&a, &pe->nets[i]);
+		conj_restrict(r, c, &a);
+		addrset_release(&a);
+	}
+	if (pe->nnot_nets) {
+		struct addrset a = ADDRSET_INIT;
+		for (size_t i = 0; i < pe->nnot_nets; i++)
+			addrset_add_prefix(&a, &pe->not_nets[i]);
+		conj_exclude_addrs(r, c, &a);
+		addrset_release(&a);
+	}
+	if (pe->not_pod_sel) {
+		struct peer q = *pe;
+		q.pod_sel = pe->not_pod_sel;
+		conj_exclude_pods(r, c, peer_pods(r, pol, &q));
+	}
+}
+
 /* numeric_ports: the ports of a rule that need no pod to resolve; *named if any are named. */
 static void numeric_ports(const struct rule *ru, struct portset *ps, bool *named)
 {
@@ -286,6 +443,19 @@ static void numeric_ports(const struct rule *ru, struct portset *ps, bool *named
 			portset_add_all_ports(ps, p->proto);
 		else
 			portset_add(ps, p->proto, p->port, p->end_port ? p->end_port : p->port);
+	}
+	if (ru->nnot_ports) {
+		struct portset not = PORTSET_INIT;
+		for (size_t i = 0; i < ru->nnot_ports; i++) {
+			const struct port *p = &ru->not_ports[i];
+			if (!p->has_port)
+				portset_add_all_ports(&not, p->proto);
+			else if (!p->name)
+				portset_add(&not, p->proto, p->port,
+					    p->end_port ? p->end_port : p->port);
+		}
+		portset_remove(ps, &not);
+		portset_release(&not);
 	}
 }
 
@@ -392,10 +562,22 @@ static struct rres *resolve_rule(struct resolver *r, const struct policy *pol, e
 	rr->all_peers = ru->npeers == 0;
 	for (size_t i = 0; i < ru->npeers; i++) {
 		const struct peer *pe = &ru->peers[i];
-		if (pe->ipblock)
+		if (peer_is_general(pe)) {
+			struct conj c;
+			peer_conj(r, pol, pe, &c);
+			if (c.all)
+				rr->all_peers = true;
+			if (c.npods)
+				VEC_PUSH(sets, nsets, asets,
+					 ir_podset_new(r->ir, arena_memdup(r->a, c.pods, c.npods * 4),
+						       c.npods));
+			addrset_merge(&rr->nets, &c.nets);
+			conj_release(&c);
+		} else if (pe->ipblock) {
 			ipblock_set(&rr->nets, pe->ipblock);
-		else
+		} else {
 			VEC_PUSH(sets, nsets, asets, peer_pods(r, pol, pe));
+		}
 	}
 	if (nsets)
 		rr->pods = union_podsets(r, sets, nsets);
@@ -458,37 +640,121 @@ static struct rres *get_rres(struct resolver *r, const struct policy *pol, enum 
 	return v[idx];
 }
 
-/* build_dir: the one Kubernetes tier of endpoint ep in direction dir. */
-static void build_dir(struct resolver *r, struct ir_endpoint *ep, enum dir dir,
-		      const struct policy **pols, size_t npols)
+static double tier_order(const struct policy *p)
 {
-	struct ir_tier *t = arena_zalloc(r->a, sizeof(*t));
-	const struct ir_rule **rules = NULL;
-	size_t n = 0, alloc = 0;
-	t->name = "default";
-	t->end_action = ACT_DENY;
-	t->applies = npols > 0;
-	t->policies = arena_memdup(r->a, pols, npols * sizeof(*pols));
-	t->npolicies = npols;
-	for (size_t i = 0; i < npols; i++) {
-		const struct policy *pol = pols[i];
-		for (size_t k = 0; k < pol->nrules[dir]; k++) {
-			struct rres *rr = get_rres(r, pol, dir, k);
-			for (size_t j = 0; j < rr->nrules; j++)
-				VEC_PUSH(rules, n, alloc, rr->rules[j]);
-			if (rr->named) {
-				const struct ir_rule *nr = ingress_named(r, pol, k, rr, ep->pod);
-				if (nr)
-					VEC_PUSH(rules, n, alloc, nr);
+	return p->tier ? p->tier_order : DEFAULT_TIER_ORDER;
+}
+
+static const char *tier_name(const struct policy *p)
+{
+	return p->tier ? p->tier : "default";
+}
+
+static int cmp_double(double a, double b)
+{
+	return a < b ? -1 : a > b;
+}
+
+/* cmp_policy_eval: the order in which policies are evaluated (tier, order, name). */
+static int cmp_policy_eval(const void *a, const void *b)
+{
+	const struct policy *x = *(const struct policy *const *)a;
+	const struct policy *y = *(const struct policy *const *)b;
+	int c = cmp_double(tier_order(x), tier_order(y));
+	if (!c)
+		c = strcmp(tier_name(x), tier_name(y));
+	if (!c) {
+		bool hx = x->has_order || !x->tier, hy = y->has_order || !y->tier;
+		double ox = x->has_order ? x->order : K8S_POLICY_ORDER;
+		double oy = y->has_order ? y->order : K8S_POLICY_ORDER;
+		if (hx != hy)
+			return hx ? -1 : 1; /* no order: last */
+		c = hx ? cmp_double(ox, oy) : 0;
+	}
+	if (!c)
+		c = strcmp(x->ns, y->ns);
+	if (!c)
+		c = strcmp(x->name, y->name);
+	return c;
+}
+
+/*
+ * build_dir: the tiers of endpoint ep in direction dir from the policies
+ * selecting it for that direction (given in model order).
+ */
+static void build_dir(struct resolver *r, struct ir_endpoint *ep, enum dir dir,
+		      const struct policy **given, size_t npols)
+{
+	const struct policy **pols = arena_memdup(r->a, given, npols * sizeof(*given));
+	struct ir_tier *tiers;
+	size_t ntiers = 0;
+	if (r->m->has_tiers && npols > 1)
+		qsort(pols, npols, sizeof(*pols), cmp_policy_eval);
+	tiers = arena_array(r->a, npols + 1, sizeof(*tiers));
+	for (size_t start = 0; start < npols || (!npols && !ntiers);) {
+		struct ir_tier *t = &tiers[ntiers++];
+		const struct ir_rule **rules = NULL;
+		size_t end = start, n = 0, alloc = 0;
+		while (end < npols && !strcmp(tier_name(pols[end]), tier_name(pols[start])))
+			end++;
+		t->name = npols ? tier_name(pols[start]) : "default";
+		t->end_action = npols && pols[start]->tier ? pols[start]->tier_default : ACT_DENY;
+		t->applies = end > start;
+		t->policies = pols + start;
+		t->npolicies = end - start;
+		for (size_t i = start; i < end; i++) {
+			const struct policy *pol = pols[i];
+			for (size_t k = 0; k < pol->nrules[dir]; k++) {
+				struct rres *rr = get_rres(r, pol, dir, k);
+				for (size_t j = 0; j < rr->nrules; j++)
+					VEC_PUSH(rules, n, alloc, rr->rules[j]);
+				if (rr->named) {
+					const struct ir_rule *nr =
+						ingress_named(r, pol, k, rr, ep->pod);
+					if (nr)
+						VEC_PUSH(rules, n, alloc, nr);
+				}
 			}
 		}
+		t->rules = arena_memdup(r->a, rules, n * sizeof(*rules));
+		t->nrules = n;
+		free(rules);
+		if (t->applies && t->end_action == ACT_DENY)
+			ep->dir[dir].isolated = true;
+		if (end == start)
+			break;
+		start = end;
 	}
-	t->rules = arena_memdup(r->a, rules, n * sizeof(*rules));
-	t->nrules = n;
-	free(rules);
-	ep->dir[dir].tiers = t;
-	ep->dir[dir].ntiers = 1;
-	ep->dir[dir].isolated = t->applies;
+	ep->dir[dir].tiers = tiers;
+	ep->dir[dir].ntiers = ntiers;
+}
+
+/* policy_scope: the endpoints a policy may select. */
+static void policy_scope(struct resolver *r, const struct policy *pol, struct scope *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	if (!pol->global) {
+		sc->single = model_namespace(r->m, pol->ns);
+		sc->canon = arena_printf(r->a, "=%s", pol->ns);
+	} else if (pol->global_ns_sel) {
+		sc->mask = ns_mask(r, pol->global_ns_sel, &sc->canon);
+	} else {
+		sc->mask = r->all_ns;
+		sc->canon = "*";
+	}
+}
+
+/* host_selected: policy pol selects the host-mode endpoint p. */
+static bool host_selected(const struct policy *pol, const struct pod *p)
+{
+	if (!pol->global) {
+		if (strcmp(pol->ns, p->ns) || p->host_endpoint)
+			return false;
+	} else if (pol->global_ns_sel) {
+		if (p->host_endpoint || !p->nsp || !selector_matches_ns(pol->global_ns_sel, p->nsp))
+			return false;
+	}
+	return selector_matches_pod(pol->pod_sel, p);
 }
 
 static void resolver_release(struct resolver *r)
@@ -540,6 +806,8 @@ int resolve(struct ir *ir, const struct model *m, struct arena *a, const struct 
 	for (int dir = 0; dir < NDIR; dir++)
 		r.rres[dir] = xcalloc(m->npolicies + 1, sizeof(*r.rres[dir]));
 	build_index(&r);
+	r.all_ns = arena_zalloc(a, m->nnamespaces + 1);
+	memset(r.all_ns, 1, m->nnamespaces);
 
 	if (o->host) {
 		const struct policy **pols[NDIR] = { 0 };
@@ -551,8 +819,7 @@ int resolve(struct ir *ir, const struct model *m, struct arena *a, const struct 
 				       m->pods[o->host->index] != o->host;
 		for (size_t i = 0; i < m->npolicies; i++) {
 			const struct policy *pol = m->policies[i];
-			if (strcmp(pol->ns, o->host->ns) ||
-			    !selector_matches(pol->pod_sel, &o->host->labels))
+			if (!host_selected(pol, o->host))
 				continue;
 			for (int dir = 0; dir < NDIR; dir++)
 				if (pol->types[dir])
@@ -571,9 +838,8 @@ int resolve(struct ir *ir, const struct model *m, struct arena *a, const struct 
 		count[dir] = xcalloc(m->npods + 1, sizeof(size_t));
 	for (size_t i = 0; i < m->npolicies; i++) {
 		const struct policy *pol = m->policies[i];
-		struct scope sc = { 0 };
-		sc.single = model_namespace(m, pol->ns);
-		sc.canon = arena_printf(a, "=%s", pol->ns);
+		struct scope sc;
+		policy_scope(&r, pol, &sc);
 		selected[i] = pods_matching(&r, &sc, pol->pod_sel);
 		for (int dir = 0; dir < NDIR; dir++)
 			if (pol->types[dir])
@@ -631,7 +897,7 @@ uint32_t *resolve_selected(const struct model *m, const char *ns, const struct s
 	if (!nsp)
 		return NULL;
 	for (size_t i = 0; i < nsp->npods; i++)
-		if (!sel || selector_matches(sel, &nsp->pods[i]->labels))
+		if (!sel || selector_matches_pod(sel, nsp->pods[i]))
 			VEC_PUSH(v, *n, alloc, (uint32_t)nsp->pods[i]->index);
 	return v;
 }

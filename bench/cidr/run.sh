@@ -7,8 +7,8 @@
 # overlap, adjacency, nesting and duplicates, plus 100k IPv6 prefixes;
 # times `netpolc cidr --merge` against `iprange --optimize`, and
 # `netpolc cidr --exclude` against `iprange --except` (removing a tenth as
-# many other prefixes).  Each command runs REPS times (default 5); the
-# table shows the fastest wall time and the peak RSS (wait4 rusage, via
+# many other prefixes).  Each command runs REPS times (default 5; four
+# times as many below 1M entries); the table shows the fastest wall time and the peak RSS (wait4 rusage, via
 # measure.c).  Outputs must agree: same number of lines, and the same
 # lines once iprange's bare single addresses get their /32.  Figures go to
 # stdout and to bench/cidr/RESULTS.md.
@@ -53,7 +53,7 @@ for n in 10000 100000 1000000; do
 done
 [ -s "$out/v6-100000.txt" ] || "$out/gen" 3 100000 6 >"$out/v6-100000.txt"
 
-# best NAME OUTFILE CMD...: run CMD $reps times; sets best_t (min seconds) and best_kb (max RSS).
+# best NAME OUTFILE CMD...: run CMD $n_reps times; sets best_t (min seconds) and best_kb (max RSS).
 best() {
 	name=$1
 	file=$2
@@ -61,7 +61,7 @@ best() {
 	best_t=
 	best_kb=0
 	i=0
-	while [ $i -lt "$reps" ]; do
+	while [ $i -lt "$n_reps" ]; do
 		line=$("$out/measure" "$file" "$@" 2>"$out/$name.err") || die "$name: measure failed"
 		t=${line%% *}
 		rest=${line#* }
@@ -94,6 +94,8 @@ row() {
 hdr=$(printf '%-8s %8s %8s %11s %11s %7s %12s %12s' workload input output netpolc_s iprange_s ratio netpolc_rss iprange_rss)
 echo "$hdr"
 for n in 10000 100000 1000000; do
+	n_reps=$reps
+	[ $n -lt 1000000 ] && n_reps=$((reps * 4)) # short runs: more samples against noise
 	in=$out/v4-$n.txt
 	ex=$out/ex-$n.txt
 	best merge-np "$out/np-merge-$n.out" "$netpolc" cidr --merge "$in"
@@ -115,6 +117,7 @@ for n in 10000 100000 1000000; do
 	row "$r"
 done
 # IPv6: iprange 1.0.x reads IPv4 only, so netpolc runs alone
+n_reps=$reps
 best merge6-np "$out/np-merge6.out" "$netpolc" cidr --merge "$out/v6-100000.txt"
 r=$(printf '%-8s %8s %8s %11.4f %11s %7s %9s KiB %12s' merge-v6 100000 "$(wc -l <"$out/np-merge6.out")" \
 	"$best_t" - - "$best_kb" -)
@@ -130,7 +133,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 	echo "- machine: $(nproc) CPUs, ${cpu:-unknown CPU}; $(uname -sr)"
 	echo "- $(iprange --version 2>&1 | head -1); netpolc $(cd "$top" && git rev-parse --short HEAD 2>/dev/null || echo '(no commit)')"
 	echo "- inputs: bench/cidr/gen.c (seeded); exclude lists are a tenth of the input size"
-	echo "- times: fastest of $reps runs (wall clock); RSS: peak resident set size"
+	echo "- times: fastest of $reps runs ($((reps * 4)) below 1M entries), wall clock; RSS: peak resident set size"
 	echo "- ratio: netpolc time / iprange time (below 1.0: netpolc is faster)"
 	echo
 	echo '```'

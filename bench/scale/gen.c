@@ -399,7 +399,7 @@ struct app {
 	int nc;
 	char hash[11]; /* pod-template-hash or controller-revision-hash */
 	char owner_uid[37];
-	const char *sa; /* service account */
+	bool own_sa; /* runs as a service account named after the app (else "default") */
 	long created;
 };
 
@@ -500,7 +500,6 @@ static struct app *new_app(struct ns *n, const char *base)
 	snprintf(a->name, sizeof(a->name), "%s", name);
 	rand_str(a->hash, 10);
 	rand_uid(a->owner_uid);
-	a->sa = "default";
 	a->created = n->created + (long)below(86400 * 30);
 	return a;
 }
@@ -571,9 +570,7 @@ static void team_app(struct ns *n, enum tier t)
 		set_label(a, "app.kubernetes.io/managed-by", "Helm");
 	if (n->istio)
 		set_label(a, "security.istio.io/tlsMode", "istio");
-	if (chance(40)) {
-		a->sa = a->name;
-	}
+	a->own_sa = chance(40);
 
 	snprintf(img, sizeof(img), "registry.example.com/%s/%s:%s", n->team, a->name, ver);
 	switch (t) {
@@ -644,7 +641,7 @@ static struct app *sys_app(struct ns *n, const char *name, enum owner own, int r
 	a->owner = own;
 	a->team = "platform";
 	a->replicas = replicas;
-	a->sa = a->name;
+	a->own_sa = true;
 	for (int i = 0; labels[i]; i += 2)
 		set_label(a, labels[i], labels[i + 1]);
 	if (own == OWN_REPLICASET)
@@ -2034,8 +2031,8 @@ static void emit_pod(struct jw *w, const struct ns *n, const struct podref *pr)
 		kv_int(w, "runAsUser", 1000);
 	}
 	jw_close(w, '}');
-	kv_str(w, "serviceAccount", a->sa);
-	kv_str(w, "serviceAccountName", a->sa);
+	kv_str(w, "serviceAccount", a->own_sa ? a->name : "default");
+	kv_str(w, "serviceAccountName", a->own_sa ? a->name : "default");
 	kv_int(w, "terminationGracePeriodSeconds", 30);
 	kv_arr(w, "tolerations");
 	jw_open(w, '{');

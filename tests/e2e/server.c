@@ -20,7 +20,9 @@
  *
  * When every socket is ready it creates DIR/ready; it runs until killed.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

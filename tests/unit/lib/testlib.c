@@ -149,7 +149,8 @@ struct tl_ctx *tl_load_at(const char *text, const char *file, int line)
 	if (!c->have_ir) {
 		print_error("%s:%d: tl_load: the input has errors:\n", file, line);
 		tl_diag_dump(c);
-		print_error("input was:\n%s\n", text);
+		fflush(stdout);
+		fprintf(stderr, "input was:\n%s\n", text);
 		tl_release(c);
 		_fail(file, line);
 	}
@@ -203,8 +204,8 @@ void tl_diag_dump(const struct tl_ctx *c)
 	static const char *const level[] = { "note", "warning", "error" };
 	for (size_t i = 0; i < c->diag.nr; i++) {
 		const struct diag_record *r = c->diag.v[i];
-		print_error("  %s:%u:%u: %s: %s\n", r->loc.file, r->loc.line, r->loc.col,
-			    level[r->level], r->msg);
+		fprintf(stderr, "  %s:%u:%u: %s: %s\n", r->loc.file, r->loc.line, r->loc.col,
+			level[r->level], r->msg);
 	}
 }
 

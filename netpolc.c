@@ -487,8 +487,9 @@ static void explain_side(struct cli *c, const struct eval_peer *self, enum dir d
 	if (s->tier) {
 		for (size_t i = 0; i < s->tier->npolicies; i++) {
 			const struct policy *p = s->tier->policies[i];
-			printf("%s %s/%s (%s:%u:%u)", i ? "," : "", p->ns, p->name, p->loc.file,
-			       p->loc.line, p->loc.col);
+			const struct loc *l = p->name_loc.line ? &p->name_loc : &p->loc;
+			printf("%s %s/%s (%s:%u:%u)", i ? "," : "", p->ns, p->name, l->file,
+			       l->line, l->col);
 		}
 	}
 	printf(", and no %s rule of %s allows it\n", dir_name(dir),

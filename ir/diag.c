@@ -163,8 +163,19 @@ static const struct diag_source *find_source(const struct diag *d, const char *n
 	return NULL;
 }
 
+/*
+ * A reading position in one source, so that printing records sorted by
+ * line scans each file once instead of once per record.
+ */
+struct caret_cursor {
+	const struct diag_source *src;
+	unsigned line;
+	const char *p;
+};
+
 /* print_caret: the source line of loc and a caret under its column. */
-static void print_caret(const struct diag *d, const struct loc *loc, FILE *f)
+static void print_caret(const struct diag *d, const struct loc *loc, FILE *f,
+			struct caret_cursor *cur)
 {
 	const struct diag_source *s = find_source(d, loc->file);
 	const char *p, *end, *eol;
@@ -173,6 +184,10 @@ static void print_caret(const struct diag *d, const struct loc *loc, FILE *f)
 		return;
 	p = s->text;
 	end = s->text + s->len;
+	if (cur->src == s && cur->line <= loc->line) {
+		p = cur->p;
+		line = cur->line;
+	}
 	while (p < end && line < loc->line) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -180,6 +195,9 @@ static void print_caret(const struct diag *d, const struct loc *loc, FILE *f)
 		p = nl + 1;
 		line++;
 	}
+	cur->src = s;
+	cur->line = line;
+	cur->p = p;
 	if (line != loc->line || p > end)
 		return;
 	eol = memchr(p, '\n', (size_t)(end - p));
@@ -206,27 +224,29 @@ static bool same_record(const struct diag_record *x, const struct diag_record *y
 
 static const char *level_name[] = { "note", "warning", "error" };
 
-static void print_one(const struct diag *d, const struct diag_record *r, FILE *f)
+static void print_one(const struct diag *d, const struct diag_record *r, FILE *f,
+		      struct caret_cursor *cur)
 {
 	if (r->loc.line)
 		fprintf(f, "%s:%u:%u: %s: %s\n", r->loc.file, r->loc.line, r->loc.col,
 			level_name[r->level], r->msg);
 	else
 		fprintf(f, "%s: %s: %s\n", r->loc.file, level_name[r->level], r->msg);
-	print_caret(d, &r->loc, f);
+	print_caret(d, &r->loc, f, cur);
 }
 
 void diag_print(struct diag *d, FILE *f)
 {
+	struct caret_cursor cur = { 0 };
 	if (d->nr > 1)
 		qsort(d->v, d->nr, sizeof(*d->v), cmp_record);
 	for (size_t i = 0; i < d->nr; i++) {
 		/* identical consecutive records (same place, same text) are printed once */
 		if (i && same_record(d->v[i], d->v[i - 1]))
 			continue;
-		print_one(d, d->v[i], f);
+		print_one(d, d->v[i], f, &cur);
 		for (const struct diag_record *n = d->v[i]->notes; n; n = n->next_note)
-			print_one(d, n, f);
+			print_one(d, n, f, &cur);
 	}
 	for (size_t i = 0; i < d->nr; i++)
 		free_record(d->v[i]);

@@ -467,12 +467,12 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 			if (!rr)
 				continue;
 			/* sources in the policy's own namespace that the rule admits */
-			for (size_t s = 0; s < m->npods && work < LINT_BUDGET; s++) {
-				const struct pod *src = m->pods[s];
+			const struct namespace *nsp = model_namespace(m, p->ns);
+			for (size_t si = 0; nsp && si < nsp->npods && work < LINT_BUDGET; si++) {
+				const struct pod *src = nsp->pods[si];
+				size_t s = src->index;
 				const struct ir_endpoint *sep = &ir->eps[s];
 				bool usable = false;
-				if (strcmp(src->ns, p->ns))
-					continue;
 				if (!rr->all_peers && !(rr->pods && podset_contains(rr->pods, (uint32_t)s)))
 					continue;
 				total++;
@@ -506,7 +506,9 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 					     "traffic to the pods this policy selects",
 					     k, p->name, blocked, blocked == 1 ? "" : "s", p->ns,
 					     example->name, isolator->name);
-				diag_note(d, &isolator->loc,
+				diag_note(d,
+					  isolator->name_loc.line ? &isolator->name_loc
+								  : &isolator->loc,
 					  "a connection needs the egress of its source and the "
 					  "ingress of its destination to allow it");
 			}

@@ -492,7 +492,11 @@ static void egress_named(struct resolver *r, const struct rule *ru, const struct
 {
 	struct named_group *g = NULL;
 	size_t ng = 0, ag = 0;
-	for (size_t i = 0; i < r->m->npods; i++) {
+	/* candidates: every pod (all peers, or addresses to look at), else the podset */
+	bool scan_all = all_peers || !addrset_is_empty(nets);
+	size_t ncand = scan_all ? r->m->npods : (pods ? pods->n : 0);
+	for (size_t ci = 0; ci < ncand; ci++) {
+		size_t i = scan_all ? ci : pods->v[ci];
 		const struct pod *p = r->m->pods[i];
 		bool ident = all_peers || (pods && podset_contains(pods, (uint32_t)i));
 		struct addrset via = ADDRSET_INIT;

@@ -597,7 +597,7 @@ static size_t report(struct probe *v, size_t n)
 				w = strlen(t->pods[i]);
 		printf("MISMATCH %s: %s/%d IPv%d: %zu of %zu probed cells differ from netpolc table\n",
 		       label, proto_names[t->proto], t->port, t->family, bad, probed);
-		printf("    %-*s  ", (int)(w + 4), "source \\ destination");
+		printf("    %-*s  ", (int)(w + 5), "source \\ destination");
 		for (size_t j = 0; j < np; j++)
 			printf("%zu", j % 10);
 		printf("\n");

@@ -173,6 +173,7 @@ scenario() {
 	rm -rf "$sd"
 	mkdir -p "$sd"
 	total=$((total + 1))
+	clean_tables
 	if ! "$bin/inventory" "$@" >"$sd/pods" 2>"$sd/inv.err"; then
 		echo "FAIL $name: the inputs do not load"
 		sed 's/^/    /' "$sd/inv.err" | head -20
@@ -218,6 +219,8 @@ scenario() {
 		sed 's/^/    /' "$sd/compile.err" | head -20
 		return 1
 	fi
+	sabotage "$sd/node.nft"
+	echo "$R" >>"$tmp/dirty"
 	if ! ip netns exec "$R" nft -f "$sd/node.nft" 2>"$sd/nft.err"; then
 		echo "FAIL $name: nft -f rejected the node-mode ruleset"
 		sed 's/^/    /' "$sd/nft.err" | head -20
@@ -227,7 +230,7 @@ scenario() {
 	rc=0
 	"$bin/probe" "$sd/plan" >"$sd/out" 2>&1 || rc=$?
 	report "$name" node $rc || return 1
-	ip netns exec "$R" nft delete table inet netpolc
+	clean_tables
 	# host mode, in every pod namespace
 	while read -r k pod ip4 ip6; do
 		if ! ./netpolc compile -q -t nftables --endpoint "$pod" -o "$sd/h$k.nft" "$@" 2>"$sd/compile.err"; then
@@ -235,6 +238,8 @@ scenario() {
 			sed 's/^/    /' "$sd/compile.err" | head -20
 			return 1
 		fi
+		sabotage "$sd/h$k.nft"
+		echo "${P}p$k" >>"$tmp/dirty"
 		if ! ip netns exec "${P}p$k" nft -f "$sd/h$k.nft" 2>"$sd/nft.err"; then
 			echo "FAIL $name: nft -f rejected the host-mode ruleset of $pod"
 			sed 's/^/    /' "$sd/nft.err" | head -20
@@ -244,12 +249,24 @@ scenario() {
 	plan "$name [host mode]" >"$sd/plan"
 	rc=0
 	"$bin/probe" "$sd/plan" >"$sd/out" 2>&1 || rc=$?
-	while read -r k pod ip4 ip6; do
-		ip netns exec "${P}p$k" nft delete table inet netpolc
-	done <"$sd/slots"
 	report "$name" host $rc || return 1
-	[ "${E2E_VERBOSE:-0}" = 1 ] && echo "ok $name ($used pods)"
+	[ "${E2E_VERBOSE:-0}" = 1 ] && echo "ok $name ($used pods): $(tail -1 "$sd/out")"
 	return 0
+}
+
+# sabotage FILE: in the self-test, turn isolation drops into allows
+sabotage() {
+	[ "${sabotaging:-0}" = 1 ] || return 0
+	sed -i 's/^\t\tdrop comment/\t\treturn comment/' "$1"
+}
+
+# clean_tables: remove our table from every namespace a ruleset was applied in
+clean_tables() {
+	[ -s "$tmp/dirty" ] || return 0
+	for ns in $(sort -u "$tmp/dirty"); do
+		ip netns exec "$ns" nft delete table inet netpolc 2>/dev/null
+	done
+	: >"$tmp/dirty"
 }
 
 plan() {
@@ -299,6 +316,25 @@ probes_of() {
 }
 
 start=$(date +%s)
+
+# 0. self-test: a ruleset whose isolation drops were turned into allows must
+# be caught, or the bench is blind
+if [ -z "$only" ] && [ -d examples/tutorial ]; then
+	sabotaging=1
+	if scenario selftest "tcp/80 sctp/80" examples/tutorial >"$tmp/selftest.out" 2>&1; then
+		echo "FAIL selftest: a sabotaged ruleset went unnoticed; the bench cannot see drops"
+		sed 's/^/    /' "$tmp/selftest.out"
+		failed=$((failed + 1))
+		failed_names="$failed_names selftest"
+	elif ! grep -q "MISMATCH selftest \[node mode\]" "$tmp/selftest.out"; then
+		echo "FAIL selftest: the sabotaged ruleset failed for another reason"
+		sed 's/^/    /' "$tmp/selftest.out"
+		failed=$((failed + 1))
+		failed_names="$failed_names selftest"
+	fi
+	sabotaging=0
+	[ "${E2E_VERBOSE:-0}" = 1 ] && sed 's/^/selftest: /' "$tmp/selftest.out"
+fi
 
 # 1. the seed tutorial: the whole of each example set, then each policy alone
 for set in examples/tutorial examples/policies; do

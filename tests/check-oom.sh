@@ -1,0 +1,40 @@
+#!/bin/sh
+# check-oom.sh - fail the Nth allocation, for N = 1, 2, ... until a run
+# succeeds: every failing run must exit 1 with "netpolc: out of memory",
+# never crash, and never create the output file.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${NETPOLC:-$top/netpolc}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail=0
+runs=0
+check() {
+	n=1
+	while :; do
+		rm -f "$tmp/out"
+		NETPOLC_FAIL_ALLOC=$n "$bin" "$@" -o "$tmp/out" >/dev/null 2>"$tmp/err"
+		rc=$?
+		runs=$((runs + 1))
+		if [ $rc = 0 ] && ! grep -q "out of memory" "$tmp/err"; then
+			break
+		fi
+		if [ $rc != 1 ] || ! grep -q "^netpolc: out of memory$" "$tmp/err" || [ -e "$tmp/out" ]; then
+			echo "FAIL oom: netpolc $* with allocation $n failing: status $rc"
+			sed 's/^/    /' "$tmp/err" | head -5
+			[ -e "$tmp/out" ] && echo "    and the output file was written"
+			fail=1
+			break
+		fi
+		n=$((n + 1))
+		[ $n -gt 20000 ] && { echo "FAIL oom: no success after 20000 runs"; fail=1; break; }
+	done
+}
+check compile -q -t json "$top/examples/tutorial"
+check compile -q -t calico "$top/examples/policies"
+for t in $("$bin" compile -t help | awk '{print $1}'); do
+	[ "$t" = json ] || [ "$t" = calico ] || check compile -q -t "$t" "$top/examples/tutorial"
+done
+echo "oom: $runs runs"
+[ $fail = 0 ] && echo "oom: 1 passed, 0 failed" || echo "oom: 0 passed, 1 failed"
+exit $fail

@@ -1,0 +1,1352 @@
+/*
+ * test_random.c - seeded random inventories and policies, rendered as
+ * YAML (or JSON) text, fed through frontend_load_buffer + resolve + eval,
+ * and checked cell by cell against a brute-force evaluator written here.
+ *
+ * The brute-force evaluator works on the generator's own structs and
+ * shares no code with ir/: selector matching, CIDR containment, policyTypes
+ * defaulting and named ports are re-implemented in a few lines each, read
+ * directly from ../shared/SEMANTICS.md (rule numbers in the comments).
+ *
+ * Every case checks every (source, destination, protocol, port, family)
+ * over the inventory pods plus a few external addresses per family, with
+ * ports from a small set that hits the edges of the generated ranges.
+ *
+ *   NETPOLC_RANDOM_CASES=N   number of cases (default 1000)
+ *   NETPOLC_RANDOM_SEED=S    seed of the first case (default fixed); case i
+ *                            uses seed S + i, so a failing case is rerun
+ *                            alone with NETPOLC_RANDOM_SEED=<its seed>
+ *                            NETPOLC_RANDOM_CASES=1
+ *   NETPOLC_RANDOM_VERBOSE=1 print every case's input
+ *
+ * On a mismatch the seed, the input and the differing cell are printed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "tests/unit/testlib.h"
+
+#define DEFAULT_CASES 1000
+#define DEFAULT_SEED  0x6e70636bULL
+#define MAX_REPORTS   3
+
+/* ---- a small deterministic PRNG (splitmix64) ---- */
+
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* rnd: uniform in 0..n-1 */
+static int rnd(int n)
+{
+	return (int)(rng_next() % (uint64_t)n);
+}
+
+/* chance: true with probability pct percent */
+static bool chance(int pct)
+{
+	return rnd(100) < pct;
+}
+
+#define PICK(arr) ((arr)[rnd((int)(sizeof(arr) / sizeof((arr)[0])))])
+
+/* ---- the generator's model ---- */
+
+#define MAXNS	  3
+#define MAXPODS	  6
+#define MAXPOL	  5
+#define MAXRULES  3
+#define MAXPEERS  3
+#define MAXPORTS  3
+#define MAXLBL	  5
+#define MAXEXPR	  2
+#define MAXVAL	  3
+#define MAXEXCEPT 2
+#define MAXCPORTS 3
+#define NEXT	  2 /* external addresses per family */
+
+enum { R_TCP, R_UDP, R_SCTP, R_NPROTO };
+enum { F4, F6, NFAM };
+enum { D_IN, D_EG };
+
+static const char *const proto_names[] = { "TCP", "UDP", "SCTP" };
+
+struct r_label {
+	const char *key, *value;
+};
+
+struct r_labels {
+	struct r_label v[MAXLBL];
+	int n;
+};
+
+enum r_op { OP_IN, OP_NOTIN, OP_EXISTS, OP_DNE };
+static const char *const op_names[] = { "In", "NotIn", "Exists", "DoesNotExist" };
+
+struct r_expr {
+	const char *key;
+	enum r_op op;
+	const char *values[MAXVAL];
+	int nvalues;
+};
+
+/* how an empty selector is spelled */
+enum r_selform { SF_NORMAL, SF_EMPTY_MAP, SF_EMPTY_LABELS, SF_EMPTY_EXPRS };
+
+struct r_sel {
+	struct r_label ml[MAXLBL];
+	int nml;
+	struct r_expr ex[MAXEXPR];
+	int nex;
+	enum r_selform form;
+};
+
+struct r_addr {
+	int fam;
+	uint8_t b[16]; /* IPv4 in b[0..3] */
+};
+
+struct r_cidr {
+	struct r_addr a; /* as written: may have host bits set (rule 20) */
+	int len;
+};
+
+struct r_ipblock {
+	struct r_cidr cidr;
+	struct r_cidr except[MAXEXCEPT];
+	int nexcept;
+	bool empty_except; /* write "except: []" */
+};
+
+enum r_peerkind { PK_POD, PK_NS, PK_BOTH, PK_IPBLOCK };
+
+struct r_peer {
+	enum r_peerkind kind;
+	struct r_sel pod, ns;
+	struct r_ipblock ipb;
+};
+
+/* absent, null, [] or a non-empty list */
+enum r_mode { M_ABSENT, M_NULL, M_EMPTY, M_LIST };
+
+enum r_portkind { PT_NONE, PT_NUM, PT_NAMED };
+
+struct r_port {
+	int proto;
+	bool proto_explicit;
+	enum r_portkind kind;
+	int port, end; /* end 0: no endPort */
+	const char *name;
+};
+
+struct r_rule {
+	enum r_mode peers_mode;
+	struct r_peer peers[MAXPEERS];
+	int npeers;
+	enum r_mode ports_mode;
+	struct r_port ports[MAXPORTS];
+	int nports;
+};
+
+enum r_types { TY_ABSENT, TY_EMPTY, TY_EXPLICIT };
+
+struct r_policy {
+	int ns;
+	char name[16];
+	bool podsel_absent;
+	struct r_sel podsel;
+	enum r_types types_mode;
+	bool types[2];
+	bool types_reversed; /* write [Egress, Ingress] */
+	enum r_mode rules_mode[2];
+	struct r_rule rules[2][MAXRULES];
+	int nrules[2];
+};
+
+struct r_cport {
+	const char *name; /* NULL: unnamed */
+	int proto;
+	bool proto_explicit;
+	int port;
+};
+
+enum r_podkind { POD_RUNNING, POD_TEMPLATE, POD_PENDING };
+
+struct r_pod {
+	int ns;
+	char name[8];
+	struct r_labels labels;
+	enum r_podkind kind;
+	bool has[NFAM];
+	struct r_addr ip[NFAM];
+	bool ip_list; /* write status.podIPs too */
+	struct r_cport cports[MAXCPORTS];
+	int ncports;
+};
+
+struct r_ns {
+	char name[8];
+	struct r_labels labels; /* includes kubernetes.io/metadata.name */
+	bool declared;
+	bool write_name_label; /* write the metadata.name label explicitly */
+};
+
+struct r_case {
+	uint64_t seed;
+	bool json;
+	int nns;
+	struct r_ns ns[MAXNS];
+	int npods;
+	struct r_pod pods[MAXPODS];
+	int npol;
+	struct r_policy pol[MAXPOL];
+	struct r_addr ext[NFAM][NEXT];
+};
+
+#define NS_NAME_LABEL "kubernetes.io/metadata.name"
+
+/* The ports every case is checked on: the edges of every generated range. */
+static const int check_ports[] = { 1, 53, 79, 80, 81, 443, 8080, 9090, 65535 };
+static const int rule_ports[] = { 1, 53, 79, 80, 81, 443, 8080, 9090, 65535 };
+static const int container_ports[] = { 53, 80, 443, 8080, 9090 };
+static const char *const port_names[] = { "http", "dns", "metrics" };
+static const char *const rule_port_names[] = { "http", "dns", "metrics", "nope" };
+
+static const char *const pod_keys[] = { "app", "tier", "env" };
+static const char *const pod_values[] = { "a", "b", "c" };
+static const char *const ns_keys[] = { "team", "env" };
+static const char *const ns_values[] = { "a", "b" };
+static const char *const ns_names[] = { "ns0", "ns1", "ns2" };
+
+/* ---- the brute-force evaluator (SEMANTICS.md, read directly) ---- */
+
+static const char *label_get(const struct r_labels *ls, const char *key)
+{
+	for (int i = 0; i < ls->n; i++)
+		if (!strcmp(ls->v[i].key, key))
+			return ls->v[i].value;
+	return NULL;
+}
+
+/* rule 15: matchLabels and every expression ANDed; NotIn matches an absent key */
+static bool bf_sel_match(const struct r_sel *s, const struct r_labels *ls)
+{
+	for (int i = 0; i < s->nml; i++) {
+		const char *v = label_get(ls, s->ml[i].key);
+		if (!v || strcmp(v, s->ml[i].value))
+			return false;
+	}
+	for (int i = 0; i < s->nex; i++) {
+		const struct r_expr *e = &s->ex[i];
+		const char *v = label_get(ls, e->key);
+		bool in = false;
+		for (int j = 0; v && j < e->nvalues; j++)
+			if (!strcmp(v, e->values[j]))
+				in = true;
+		switch (e->op) {
+		case OP_IN:
+			if (!v || !in)
+				return false;
+			break;
+		case OP_NOTIN:
+			if (v && in)
+				return false;
+			break;
+		case OP_EXISTS:
+			if (!v)
+				return false;
+			break;
+		case OP_DNE:
+			if (v)
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+/* rules 17, 19, 20: the first len bits equal (host bits of the written CIDR ignored) */
+static bool bf_in_cidr(const struct r_addr *a, const struct r_cidr *c)
+{
+	if (a->fam != c->a.fam)
+		return false;
+	for (int bit = 0; bit < c->len; bit++) {
+		int byte = bit / 8, shift = 7 - bit % 8;
+		if (((a->b[byte] >> shift) & 1) != ((c->a.b[byte] >> shift) & 1))
+			return false;
+	}
+	return true;
+}
+
+/* One end of a connection: an inventory pod (pod >= 0) and/or an address. */
+struct bf_end {
+	int pod; /* -1: external */
+	bool has_addr;
+	struct r_addr addr;
+};
+
+/* rule 6: effective policyTypes */
+static bool bf_types(const struct r_policy *p, int dir)
+{
+	if (p->types_mode == TY_EXPLICIT)
+		return p->types[dir];
+	if (dir == D_IN)
+		return true;
+	return p->rules_mode[D_EG] == M_LIST && p->nrules[D_EG] > 0;
+}
+
+/* rules 11, 12, 17: does peer pe of policy p match the other end o? */
+static bool bf_peer(const struct r_case *c, const struct r_policy *p, const struct r_peer *pe,
+		    const struct bf_end *o)
+{
+	const struct r_pod *q;
+	if (pe->kind == PK_IPBLOCK) {
+		if (!o->has_addr || !bf_in_cidr(&o->addr, &pe->ipb.cidr))
+			return false;
+		for (int i = 0; i < pe->ipb.nexcept; i++)
+			if (bf_in_cidr(&o->addr, &pe->ipb.except[i]))
+				return false;
+		return true;
+	}
+	if (o->pod < 0)
+		return false;
+	q = &c->pods[o->pod];
+	if (pe->kind == PK_POD && q->ns != p->ns)
+		return false;
+	if ((pe->kind == PK_NS || pe->kind == PK_BOTH) && !bf_sel_match(&pe->ns, &c->ns[q->ns].labels))
+		return false;
+	if ((pe->kind == PK_POD || pe->kind == PK_BOTH) && !bf_sel_match(&pe->pod, &q->labels))
+		return false;
+	return true;
+}
+
+/* rules 21-23: does port pt match proto/port to destination dst? */
+static bool bf_port(const struct r_case *c, const struct r_port *pt, const struct bf_end *dst,
+		    int proto, int port)
+{
+	if (pt->proto != proto)
+		return false;
+	if (pt->kind == PT_NONE)
+		return true;
+	if (pt->kind == PT_NUM)
+		return port >= pt->port && port <= (pt->end ? pt->end : pt->port);
+	if (dst->pod < 0)
+		return false;
+	for (int i = 0; i < c->pods[dst->pod].ncports; i++) {
+		const struct r_cport *cp = &c->pods[dst->pod].cports[i];
+		if (cp->name && !strcmp(cp->name, pt->name) && cp->proto == proto &&
+		    cp->port == port)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * rules 2, 3, 8, 9: the verdict of pod self's direction dir for traffic
+ * with the other end o, whose destination is dst.
+ */
+static bool bf_side(const struct r_case *c, int self, int dir, const struct bf_end *o,
+		    const struct bf_end *dst, int proto, int port)
+{
+	const struct r_pod *me = &c->pods[self];
+	bool isolated = false;
+	for (int i = 0; i < c->npol; i++) {
+		const struct r_policy *p = &c->pol[i];
+		if (p->ns != me->ns || !bf_sel_match(&p->podsel, &me->labels) || !bf_types(p, dir))
+			continue;
+		isolated = true;
+		if (p->rules_mode[dir] != M_LIST)
+			continue;
+		for (int r = 0; r < p->nrules[dir]; r++) {
+			const struct r_rule *ru = &p->rules[dir][r];
+			bool peer_ok = ru->peers_mode != M_LIST, port_ok = ru->ports_mode != M_LIST;
+			for (int k = 0; !peer_ok && k < ru->npeers; k++)
+				peer_ok = bf_peer(c, p, &ru->peers[k], o);
+			for (int k = 0; !port_ok && k < ru->nports; k++)
+				port_ok = bf_port(c, &ru->ports[k], dst, proto, port);
+			if (peer_ok && port_ok)
+				return true;
+		}
+	}
+	return !isolated;
+}
+
+/* rules 1 and 5: egress of the source AND ingress of the destination; externals allow */
+static void bf_conn(const struct r_case *c, const struct bf_end *s, const struct bf_end *d,
+		    int proto, int port, bool out[2])
+{
+	out[D_EG] = s->pod < 0 || bf_side(c, s->pod, D_EG, d, d, proto, port);
+	out[D_IN] = d->pod < 0 || bf_side(c, d->pod, D_IN, s, d, proto, port);
+}
+
+/* ---- generation ---- */
+
+static void gen_addr_pod(struct r_case *c, int fam, struct r_addr *a)
+{
+	/* 10.0.N.M or fd00::N:M, unique among the pods */
+	for (;;) {
+		bool dup = false;
+		memset(a, 0, sizeof(*a));
+		a->fam = fam;
+		if (fam == F4) {
+			a->b[0] = 10;
+			a->b[2] = (uint8_t)rnd(2);
+			a->b[3] = (uint8_t)(1 + rnd(8));
+		} else {
+			a->b[0] = 0xfd;
+			a->b[13] = (uint8_t)rnd(2);
+			a->b[15] = (uint8_t)(1 + rnd(8));
+		}
+		for (int i = 0; i < c->npods; i++)
+			if (c->pods[i].has[fam] && !memcmp(c->pods[i].ip[fam].b, a->b, 16))
+				dup = true;
+		if (!dup)
+			return;
+	}
+}
+
+static bool is_pod_addr(const struct r_case *c, const struct r_addr *a)
+{
+	for (int i = 0; i < c->npods; i++)
+		if (c->pods[i].has[a->fam] && !memcmp(c->pods[i].ip[a->fam].b, a->b, 16))
+			return true;
+	return false;
+}
+
+static void gen_addr_any(struct r_addr *a, int fam)
+{
+	memset(a, 0, sizeof(*a));
+	a->fam = fam;
+	for (int i = 0; i < (fam == F4 ? 4 : 16); i++)
+		a->b[i] = (uint8_t)rnd(256);
+}
+
+/* gen_ext: an external address, near the pods or anywhere, that no pod has */
+static void gen_ext(struct r_case *c, int fam, struct r_addr *a)
+{
+	do {
+		if (chance(60)) {
+			memset(a, 0, sizeof(*a));
+			a->fam = fam;
+			if (fam == F4) {
+				a->b[0] = 10;
+				a->b[2] = (uint8_t)rnd(3);
+				a->b[3] = (uint8_t)rnd(24);
+			} else {
+				a->b[0] = 0xfd;
+				a->b[13] = (uint8_t)rnd(3);
+				a->b[15] = (uint8_t)rnd(24);
+			}
+		} else {
+			gen_addr_any(a, fam);
+		}
+	} while (is_pod_addr(c, a));
+}
+
+static int maxlen(int fam)
+{
+	return fam == F4 ? 32 : 128;
+}
+
+/* mask: clear the bits of a after len */
+static void mask(struct r_addr *a, int len)
+{
+	for (int bit = len; bit < maxlen(a->fam); bit++)
+		a->b[bit / 8] &= (uint8_t)~(1u << (7 - bit % 8));
+}
+
+/* randomize_after: random bits in a after len */
+static void randomize_after(struct r_addr *a, int len)
+{
+	for (int bit = len; bit < maxlen(a->fam); bit++)
+		if (chance(50))
+			a->b[bit / 8] |= (uint8_t)(1u << (7 - bit % 8));
+		else
+			a->b[bit / 8] &= (uint8_t)~(1u << (7 - bit % 8));
+}
+
+static void gen_ipblock(struct r_case *c, struct r_ipblock *b)
+{
+	static const int lens4[] = { 0, 8, 16, 22, 23, 24, 30, 31, 32 };
+	static const int lens6[] = { 0, 8, 64, 110, 111, 112, 126, 127, 128 };
+	int fam = chance(60) ? F4 : F6;
+	struct r_addr base;
+	int k = rnd(4);
+
+	memset(b, 0, sizeof(*b));
+	if (k == 0 && c->npods) {
+		const struct r_pod *p = &c->pods[rnd(c->npods)];
+		if (p->has[fam])
+			base = p->ip[fam];
+		else
+			gen_ext(c, fam, &base);
+	} else if (k == 1) {
+		base = c->ext[fam][rnd(NEXT)];
+	} else if (k == 2) {
+		gen_ext(c, fam, &base);
+	} else {
+		gen_addr_any(&base, fam);
+	}
+	b->cidr.a = base;
+	b->cidr.len = fam == F4 ? PICK(lens4) : PICK(lens6);
+	if (!chance(25))
+		mask(&b->cidr.a, b->cidr.len);
+	if (b->cidr.len < maxlen(fam)) {
+		int n = rnd(MAXEXCEPT + 1);
+		for (int i = 0; i < n; i++) {
+			struct r_cidr *e = &b->except[b->nexcept++];
+			int span = maxlen(fam) - b->cidr.len;
+			e->len = b->cidr.len + 1 + rnd(span);
+			e->a = b->cidr.a;
+			if (chance(50) && c->npods) {
+				/* aim at a pod inside the block, if there is one */
+				const struct r_pod *p = &c->pods[rnd(c->npods)];
+				if (p->has[fam] && bf_in_cidr(&p->ip[fam], &b->cidr))
+					e->a = p->ip[fam];
+				else
+					randomize_after(&e->a, b->cidr.len);
+			} else {
+				randomize_after(&e->a, b->cidr.len);
+			}
+			if (!chance(20))
+				mask(&e->a, e->len);
+		}
+		b->empty_except = !b->nexcept && chance(20);
+	}
+}
+
+static void gen_labels(struct r_labels *ls, const char *const *keys, int nkeys,
+		       const char *const *values, int nvalues, int pct)
+{
+	ls->n = 0;
+	for (int i = 0; i < nkeys; i++) {
+		if (!chance(pct))
+			continue;
+		ls->v[ls->n].key = keys[i];
+		ls->v[ls->n].value = values[rnd(nvalues)];
+		ls->n++;
+	}
+}
+
+/* gen_sel: a selector over pods (ns false) or namespaces (ns true) */
+static void gen_sel(struct r_case *c, struct r_sel *s, bool ns)
+{
+	/* mostly keys and values the inventory has; sometimes ones it lacks */
+	static const char *const pod_sel_keys[] = { "app", "app", "tier", "tier", "env", "zone" };
+	static const char *const pod_sel_values[] = { "a", "a", "b", "b", "c", "z" };
+	static const char *const ns_sel_keys[] = { "team", "team", "env", NS_NAME_LABEL, "zone" };
+	static const char *const ns_sel_values[] = { "a", "a", "b", "b", "z" };
+	int nml, nex;
+
+	memset(s, 0, sizeof(*s));
+	if (chance(20)) {
+		static const enum r_selform forms[] = { SF_EMPTY_MAP, SF_EMPTY_LABELS,
+							SF_EMPTY_EXPRS };
+		s->form = PICK(forms);
+		return;
+	}
+	nml = chance(30) ? 0 : chance(70) ? 1 : 2;
+	nex = chance(50) ? 0 : chance(70) ? 1 : 2;
+	for (int i = 0; i < nml; i++) {
+		const char *key = ns ? PICK(ns_sel_keys) : PICK(pod_sel_keys);
+		bool dup = false;
+		for (int j = 0; j < s->nml; j++)
+			if (!strcmp(s->ml[j].key, key))
+				dup = true;
+		if (dup)
+			continue;
+		s->ml[s->nml].key = key;
+		if (!strcmp(key, NS_NAME_LABEL))
+			s->ml[s->nml].value = chance(80) ? c->ns[rnd(c->nns)].name : "nsx";
+		else
+			s->ml[s->nml].value = ns ? PICK(ns_sel_values) : PICK(pod_sel_values);
+		s->nml++;
+	}
+	for (int i = 0; i < nex; i++) {
+		struct r_expr *e = &s->ex[s->nex++];
+		e->key = ns ? PICK(ns_sel_keys) : PICK(pod_sel_keys);
+		e->op = (enum r_op)rnd(4);
+		if (e->op == OP_IN || e->op == OP_NOTIN) {
+			int n = 1 + rnd(2);
+			for (int j = 0; j < n; j++) {
+				const char *v;
+				if (!strcmp(e->key, NS_NAME_LABEL))
+					v = chance(80) ? c->ns[rnd(c->nns)].name : "nsx";
+				else
+					v = ns ? PICK(ns_sel_values) : PICK(pod_sel_values);
+				e->values[e->nvalues++] = v;
+			}
+		}
+	}
+}
+
+static enum r_mode gen_mode(int list_pct)
+{
+	if (chance(list_pct))
+		return M_LIST;
+	return (enum r_mode)rnd(3);
+}
+
+static void gen_port(struct r_port *pt)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->proto = chance(50) ? R_TCP : rnd(R_NPROTO);
+	pt->proto_explicit = pt->proto != R_TCP || chance(50);
+	switch (rnd(6)) {
+	case 0:
+		pt->kind = PT_NONE;
+		break;
+	case 1:
+	case 2:
+		pt->kind = PT_NAMED;
+		pt->name = PICK(rule_port_names);
+		break;
+	default:
+		pt->kind = PT_NUM;
+		pt->port = PICK(rule_ports);
+		if (chance(40)) {
+			int e;
+			do
+				e = PICK(rule_ports);
+			while (e < pt->port);
+			pt->end = e;
+		}
+		break;
+	}
+}
+
+static void gen_rule(struct r_case *c, struct r_rule *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->peers_mode = gen_mode(65);
+	if (r->peers_mode == M_LIST) {
+		r->npeers = 1 + rnd(MAXPEERS);
+		for (int i = 0; i < r->npeers; i++) {
+			struct r_peer *pe = &r->peers[i];
+			pe->kind = (enum r_peerkind)rnd(4);
+			if (pe->kind == PK_POD || pe->kind == PK_BOTH)
+				gen_sel(c, &pe->pod, false);
+			if (pe->kind == PK_NS || pe->kind == PK_BOTH)
+				gen_sel(c, &pe->ns, true);
+			if (pe->kind == PK_IPBLOCK)
+				gen_ipblock(c, &pe->ipb);
+		}
+	}
+	r->ports_mode = gen_mode(55);
+	if (r->ports_mode == M_LIST) {
+		r->nports = 1 + rnd(MAXPORTS);
+		for (int i = 0; i < r->nports; i++)
+			gen_port(&r->ports[i]);
+	}
+}
+
+static void gen_policy(struct r_case *c, int idx, struct r_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->ns = rnd(c->nns);
+	snprintf(p->name, sizeof(p->name), "np%d", idx);
+	gen_sel(c, &p->podsel, false);
+	p->podsel_absent = p->podsel.form == SF_EMPTY_MAP && chance(50);
+	switch (rnd(4)) {
+	case 0:
+		p->types_mode = TY_ABSENT;
+		break;
+	case 1:
+		p->types_mode = TY_EMPTY;
+		break;
+	default:
+		p->types_mode = TY_EXPLICIT;
+		do {
+			p->types[D_IN] = chance(60);
+			p->types[D_EG] = chance(60);
+		} while (!p->types[D_IN] && !p->types[D_EG]);
+		p->types_reversed = chance(30);
+		break;
+	}
+	for (int dir = 0; dir < 2; dir++) {
+		p->rules_mode[dir] = gen_mode(60);
+		if (p->rules_mode[dir] != M_LIST)
+			continue;
+		p->nrules[dir] = 1 + rnd(MAXRULES);
+		for (int r = 0; r < p->nrules[dir]; r++)
+			gen_rule(c, &p->rules[dir][r]);
+	}
+}
+
+static void gen_pod(struct r_case *c, int idx, struct r_pod *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->ns = rnd(c->nns);
+	snprintf(p->name, sizeof(p->name), "p%d", idx);
+	gen_labels(&p->labels, pod_keys, 3, pod_values, 3, 60);
+	p->kind = chance(80) ? POD_RUNNING : chance(50) ? POD_TEMPLATE : POD_PENDING;
+	if (p->kind == POD_RUNNING) {
+		int k = rnd(4); /* v4, v6, dual, dual */
+		p->has[F4] = k != 1;
+		p->has[F6] = k != 0;
+		for (int f = 0; f < NFAM; f++)
+			if (p->has[f])
+				gen_addr_pod(c, f, &p->ip[f]);
+		p->ip_list = p->has[F6] || chance(50);
+	}
+	p->ncports = rnd(MAXCPORTS + 1);
+	for (int i = 0; i < p->ncports; i++) {
+		struct r_cport *cp = &p->cports[i];
+		cp->name = chance(85) ? port_names[i] : NULL; /* names unique within the pod */
+		cp->proto = chance(60) ? R_TCP : rnd(R_NPROTO);
+		cp->proto_explicit = cp->proto != R_TCP || chance(50);
+		cp->port = PICK(container_ports);
+	}
+}
+
+static void gen_case(struct r_case *c, uint64_t seed)
+{
+	int npods;
+
+	memset(c, 0, sizeof(*c));
+	c->seed = seed;
+	rng_state = seed;
+	c->json = chance(25);
+	c->nns = 1 + rnd(MAXNS);
+	for (int i = 0; i < c->nns; i++) {
+		struct r_ns *ns = &c->ns[i];
+		snprintf(ns->name, sizeof(ns->name), "%s", ns_names[i]);
+		ns->declared = chance(85);
+		if (ns->declared)
+			gen_labels(&ns->labels, ns_keys, 2, ns_values, 2, 60);
+		ns->write_name_label = ns->declared && chance(20);
+		ns->labels.v[ns->labels.n].key = NS_NAME_LABEL;
+		ns->labels.v[ns->labels.n].value = ns->name;
+		ns->labels.n++;
+	}
+	npods = 2 + rnd(MAXPODS - 1);
+	for (int i = 0; i < npods; i++) {
+		gen_pod(c, i, &c->pods[i]);
+		c->npods = i + 1; /* address uniqueness looks at the pods so far */
+	}
+	for (int f = 0; f < NFAM; f++)
+		for (int i = 0; i < NEXT; i++)
+			gen_ext(c, f, &c->ext[f][i]);
+	c->npol = rnd(MAXPOL + 1);
+	for (int i = 0; i < c->npol; i++)
+		gen_policy(c, i, &c->pol[i]);
+}
+
+/* ---- rendering (JSON syntax: valid as YAML flow style too) ---- */
+
+struct out {
+	char *buf;
+	size_t len, cap;
+};
+
+__attribute__((format(printf, 2, 3))) static void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0);
+	if (o->len + (size_t)n + 1 > o->cap) {
+		o->cap = (o->len + (size_t)n + 1) * 2;
+		o->buf = realloc(o->buf, o->cap);
+		assert_non_null(o->buf);
+	}
+	va_start(ap, fmt);
+	vsnprintf(o->buf + o->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	o->len += (size_t)n;
+}
+
+static void render_addr(struct out *o, const struct r_addr *a)
+{
+	if (a->fam == F4) {
+		out_printf(o, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2], a->b[3]);
+		return;
+	}
+	for (int i = 0; i < 8; i++)
+		out_printf(o, "%s%x", i ? ":" : "", (unsigned)(a->b[2 * i] << 8 | a->b[2 * i + 1]));
+}
+
+static void render_cidr(struct out *o, const struct r_cidr *c)
+{
+	out_printf(o, "\"");
+	render_addr(o, &c->a);
+	out_printf(o, "/%d\"", c->len);
+}
+
+static void render_labels(struct out *o, const struct r_label *v, int n)
+{
+	out_printf(o, "{");
+	for (int i = 0; i < n; i++)
+		out_printf(o, "%s\"%s\": \"%s\"", i ? ", " : "", v[i].key, v[i].value);
+	out_printf(o, "}");
+}
+
+static void render_sel(struct out *o, const struct r_sel *s)
+{
+	const char *sep = "";
+	switch (s->form) {
+	case SF_EMPTY_MAP:
+		out_printf(o, "{}");
+		return;
+	case SF_EMPTY_LABELS:
+		out_printf(o, "{\"matchLabels\": {}}");
+		return;
+	case SF_EMPTY_EXPRS:
+		out_printf(o, "{\"matchExpressions\": []}");
+		return;
+	case SF_NORMAL:
+		break;
+	}
+	out_printf(o, "{");
+	if (s->nml) {
+		out_printf(o, "\"matchLabels\": ");
+		render_labels(o, s->ml, s->nml);
+		sep = ", ";
+	}
+	if (s->nex) {
+		out_printf(o, "%s\"matchExpressions\": [", sep);
+		for (int i = 0; i < s->nex; i++) {
+			const struct r_expr *e = &s->ex[i];
+			out_printf(o, "%s{\"key\": \"%s\", \"operator\": \"%s\"", i ? ", " : "",
+				   e->key, op_names[e->op]);
+			if (e->nvalues) {
+				out_printf(o, ", \"values\": [");
+				for (int j = 0; j < e->nvalues; j++)
+					out_printf(o, "%s\"%s\"", j ? ", " : "", e->values[j]);
+				out_printf(o, "]");
+			}
+			out_printf(o, "}");
+		}
+		out_printf(o, "]");
+	}
+	out_printf(o, "}");
+}
+
+static void render_peer(struct out *o, const struct r_peer *pe)
+{
+	switch (pe->kind) {
+	case PK_POD:
+		out_printf(o, "{\"podSelector\": ");
+		render_sel(o, &pe->pod);
+		break;
+	case PK_NS:
+		out_printf(o, "{\"namespaceSelector\": ");
+		render_sel(o, &pe->ns);
+		break;
+	case PK_BOTH:
+		out_printf(o, "{\"namespaceSelector\": ");
+		render_sel(o, &pe->ns);
+		out_printf(o, ", \"podSelector\": ");
+		render_sel(o, &pe->pod);
+		break;
+	case PK_IPBLOCK:
+		out_printf(o, "{\"ipBlock\": {\"cidr\": ");
+		render_cidr(o, &pe->ipb.cidr);
+		if (pe->ipb.nexcept || pe->ipb.empty_except) {
+			out_printf(o, ", \"except\": [");
+			for (int i = 0; i < pe->ipb.nexcept; i++) {
+				out_printf(o, "%s", i ? ", " : "");
+				render_cidr(o, &pe->ipb.except[i]);
+			}
+			out_printf(o, "]");
+		}
+		out_printf(o, "}");
+		break;
+	}
+	out_printf(o, "}");
+}
+
+static void render_port(struct out *o, const struct r_port *pt)
+{
+	const char *sep = "";
+	out_printf(o, "{");
+	if (pt->proto_explicit) {
+		out_printf(o, "\"protocol\": \"%s\"", proto_names[pt->proto]);
+		sep = ", ";
+	}
+	if (pt->kind == PT_NUM) {
+		out_printf(o, "%s\"port\": %d", sep, pt->port);
+		if (pt->end)
+			out_printf(o, ", \"endPort\": %d", pt->end);
+	} else if (pt->kind == PT_NAMED) {
+		out_printf(o, "%s\"port\": \"%s\"", sep, pt->name);
+	}
+	out_printf(o, "}");
+}
+
+/* render_mode: the key and its value for modes other than M_LIST; false if the caller writes the list */
+static bool render_mode(struct out *o, const char *sep, const char *key, enum r_mode m)
+{
+	switch (m) {
+	case M_ABSENT:
+		return true;
+	case M_NULL:
+		out_printf(o, "%s\"%s\": null", sep, key);
+		return true;
+	case M_EMPTY:
+		out_printf(o, "%s\"%s\": []", sep, key);
+		return true;
+	case M_LIST:
+		out_printf(o, "%s\"%s\": [", sep, key);
+		return false;
+	}
+	return true;
+}
+
+static void render_rule(struct out *o, const struct r_rule *r, int dir)
+{
+	out_printf(o, "{");
+	if (!render_mode(o, "", dir == D_IN ? "from" : "to", r->peers_mode)) {
+		for (int i = 0; i < r->npeers; i++) {
+			out_printf(o, "%s", i ? ", " : "");
+			render_peer(o, &r->peers[i]);
+		}
+		out_printf(o, "]");
+	}
+	if (!render_mode(o, r->peers_mode == M_ABSENT ? "" : ", ", "ports", r->ports_mode)) {
+		for (int i = 0; i < r->nports; i++) {
+			out_printf(o, "%s", i ? ", " : "");
+			render_port(o, &r->ports[i]);
+		}
+		out_printf(o, "]");
+	}
+	out_printf(o, "}");
+}
+
+static void render_policy(struct out *o, const struct r_case *c, const struct r_policy *p)
+{
+	static const char *const type_names[] = { "Ingress", "Egress" };
+	out_printf(o,
+		   "{\"apiVersion\": \"networking.k8s.io/v1\", \"kind\": \"NetworkPolicy\", "
+		   "\"metadata\": {\"name\": \"%s\", \"namespace\": \"%s\"}, \"spec\": {",
+		   p->name, c->ns[p->ns].name);
+	const char *comma = ", ";
+	if (!p->podsel_absent) {
+		out_printf(o, "\"podSelector\": ");
+		render_sel(o, &p->podsel);
+	} else {
+		comma = "";
+	}
+	if (p->types_mode == TY_EMPTY) {
+		out_printf(o, "%s\"policyTypes\": []", comma);
+		comma = ", ";
+	} else if (p->types_mode == TY_EXPLICIT) {
+		int first = p->types_reversed ? D_EG : D_IN;
+		const char *sep = "";
+		out_printf(o, "%s\"policyTypes\": [", comma);
+		comma = ", ";
+		for (int k = 0; k < 2; k++) {
+			int dir = k ? 1 - first : first;
+			if (!p->types[dir])
+				continue;
+			out_printf(o, "%s\"%s\"", sep, type_names[dir]);
+			sep = ", ";
+		}
+		out_printf(o, "]");
+	}
+	for (int dir = 0; dir < 2; dir++) {
+		if (p->rules_mode[dir] != M_ABSENT && *comma == '\0') {
+			render_mode(o, "", dir == D_IN ? "ingress" : "egress", p->rules_mode[dir]);
+			comma = ", ";
+			if (p->rules_mode[dir] != M_LIST)
+				continue;
+		} else if (render_mode(o, comma, dir == D_IN ? "ingress" : "egress",
+				       p->rules_mode[dir])) {
+			continue;
+		}
+		for (int r = 0; r < p->nrules[dir]; r++) {
+			out_printf(o, "%s", r ? ", " : "");
+			render_rule(o, &p->rules[dir][r], dir);
+		}
+		out_printf(o, "]");
+	}
+	out_printf(o, "}}");
+}
+
+static void render_containers(struct out *o, const struct r_pod *p)
+{
+	out_printf(o, "{\"containers\": [{\"name\": \"c\", \"image\": \"busybox\"");
+	if (p->ncports) {
+		out_printf(o, ", \"ports\": [");
+		for (int i = 0; i < p->ncports; i++) {
+			const struct r_cport *cp = &p->cports[i];
+			out_printf(o, "%s{\"containerPort\": %d", i ? ", " : "", cp->port);
+			if (cp->name)
+				out_printf(o, ", \"name\": \"%s\"", cp->name);
+			if (cp->proto_explicit)
+				out_printf(o, ", \"protocol\": \"%s\"", proto_names[cp->proto]);
+			out_printf(o, "}");
+		}
+		out_printf(o, "]");
+	}
+	out_printf(o, "}]}");
+}
+
+static void render_pod(struct out *o, const struct r_case *c, const struct r_pod *p)
+{
+	if (p->kind == POD_TEMPLATE) {
+		out_printf(o,
+			   "{\"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\", \"metadata\": "
+			   "{\"name\": \"%s\", \"namespace\": \"%s\"}, \"spec\": {\"selector\": "
+			   "{\"matchLabels\": ",
+			   p->name, c->ns[p->ns].name);
+		render_labels(o, p->labels.v, p->labels.n);
+		out_printf(o, "}, \"template\": {\"metadata\": {\"labels\": ");
+		render_labels(o, p->labels.v, p->labels.n);
+		out_printf(o, "}, \"spec\": ");
+		render_containers(o, p);
+		out_printf(o, "}}}");
+		return;
+	}
+	out_printf(o,
+		   "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"%s\", "
+		   "\"namespace\": \"%s\", \"labels\": ",
+		   p->name, c->ns[p->ns].name);
+	render_labels(o, p->labels.v, p->labels.n);
+	out_printf(o, "}, \"spec\": ");
+	render_containers(o, p);
+	if (p->kind == POD_RUNNING) {
+		int first = p->has[F4] ? F4 : F6;
+		out_printf(o, ", \"status\": {\"podIP\": \"");
+		render_addr(o, &p->ip[first]);
+		out_printf(o, "\"");
+		if (p->ip_list) {
+			out_printf(o, ", \"podIPs\": [");
+			for (int f = 0, n = 0; f < NFAM; f++) {
+				if (!p->has[f])
+					continue;
+				out_printf(o, "%s{\"ip\": \"", n++ ? ", " : "");
+				render_addr(o, &p->ip[f]);
+				out_printf(o, "\"}");
+			}
+			out_printf(o, "]");
+		}
+		out_printf(o, "}");
+	}
+	out_printf(o, "}");
+}
+
+static void render_ns(struct out *o, const struct r_ns *ns)
+{
+	/* labels without the implied metadata.name label unless it is written */
+	out_printf(o,
+		   "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": "
+		   "\"%s\", \"labels\": ",
+		   ns->name);
+	render_labels(o, ns->labels.v, ns->labels.n - (ns->write_name_label ? 0 : 1));
+	out_printf(o, "}}");
+}
+
+/* render: the whole case, as a YAML stream of flow documents or as one JSON List */
+static char *render(const struct r_case *c)
+{
+	struct out o = { 0 };
+	int n = 0;
+	const char *pre = c->json ? "" : "---\n";
+	const char *post = c->json ? "" : "\n";
+#define SEP() out_printf(&o, "%s%s", n++ && c->json ? ",\n" : "", pre)
+
+	if (c->json)
+		out_printf(&o, "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n");
+	/* policies first sometimes: order must not matter */
+	for (int pass = 0; pass < 2; pass++) {
+		bool policies = (pass == 0) == (c->seed % 2 == 0);
+		if (policies) {
+			for (int i = 0; i < c->npol; i++) {
+				SEP();
+				render_policy(&o, c, &c->pol[i]);
+				out_printf(&o, "%s", post);
+			}
+			continue;
+		}
+		for (int i = 0; i < c->nns; i++) {
+			if (!c->ns[i].declared)
+				continue;
+			SEP();
+			render_ns(&o, &c->ns[i]);
+			out_printf(&o, "%s", post);
+		}
+		for (int i = 0; i < c->npods; i++) {
+			SEP();
+			render_pod(&o, c, &c->pods[i]);
+			out_printf(&o, "%s", post);
+		}
+	}
+	if (c->json)
+		out_printf(&o, "\n]}\n");
+	if (!o.buf)
+		out_printf(&o, "%s", "");
+#undef SEP
+	return o.buf;
+}
+
+/* ---- the comparison ---- */
+
+static struct addr to_addr(const struct r_addr *a)
+{
+	struct addr r;
+	memset(&r, 0, sizeof(r));
+	r.family = a->fam == F4 ? AF4 : AF6;
+	for (int i = 0; i < (a->fam == F4 ? 4 : 16); i++)
+		r.v = r.v << 8 | a->b[i];
+	return r;
+}
+
+static void end_name(const struct r_case *c, const struct bf_end *e, char *buf, size_t n)
+{
+	struct out o = { 0 };
+	if (e->pod >= 0)
+		out_printf(&o, "%s/%s", c->ns[c->pods[e->pod].ns].name, c->pods[e->pod].name);
+	if (e->has_addr) {
+		out_printf(&o, "%s", e->pod >= 0 ? " (" : "");
+		render_addr(&o, &e->addr);
+		out_printf(&o, "%s", e->pod >= 0 ? ")" : "");
+	} else if (e->pod >= 0) {
+		out_printf(&o, " (no address of this family)");
+	}
+	snprintf(buf, n, "%s", o.buf ? o.buf : "");
+	free(o.buf);
+}
+
+static size_t cells_checked, cells_allowed, sides_by_rule, sides_isolated;
+static int reports;
+
+static void report(const struct r_case *c, const char *text, const char *what)
+{
+	fflush(stdout);
+	fprintf(stderr,
+		"\n==== random case with seed %llu (rerun: NETPOLC_RANDOM_SEED=%llu "
+		"NETPOLC_RANDOM_CASES=1)\n%s\n---- input:\n%s\n",
+		(unsigned long long)c->seed, (unsigned long long)c->seed, what, text);
+}
+
+/* check_case: 0 when the pipeline agrees with the brute force on every cell */
+static int check_case(const struct r_case *c)
+{
+	char *text = render(c);
+	struct tl_ctx *ctx = tl_parse(text);
+	struct bf_end ends[MAXPODS + NEXT];
+	struct eval_peer peers[MAXPODS + NEXT];
+	const struct pod *mp[MAXPODS];
+	int rc = 0;
+
+	if (getenv("NETPOLC_RANDOM_VERBOSE"))
+		fprintf(stderr, "---- seed %llu\n%s", (unsigned long long)c->seed, text);
+	if (!ctx->have_ir) {
+		if (reports++ < MAX_REPORTS) {
+			report(c, text, "the generated input does not load:");
+			tl_diag_dump(ctx);
+		}
+		rc = -1;
+		goto out;
+	}
+	if ((int)ctx->model.npods != c->npods) {
+		if (reports++ < MAX_REPORTS) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "the model has %zu pods, the case %d",
+				 ctx->model.npods, c->npods);
+			report(c, text, msg);
+		}
+		rc = -1;
+		goto out;
+	}
+	for (int i = 0; i < c->npods; i++) {
+		mp[i] = model_pod(&ctx->model, c->ns[c->pods[i].ns].name, c->pods[i].name);
+		assert_non_null(mp[i]);
+		assert_true(mp[i]->index < ctx->ir.neps && ctx->ir.eps[mp[i]->index].pod == mp[i]);
+	}
+	for (int f = 0; f < NFAM && !rc; f++) {
+		int n = 0;
+		for (int i = 0; i < c->npods; i++, n++) {
+			ends[n].pod = i;
+			ends[n].has_addr = c->pods[i].has[f];
+			ends[n].addr = c->pods[i].ip[f];
+			eval_peer_pod(&peers[n], mp[i], &ctx->ir.eps[mp[i]->index],
+				      f == F4 ? AF4 : AF6);
+		}
+		for (int i = 0; i < NEXT; i++, n++) {
+			ends[n].pod = -1;
+			ends[n].has_addr = true;
+			ends[n].addr = c->ext[f][i];
+			memset(&peers[n], 0, sizeof(peers[n]));
+			peers[n].has_addr = true;
+			peers[n].addr = to_addr(&c->ext[f][i]);
+		}
+		for (int s = 0; s < n && !rc; s++) {
+			for (int d = 0; d < n && !rc; d++) {
+				if (ends[s].pod < 0 && ends[d].pod < 0)
+					continue;
+				for (int proto = 0; proto < R_NPROTO && !rc; proto++) {
+					for (size_t k = 0; k < sizeof(check_ports) / sizeof(check_ports[0]);
+					     k++) {
+						int port = check_ports[k];
+						struct eval_result res;
+						bool want[2], got;
+						bf_conn(c, &ends[s], &ends[d], proto, port, want);
+						got = eval_conn(&peers[s], &peers[d], proto,
+								(uint16_t)port, &res);
+						cells_checked++;
+						cells_allowed += got;
+						for (int dir = 0; dir < NDIR; dir++) {
+							sides_isolated += res.side[dir].isolated;
+							sides_by_rule += res.side[dir].rule != NULL;
+						}
+						if (got == (want[D_EG] && want[D_IN]) &&
+						    res.side[DIR_EGRESS].allowed == want[D_EG] &&
+						    res.side[DIR_INGRESS].allowed == want[D_IN])
+							continue;
+						rc = -1;
+						if (reports++ < MAX_REPORTS) {
+							char sn[160], dn[160], msg[600];
+							end_name(c, &ends[s], sn, sizeof(sn));
+							end_name(c, &ends[d], dn, sizeof(dn));
+							snprintf(msg, sizeof(msg),
+								 "cell %s -> %s %s/%d IPv%d: expected %s "
+								 "(egress %s, ingress %s), netpolc says %s "
+								 "(egress %s, ingress %s)",
+								 sn, dn, proto_names[proto], port,
+								 f == F4 ? 4 : 6,
+								 want[D_EG] && want[D_IN] ? "allow" : "deny",
+								 want[D_EG] ? "allow" : "deny",
+								 want[D_IN] ? "allow" : "deny",
+								 got ? "allow" : "deny",
+								 res.side[DIR_EGRESS].allowed ? "allow" : "deny",
+								 res.side[DIR_INGRESS].allowed ? "allow"
+											       : "deny");
+							report(c, text, msg);
+						}
+						break;
+					}
+				}
+			}
+		}
+	}
+out:
+	tl_release(ctx);
+	free(text);
+	return rc;
+}
+
+static unsigned long env_ulong(const char *name, unsigned long dflt)
+{
+	const char *s = getenv(name);
+	char *end;
+	unsigned long v;
+	if (!s || !*s)
+		return dflt;
+	v = strtoul(s, &end, 0);
+	if (*end) {
+		fprintf(stderr, "%s: not a number: '%s'\n", name, s);
+		return dflt;
+	}
+	return v;
+}
+
+static void test_random_against_brute_force(void **state)
+{
+	unsigned long ncases = env_ulong("NETPOLC_RANDOM_CASES", DEFAULT_CASES);
+	uint64_t seed = env_ulong("NETPOLC_RANDOM_SEED", DEFAULT_SEED);
+	struct r_case *c = calloc(1, sizeof(*c));
+	unsigned long failed = 0;
+	clock_t t0 = clock();
+	(void)state;
+
+	assert_non_null(c);
+	for (unsigned long i = 0; i < ncases; i++) {
+		gen_case(c, seed + i);
+		if (check_case(c))
+			failed++;
+	}
+	free(c);
+	fprintf(stderr,
+		"test_random: %lu cases from seed %llu, %zu cells (%zu allowed; of %zu sides, "
+		"%zu isolated, %zu decided by a rule), %lu failed, %.1f s\n",
+		ncases, (unsigned long long)seed, cells_checked, cells_allowed, 2 * cells_checked,
+		sides_isolated, sides_by_rule, failed, (double)(clock() - t0) / CLOCKS_PER_SEC);
+	assert_int_equal(failed, 0);
+}
+
+/* The brute force itself, on hand-checked cells (a wrong oracle proves nothing). */
+static void test_random_oracle_sanity(void **state)
+{
+	struct r_case c;
+	struct r_cidr cidr = { { F4, { 10, 0, 1, 77 } }, 24 };
+	struct r_addr in = { F4, { 10, 0, 1, 200 } }, out = { F4, { 10, 0, 2, 1 } };
+	struct r_addr v6 = { F6, { 0xfd } };
+	struct r_labels ls = { { { "app", "a" } }, 1 };
+	struct r_sel sel;
+	struct bf_end a = { 0, true, { F4, { 10, 0, 0, 1 } } };
+	struct bf_end b = { 1, true, { F4, { 10, 0, 0, 2 } } };
+	bool v[2];
+	(void)state;
+
+	assert_true(bf_in_cidr(&in, &cidr));
+	assert_false(bf_in_cidr(&out, &cidr));
+	assert_false(bf_in_cidr(&v6, &cidr));
+	cidr.len = 0;
+	assert_true(bf_in_cidr(&out, &cidr));
+	assert_false(bf_in_cidr(&v6, &cidr));
+
+	memset(&sel, 0, sizeof(sel));
+	assert_true(bf_sel_match(&sel, &ls));
+	sel.nex = 1;
+	sel.ex[0].key = "tier";
+	sel.ex[0].op = OP_NOTIN;
+	sel.ex[0].values[0] = "web";
+	sel.ex[0].nvalues = 1;
+	assert_true(bf_sel_match(&sel, &ls));
+	sel.ex[0].op = OP_IN;
+	assert_false(bf_sel_match(&sel, &ls));
+	sel.ex[0].key = "app";
+	sel.ex[0].values[0] = "a";
+	assert_true(bf_sel_match(&sel, &ls));
+	sel.ex[0].op = OP_DNE;
+	assert_false(bf_sel_match(&sel, &ls));
+
+	/* one namespace, two pods; a policy isolating pod 1 with egress: [] and no types */
+	memset(&c, 0, sizeof(c));
+	c.nns = 1;
+	snprintf(c.ns[0].name, sizeof(c.ns[0].name), "ns0");
+	c.npods = 2;
+	c.pods[1].labels = ls;
+	c.npol = 1;
+	c.pol[0].podsel.nml = 1;
+	c.pol[0].podsel.ml[0] = ls.v[0];
+	c.pol[0].rules_mode[D_EG] = M_EMPTY;
+	bf_conn(&c, &a, &b, R_TCP, 80, v);
+	assert_true(v[D_EG]);
+	assert_false(v[D_IN]);
+	bf_conn(&c, &b, &a, R_TCP, 80, v);
+	assert_true(v[D_EG]); /* rule 6: egress: [] does not add Egress */
+	assert_true(v[D_IN]);
+	/* an ingress rule {} admits everything */
+	c.pol[0].rules_mode[D_IN] = M_LIST;
+	c.pol[0].nrules[D_IN] = 1;
+	bf_conn(&c, &a, &b, R_SCTP, 9, v);
+	assert_true(v[D_IN]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_oracle_sanity),
+		cmocka_unit_test(test_random_against_brute_force),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -19,6 +19,7 @@
 #include "backends/backend.h"
 #include "cli/cli.h"
 #include "frontend/frontend.h"
+#include "frontend/validate.h"
 #include "ir/arena.h"
 #include "ir/diag.h"
 #include "ir/eval.h"
@@ -639,6 +640,15 @@ int main(int argc, char **argv)
 	rc = parse_args(&c, argc - 1, argv + 1);
 	if (rc)
 		goto out_args;
+	{
+		const char *names[] = { c.default_ns, c.host_ns };
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+			if (names[i] && valid_dns_label(names[i], strlen(names[i]))) {
+				rc = usage_error("'%s' is not a namespace name", names[i]);
+				goto out_args;
+			}
+		}
+	}
 	diag_init(&c.diag);
 	c.diag.no_warnings = c.quiet;
 	c.diag.werror = c.werror;

@@ -10,9 +10,11 @@
  * Every problem is reported (diag_error at the offending node) and the
  * decoding goes on; an object with any error is left out of the model, so
  * later stages only see valid objects.  Unknown fields are errors inside
- * NetworkPolicy objects (their schema is small and a typo changes the
- * meaning); Pods, workloads and Namespaces have huge schemas, so only the
- * fields read here are checked and the rest is ignored.
+ * NetworkPolicy objects, metadata included (their schema is small and a
+ * typo changes the meaning); Pods, workloads and Namespaces have huge
+ * schemas, so only the fields read here are checked and the rest is
+ * ignored, except that unknown metadata fields get a warning (a misspelt
+ * `labels` would silently drop the labels).
  *
  * Null is the same as absent for every field, as in the API server's
  * decoder: `podSelector: null` in a peer is "not set", `ingress: null` is

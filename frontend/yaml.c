@@ -198,19 +198,19 @@ struct word {
 };
 
 static const struct word words[] = {
-	{ "y", RES_BOOL, true },	{ "Y", RES_BOOL, true },      { "yes", RES_BOOL, true },
-	{ "Yes", RES_BOOL, true },	{ "YES", RES_BOOL, true },    { "true", RES_BOOL, true },
-	{ "True", RES_BOOL, true },	{ "TRUE", RES_BOOL, true },   { "on", RES_BOOL, true },
-	{ "On", RES_BOOL, true },	{ "ON", RES_BOOL, true },     { "n", RES_BOOL, false },
-	{ "N", RES_BOOL, false },	{ "no", RES_BOOL, false },    { "No", RES_BOOL, false },
-	{ "NO", RES_BOOL, false },	{ "false", RES_BOOL, false }, { "False", RES_BOOL, false },
-	{ "FALSE", RES_BOOL, false },	{ "off", RES_BOOL, false },   { "Off", RES_BOOL, false },
-	{ "OFF", RES_BOOL, false },	{ "", RES_NULL, false },      { "~", RES_NULL, false },
-	{ "null", RES_NULL, false },	{ "Null", RES_NULL, false },  { "NULL", RES_NULL, false },
-	{ ".nan", RES_FLOAT, false },	{ ".NaN", RES_FLOAT, false }, { ".NAN", RES_FLOAT, false },
-	{ ".inf", RES_FLOAT, false },	{ ".Inf", RES_FLOAT, false }, { ".INF", RES_FLOAT, false },
-	{ "+.inf", RES_FLOAT, false },	{ "+.Inf", RES_FLOAT, false }, { "+.INF", RES_FLOAT, false },
-	{ "-.inf", RES_FLOAT, false },	{ "-.Inf", RES_FLOAT, false }, { "-.INF", RES_FLOAT, false },
+	{ "y", RES_BOOL, true },       { "Y", RES_BOOL, true },	      { "yes", RES_BOOL, true },
+	{ "Yes", RES_BOOL, true },     { "YES", RES_BOOL, true },     { "true", RES_BOOL, true },
+	{ "True", RES_BOOL, true },    { "TRUE", RES_BOOL, true },    { "on", RES_BOOL, true },
+	{ "On", RES_BOOL, true },      { "ON", RES_BOOL, true },      { "n", RES_BOOL, false },
+	{ "N", RES_BOOL, false },      { "no", RES_BOOL, false },     { "No", RES_BOOL, false },
+	{ "NO", RES_BOOL, false },     { "false", RES_BOOL, false },  { "False", RES_BOOL, false },
+	{ "FALSE", RES_BOOL, false },  { "off", RES_BOOL, false },    { "Off", RES_BOOL, false },
+	{ "OFF", RES_BOOL, false },    { "", RES_NULL, false },	      { "~", RES_NULL, false },
+	{ "null", RES_NULL, false },   { "Null", RES_NULL, false },   { "NULL", RES_NULL, false },
+	{ ".nan", RES_FLOAT, false },  { ".NaN", RES_FLOAT, false },  { ".NAN", RES_FLOAT, false },
+	{ ".inf", RES_FLOAT, false },  { ".Inf", RES_FLOAT, false },  { ".INF", RES_FLOAT, false },
+	{ "+.inf", RES_FLOAT, false }, { "+.Inf", RES_FLOAT, false }, { "+.INF", RES_FLOAT, false },
+	{ "-.inf", RES_FLOAT, false }, { "-.Inf", RES_FLOAT, false }, { "-.INF", RES_FLOAT, false },
 };
 
 /* go_parse_uint: Go's strconv.ParseUint(s, 0, 64): true when s is valid and fits. */
@@ -390,9 +390,10 @@ static bool count(struct yreader *r, size_t n, bool alias, const yaml_mark_t *m)
 		return true;
 	l = mark_loc(r, m);
 	if (alias)
-		diag_error(r->d, &l,
-			   "YAML alias expansion exceeds %zu nodes (a \"billion laughs\" document?)",
-			   r->lim->max_nodes);
+		diag_error(
+			r->d, &l,
+			"YAML alias expansion exceeds %zu nodes (a \"billion laughs\" document?)",
+			r->lim->max_nodes);
 	else
 		diag_error(r->d, &l, "document has more than %zu nodes", r->lim->max_nodes);
 	return false;
@@ -419,7 +420,8 @@ static size_t anchor_define(struct yreader *r, const char *name, struct node *n,
 		r->aslots = xcalloc(r->acap, sizeof(*r->aslots));
 		for (size_t i = 0; i < old; i++)
 			if (oslots[i])
-				r->aslots[anchor_slot(r, r->anchors[oslots[i] - 1].name)] = oslots[i];
+				r->aslots[anchor_slot(r, r->anchors[oslots[i] - 1].name)] =
+					oslots[i];
 		free(oslots);
 	}
 	r->aslots[anchor_slot(r, name)] = idx + 1;
@@ -546,8 +548,8 @@ static void merge_error(struct yreader *r, const struct node *v)
 /* finish_map: turn the open frame's children into the node's pairs. */
 static void finish_map(struct yreader *r, struct frame *f)
 {
-	struct node **kv = r->kids + f->base;
 	size_t n = (r->nkids - f->base) / 2, merge_pos = SIZE_MAX;
+	struct node **kv = n ? r->kids + f->base : NULL;
 	bool hashed = n > 8 || f->has_merge;
 	struct node_pair *merged = NULL, *dst;
 	size_t nmerged = 0, amerged = 0;
@@ -667,7 +669,10 @@ static bool tag_is(const char *tag, const char *name)
 
 static void tag_error(struct yreader *r, const struct node *n, const char *tag)
 {
-	diag_error(r->d, &n->loc, "unsupported YAML tag %s", short_tag(r, tag));
+	const char *on = n->kind == NODE_MAP   ? " on a mapping"
+			 : n->kind == NODE_SEQ ? " on a sequence"
+					       : "";
+	diag_error(r->d, &n->loc, "unsupported YAML tag %s%s", short_tag(r, tag), on);
 	r->doc_error = r->failed = true;
 }
 

@@ -163,6 +163,36 @@ static const struct diag_source *find_source(const struct diag *d, const char *n
 	return NULL;
 }
 
+/* utf8_valid: the bytes are well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+static bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		unsigned c = *p++, need, min, cp;
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1, min = 0x80, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2, min = 0x800, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3, min = 0x10000, cp = c & 0x07;
+		else
+			return false;
+		if ((size_t)(end - p) < need)
+			return false;
+		for (unsigned i = 0; i < need; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		p += need;
+	}
+	return true;
+}
+
 /*
  * A reading position in one source, so that printing records sorted by
  * line scans each file once instead of once per record.
@@ -180,6 +210,7 @@ static void print_caret(const struct diag *d, const struct loc *loc, FILE *f,
 	const struct diag_source *s = find_source(d, loc->file);
 	const char *p, *end, *eol;
 	unsigned line = 1;
+	bool valid;
 	if (!d->caret || !s || !s->text || !loc->line)
 		return;
 	p = s->text;
@@ -200,16 +231,23 @@ static void print_caret(const struct diag *d, const struct loc *loc, FILE *f,
 	cur->p = p;
 	if (line != loc->line || p > end)
 		return;
-	eol = memchr(p, '\n', (size_t)(end - p));
-	if (!eol)
+	/* a line over 200 bytes (minified JSON and the like) gets no caret line */
+	eol = memchr(p, '\n', (size_t)(end - p) < 202 ? (size_t)(end - p) : 202);
+	if (!eol) {
+		if (end - p > 201)
+			return;
 		eol = end;
+	}
 	if (eol > p && eol[-1] == '\r')
 		eol--;
 	if (eol - p > 200)
-		return; /* minified JSON and the like: the caret line would not help */
+		return;
 	fputs("    ", f);
-	for (const char *q = p; q < eol; q++)
-		fputc((*q == '\t' || (unsigned char)*q >= 0x20) ? *q : ' ', f);
+	valid = utf8_valid(p, (size_t)(eol - p));
+	for (const char *q = p; q < eol; q++) {
+		unsigned char c = (unsigned char)*q;
+		fputc(c == '\t' || (c >= 0x20 && c != 0x7f && (c < 0x80 || valid)) ? c : '?', f);
+	}
 	fputs("\n    ", f);
 	for (unsigned c = 1; c < loc->col && p + c - 1 < eol; c++)
 		fputc(p[c - 1] == '\t' ? '\t' : ' ', f);

@@ -116,10 +116,10 @@ static void test_selector_operators(void **state)
 		{ { "t", 1, 1 }, "env", SEL_DOES_NOT_EXIST, NULL, 0 },
 		{ { "t", 1, 1 }, "env", SEL_NOT_IN, db, 1 }, /* absent key: NotIn matches */
 	};
-	struct selector s = { { "t", 1, 1 }, NULL, 0, reqs, 5 };
-	struct selector empty = { { "t", 1, 1 }, NULL, 0, NULL, 0 };
+	struct selector s = { .loc = { "t", 1, 1 }, .exprs = reqs, .nexprs = 5 };
+	struct selector empty = { .loc = { "t", 1, 1 } };
 	struct sel_req in_env = { { "t", 1, 1 }, "env", SEL_IN, db, 1 };
-	struct selector needs_env = { { "t", 1, 1 }, NULL, 0, &in_env, 1 };
+	struct selector needs_env = { .loc = { "t", 1, 1 }, .exprs = &in_env, .nexprs = 1 };
 	(void)state;
 	assert_true(selector_matches(&s, &ls));
 	assert_true(selector_matches(&empty, &ls));

@@ -331,6 +331,23 @@ static void test_json_syntax_errors(void **state)
 	release(&p);
 }
 
+static void test_json_raw_nul(void **state)
+{
+	struct parsed p;
+	(void)state;
+	/* jansson alone would accept the first two */
+	parse_n(&p, "[1\0]", 4, NULL);
+	assert_int_equal(p.rc, -1);
+	expect_error(&p, 0, 1, 3, "invalid control character U+0000");
+	release(&p);
+	parse_n(&p, "{\"a\":\ntrue\0}", 12, NULL);
+	expect_error(&p, 0, 2, 5, "U+0000");
+	release(&p);
+	parse_n(&p, "[\"a\0\"]", 6, NULL);
+	expect_error(&p, 0, 1, 4, "U+0000");
+	release(&p);
+}
+
 static void test_json_duplicate_keys(void **state)
 {
 	struct parsed p;
@@ -428,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_json_top_level),
 		cmocka_unit_test(test_json_nul_in_strings),
 		cmocka_unit_test(test_json_syntax_errors),
+		cmocka_unit_test(test_json_raw_nul),
 		cmocka_unit_test(test_json_duplicate_keys),
 		cmocka_unit_test(test_json_depth_cap),
 		cmocka_unit_test(test_json_node_cap),

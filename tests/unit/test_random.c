@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -136,6 +137,7 @@ enum r_peerkind { PK_POD, PK_NS, PK_BOTH, PK_IPBLOCK };
 
 struct r_peer {
 	enum r_peerkind kind;
+	bool null_other; /* write the unset selector as null */
 	struct r_sel pod, ns;
 	struct r_ipblock ipb;
 };
@@ -167,7 +169,8 @@ enum r_types { TY_ABSENT, TY_EMPTY, TY_EXPLICIT };
 struct r_policy {
 	int ns;
 	char name[16];
-	bool podsel_absent;
+	bool podsel_absent; /* podSelector left out (or null), which selects every pod */
+	bool podsel_null;
 	struct r_sel podsel;
 	enum r_types types_mode;
 	bool types[2];
@@ -188,18 +191,21 @@ enum r_podkind { POD_RUNNING, POD_TEMPLATE, POD_PENDING };
 
 struct r_pod {
 	int ns;
-	char name[8];
+	char name[16];
 	struct r_labels labels;
 	enum r_podkind kind;
 	bool has[NFAM];
 	struct r_addr ip[NFAM];
-	bool ip_list; /* write status.podIPs too */
+	bool ip_list;	  /* write status.podIPs too */
+	bool no_pod_ip;	  /* write status.podIPs only */
+	bool no_labels;	  /* leave out metadata.labels (no labels) */
+	bool two_containers; /* spread the ports over two containers */
 	struct r_cport cports[MAXCPORTS];
 	int ncports;
 };
 
 struct r_ns {
-	char name[8];
+	char name[16];
 	struct r_labels labels; /* includes kubernetes.io/metadata.name */
 	bool declared;
 	bool write_name_label; /* write the metadata.name label explicitly */
@@ -208,6 +214,8 @@ struct r_ns {
 struct r_case {
 	uint64_t seed;
 	bool json;
+	bool plain;    /* YAML: unquote the strings that need no quotes */
+	bool compress; /* write IPv6 addresses with :: */
 	int nns;
 	struct r_ns ns[MAXNS];
 	int npods;
@@ -227,7 +235,7 @@ static const char *const port_names[] = { "http", "dns", "metrics" };
 static const char *const rule_port_names[] = { "http", "dns", "metrics", "nope" };
 
 static const char *const pod_keys[] = { "app", "tier", "env" };
-static const char *const pod_values[] = { "a", "b", "c" };
+static const char *const pod_values[] = { "a", "b", "c", "a", "b", "c", "" };
 static const char *const ns_keys[] = { "team", "env" };
 static const char *const ns_values[] = { "a", "b" };
 static const char *const ns_names[] = { "ns0", "ns1", "ns2" };
@@ -547,7 +555,7 @@ static void gen_sel(struct r_case *c, struct r_sel *s, bool ns)
 {
 	/* mostly keys and values the inventory has; sometimes ones it lacks */
 	static const char *const pod_sel_keys[] = { "app", "app", "tier", "tier", "env", "zone" };
-	static const char *const pod_sel_values[] = { "a", "a", "b", "b", "c", "z" };
+	static const char *const pod_sel_values[] = { "a", "a", "b", "b", "c", "z", "" };
 	static const char *const ns_sel_keys[] = { "team", "team", "env", NS_NAME_LABEL, "zone" };
 	static const char *const ns_sel_values[] = { "a", "a", "b", "b", "z" };
 	int nml, nex;
@@ -638,6 +646,7 @@ static void gen_rule(struct r_case *c, struct r_rule *r)
 		for (int i = 0; i < r->npeers; i++) {
 			struct r_peer *pe = &r->peers[i];
 			pe->kind = (enum r_peerkind)rnd(4);
+			pe->null_other = (pe->kind == PK_POD || pe->kind == PK_NS) && chance(15);
 			if (pe->kind == PK_POD || pe->kind == PK_BOTH)
 				gen_sel(c, &pe->pod, false);
 			if (pe->kind == PK_NS || pe->kind == PK_BOTH)
@@ -661,6 +670,7 @@ static void gen_policy(struct r_case *c, int idx, struct r_policy *p)
 	snprintf(p->name, sizeof(p->name), "np%d", idx);
 	gen_sel(c, &p->podsel, false);
 	p->podsel_absent = p->podsel.form == SF_EMPTY_MAP && chance(50);
+	p->podsel_null = p->podsel_absent && chance(30);
 	switch (rnd(4)) {
 	case 0:
 		p->types_mode = TY_ABSENT;
@@ -692,7 +702,9 @@ static void gen_pod(struct r_case *c, int idx, struct r_pod *p)
 	memset(p, 0, sizeof(*p));
 	p->ns = rnd(c->nns);
 	snprintf(p->name, sizeof(p->name), "p%d", idx);
-	gen_labels(&p->labels, pod_keys, 3, pod_values, 3, 60);
+	gen_labels(&p->labels, pod_keys, 3, pod_values, 7, 60);
+	p->no_labels = !p->labels.n && chance(50);
+	p->two_containers = chance(25);
 	p->kind = chance(80) ? POD_RUNNING : chance(50) ? POD_TEMPLATE : POD_PENDING;
 	if (p->kind == POD_RUNNING) {
 		int k = rnd(4); /* v4, v6, dual, dual */
@@ -702,6 +714,7 @@ static void gen_pod(struct r_case *c, int idx, struct r_pod *p)
 			if (p->has[f])
 				gen_addr_pod(c, f, &p->ip[f]);
 		p->ip_list = p->has[F6] || chance(50);
+		p->no_pod_ip = p->ip_list && chance(20);
 	}
 	p->ncports = rnd(MAXCPORTS + 1);
 	for (int i = 0; i < p->ncports; i++) {
@@ -721,6 +734,8 @@ static void gen_case(struct r_case *c, uint64_t seed)
 	c->seed = seed;
 	rng_state = seed;
 	c->json = chance(25);
+	c->plain = !c->json && chance(50);
+	c->compress = chance(50);
 	c->nns = 1 + rnd(MAXNS);
 	for (int i = 0; i < c->nns; i++) {
 		struct r_ns *ns = &c->ns[i];
@@ -772,14 +787,37 @@ __attribute__((format(printf, 2, 3))) static void out_printf(struct out *o, cons
 	o->len += (size_t)n;
 }
 
+static bool render_compress; /* the case's choice, for render_addr */
+
 static void render_addr(struct out *o, const struct r_addr *a)
 {
+	unsigned g[8];
+	int best = -1, bestn = 1;
+
 	if (a->fam == F4) {
 		out_printf(o, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2], a->b[3]);
 		return;
 	}
 	for (int i = 0; i < 8; i++)
-		out_printf(o, "%s%x", i ? ":" : "", (unsigned)(a->b[2 * i] << 8 | a->b[2 * i + 1]));
+		g[i] = (unsigned)(a->b[2 * i] << 8 | a->b[2 * i + 1]);
+	/* the longest run of at least two zero groups becomes "::" */
+	for (int i = 0; render_compress && i < 8; i++) {
+		int n = 0;
+		while (i + n < 8 && !g[i + n])
+			n++;
+		if (n > bestn) {
+			best = i;
+			bestn = n;
+		}
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			out_printf(o, "::");
+			i += bestn - 1;
+			continue;
+		}
+		out_printf(o, "%s%x", i && i != best + bestn ? ":" : "", g[i]);
+	}
 }
 
 static void render_cidr(struct out *o, const struct r_cidr *c)
@@ -842,12 +880,15 @@ static void render_peer(struct out *o, const struct r_peer *pe)
 {
 	switch (pe->kind) {
 	case PK_POD:
-		out_printf(o, "{\"podSelector\": ");
+		out_printf(o, "{%s\"podSelector\": ",
+			   pe->null_other ? "\"namespaceSelector\": null, " : "");
 		render_sel(o, &pe->pod);
 		break;
 	case PK_NS:
 		out_printf(o, "{\"namespaceSelector\": ");
 		render_sel(o, &pe->ns);
+		if (pe->null_other)
+			out_printf(o, ", \"podSelector\": null");
 		break;
 	case PK_BOTH:
 		out_printf(o, "{\"namespaceSelector\": ");
@@ -940,6 +981,8 @@ static void render_policy(struct out *o, const struct r_case *c, const struct r_
 	if (!p->podsel_absent) {
 		out_printf(o, "\"podSelector\": ");
 		render_sel(o, &p->podsel);
+	} else if (p->podsel_null) {
+		out_printf(o, "\"podSelector\": null");
 	} else {
 		comma = "";
 	}
@@ -979,14 +1022,15 @@ static void render_policy(struct out *o, const struct r_case *c, const struct r_
 	out_printf(o, "}}");
 }
 
-static void render_containers(struct out *o, const struct r_pod *p)
+static void render_cports(struct out *o, const struct r_pod *p, int from, int to,
+			  const char *name)
 {
-	out_printf(o, "{\"containers\": [{\"name\": \"c\", \"image\": \"busybox\"");
-	if (p->ncports) {
+	out_printf(o, "%s{\"name\": \"%s\", \"image\": \"busybox\"", from ? ", " : "", name);
+	if (to > from) {
 		out_printf(o, ", \"ports\": [");
-		for (int i = 0; i < p->ncports; i++) {
+		for (int i = from; i < to; i++) {
 			const struct r_cport *cp = &p->cports[i];
-			out_printf(o, "%s{\"containerPort\": %d", i ? ", " : "", cp->port);
+			out_printf(o, "%s{\"containerPort\": %d", i > from ? ", " : "", cp->port);
 			if (cp->name)
 				out_printf(o, ", \"name\": \"%s\"", cp->name);
 			if (cp->proto_explicit)
@@ -995,8 +1039,20 @@ static void render_containers(struct out *o, const struct r_pod *p)
 		}
 		out_printf(o, "]");
 	}
-	out_printf(o, "}]}");
+	out_printf(o, "}");
 }
+
+static void render_containers(struct out *o, const struct r_pod *p)
+{
+	/* with two containers, the first port goes to the second one */
+	int split = p->two_containers && p->ncports ? 1 : 0;
+	out_printf(o, "{\"containers\": [");
+	if (split)
+		render_cports(o, p, 0, 1, "side");
+	render_cports(o, p, split, p->ncports, "c");
+	out_printf(o, "]}");
+}
+
 
 static void render_pod(struct out *o, const struct r_case *c, const struct r_pod *p)
 {
@@ -1016,18 +1072,24 @@ static void render_pod(struct out *o, const struct r_case *c, const struct r_pod
 	}
 	out_printf(o,
 		   "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"%s\", "
-		   "\"namespace\": \"%s\", \"labels\": ",
+		   "\"namespace\": \"%s\"",
 		   p->name, c->ns[p->ns].name);
-	render_labels(o, p->labels.v, p->labels.n);
+	if (!p->no_labels) {
+		out_printf(o, ", \"labels\": ");
+		render_labels(o, p->labels.v, p->labels.n);
+	}
 	out_printf(o, "}, \"spec\": ");
 	render_containers(o, p);
 	if (p->kind == POD_RUNNING) {
 		int first = p->has[F4] ? F4 : F6;
-		out_printf(o, ", \"status\": {\"podIP\": \"");
-		render_addr(o, &p->ip[first]);
-		out_printf(o, "\"");
+		out_printf(o, ", \"status\": {");
+		if (!p->no_pod_ip) {
+			out_printf(o, "\"podIP\": \"");
+			render_addr(o, &p->ip[first]);
+			out_printf(o, "\"%s", p->ip_list ? ", " : "");
+		}
 		if (p->ip_list) {
-			out_printf(o, ", \"podIPs\": [");
+			out_printf(o, "\"podIPs\": [");
 			for (int f = 0, n = 0; f < NFAM; f++) {
 				if (!p->has[f])
 					continue;
@@ -1053,6 +1115,45 @@ static void render_ns(struct out *o, const struct r_ns *ns)
 	out_printf(o, "}}");
 }
 
+/* plain_ok: s[0..n) can be written without quotes and still reads as that string */
+static bool plain_ok(const char *s, size_t n)
+{
+	static const char *const special[] = { "y", "n", "yes", "no", "on", "off", "true", "false",
+					       "null" };
+	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-",
+			    s[i]))
+			return false;
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (strlen(special[i]) == n && !strncasecmp(s, special[i], n))
+			return false;
+	return true;
+}
+
+/* unquote: drop the quotes around every string of text that reads the same without them */
+static void unquote(char *text)
+{
+	char *w = text;
+	for (const char *r = text; *r;) {
+		const char *end;
+		if (*r != '"' || !(end = strchr(r + 1, '"'))) {
+			*w++ = *r++;
+			continue;
+		}
+		if (plain_ok(r + 1, (size_t)(end - r - 1))) {
+			memmove(w, r + 1, (size_t)(end - r - 1));
+			w += end - r - 1;
+		} else {
+			memmove(w, r, (size_t)(end - r + 1));
+			w += end - r + 1;
+		}
+		r = end + 1;
+	}
+	*w = '\0';
+}
+
 /* render: the whole case, as a YAML stream of flow documents or as one JSON List */
 static char *render(const struct r_case *c)
 {
@@ -1062,6 +1163,7 @@ static char *render(const struct r_case *c)
 	const char *post = c->json ? "" : "\n";
 #define SEP() out_printf(&o, "%s%s", n++ && c->json ? ",\n" : "", pre)
 
+	render_compress = c->compress;
 	if (c->json)
 		out_printf(&o, "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n");
 	/* policies first sometimes: order must not matter */
@@ -1093,6 +1195,8 @@ static char *render(const struct r_case *c)
 	if (!o.buf)
 		out_printf(&o, "%s", "");
 #undef SEP
+	if (c->plain)
+		unquote(o.buf);
 	return o.buf;
 }
 

@@ -256,7 +256,8 @@ static void test_yaml_bad_tags(void **state)
 {
 	struct parsed p;
 	(void)state;
-	parse(&p, "a: !!int abc\nb: !foo x\nc: !!binary aGk=\nd: !!set {x: 1}\ne: !!bool 1\n");
+	parse(&p, "a: !!int abc\nb: !foo x\nc: !!binary aGk=\nd: !!set {x: 1}\ne: !!bool 1\n"
+		  "f: !!int {}\ng: !!map []\nh: !!seq {}\n");
 	assert_int_equal(p.rc, -1);
 	assert_int_equal(p.docs.n, 0);
 	expect_error(&p, 0, 1, 4, "cannot read \"abc\" as !!int");
@@ -264,7 +265,10 @@ static void test_yaml_bad_tags(void **state)
 	expect_error(&p, 2, 3, 4, "unsupported YAML tag !!binary");
 	expect_error(&p, 3, 4, 4, "unsupported YAML tag !!set");
 	expect_error(&p, 4, 5, 4, "cannot read \"1\" as !!bool");
-	assert_int_equal(p.d.nr, 5);
+	expect_error(&p, 5, 6, 4, "unsupported YAML tag !!int on a mapping");
+	expect_error(&p, 6, 7, 4, "unsupported YAML tag !!map on a sequence");
+	expect_error(&p, 7, 8, 4, "unsupported YAML tag !!seq on a mapping");
+	assert_int_equal(p.d.nr, 8);
 	release(&p);
 }
 

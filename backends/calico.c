@@ -699,7 +699,12 @@ static int convert_policy(struct strbuf *out, const struct policy *p, const char
 	struct strbuf sel = STRBUF_INIT;
 	int rc = 0;
 
-	if (p->kind && strcmp(p->kind, "NetworkPolicy"))
+	if (p->tier)
+		rc |= diag_error(d, &p->loc,
+				 "the calico backend converts Kubernetes NetworkPolicies; this %s "
+				 "comes from Calico input",
+				 p->kind ? p->kind : "policy");
+	else if (p->kind && strcmp(p->kind, "NetworkPolicy"))
 		rc |= diag_error(d, &p->loc, "the calico backend cannot convert a %s", p->kind);
 
 	strbuf_addstr(&name, prefix ? prefix : "");

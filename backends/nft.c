@@ -151,6 +151,15 @@ static const char *const map_name[NDIR][2] = {
 	[DIR_EGRESS] = { "egress_v4", "egress_v6" },
 };
 
+/*
+ * A set of at most nft_inline_max elements is written as that many plain
+ * rules instead.  The kernel finds sets by name with a linear search of the
+ * table, so a ruleset with tens of thousands of sets loads in time
+ * quadratic in their number; small sets are also no faster to look up than
+ * a couple of comparisons.
+ */
+unsigned nft_inline_max = 3;
+
 /* Set kinds of a run (see the file comment). */
 enum set_kind { SK_P4, SK_P6, SK_A4, SK_A6, SK_PT, NSK };
 static const struct {
@@ -414,24 +423,32 @@ static bool ranges_contain(const struct portset *s, enum proto p, uint32_t port)
 	return lo < s->n[p] && s->r[p][lo].lo <= port;
 }
 
-/* Element lists, one strbuf per set kind. */
+/*
+ * One set element: a prefix (kinds p4, p6, a4, a6) and a protocol with a
+ * port range (kinds a4, a6, pt).
+ */
+struct element {
+	struct prefix px;
+	enum proto proto;
+	uint32_t lo, hi;
+};
+
+/* Element lists, one per set kind. */
 struct elems {
-	struct strbuf el[NSK];
-	size_t n[NSK];
+	struct element *v[NSK];
+	size_t n[NSK], a[NSK];
 };
 
 static void elems_init(struct elems *x)
 {
-	for (int k = 0; k < NSK; k++) {
-		strbuf_init(&x->el[k]);
-		x->n[k] = 0;
-	}
+	memset(x, 0, sizeof(*x));
 }
 
 static void elems_release(struct elems *x)
 {
 	for (int k = 0; k < NSK; k++)
-		strbuf_release(&x->el[k]);
+		free(x->v[k]);
+	elems_init(x);
 }
 
 static size_t elems_count(const struct elems *x)
@@ -442,38 +459,18 @@ static size_t elems_count(const struct elems *x)
 	return n;
 }
 
-static void add_element(struct elems *x, enum set_kind k, const char *text)
+static void add_element(struct elems *x, enum set_kind k, const struct element *el)
 {
-	strbuf_addf(&x->el[k], "%s\t\t\t%s", x->n[k] ? ",\n" : "", text);
-	x->n[k]++;
+	VEC_PUSH(x->v[k], x->n[k], x->a[k], *el);
 }
 
 /* elems_append: move every element of src to the end of dst's lists. */
 static void elems_append(struct elems *dst, struct elems *src)
 {
-	for (int k = 0; k < NSK; k++) {
-		if (!src->n[k])
-			continue;
-		if (dst->n[k])
-			strbuf_addstr(&dst->el[k], ",\n");
-		strbuf_add(&dst->el[k], src->el[k].buf, src->el[k].len);
-		dst->n[k] += src->n[k];
-	}
+	for (int k = 0; k < NSK; k++)
+		for (size_t i = 0; i < src->n[k]; i++)
+			add_element(dst, (enum set_kind)k, &src->v[k][i]);
 	elems_release(src);
-	elems_init(src);
-}
-
-/* The compiled form of one run. */
-struct run_sets {
-	struct elems x;
-	bool all4, all6; /* every protocol from every IPv4 / IPv6 peer */
-};
-
-static void port_text(struct strbuf *sb, enum proto p, uint32_t lo, uint32_t hi)
-{
-	strbuf_addf(sb, "%s . %u", proto_lname(p), (unsigned)lo);
-	if (hi != lo)
-		strbuf_addf(sb, "-%u", (unsigned)hi);
 }
 
 static void prefix_text(struct strbuf *sb, const struct prefix *px)
@@ -485,24 +482,60 @@ static void prefix_text(struct strbuf *sb, const struct prefix *px)
 		strbuf_addstr(sb, prefix_format(px, buf));
 }
 
+static void ports_text(struct strbuf *sb, uint32_t lo, uint32_t hi)
+{
+	strbuf_addf(sb, "%u", (unsigned)lo);
+	if (hi != lo)
+		strbuf_addf(sb, "-%u", (unsigned)hi);
+}
+
+/* element_text: the element as a set element ("10.0.0.0/8 . tcp . 80-90"). */
+static void element_text(struct strbuf *sb, enum set_kind k, const struct element *el)
+{
+	if (k != SK_PT) {
+		prefix_text(sb, &el->px);
+		if (k == SK_P4 || k == SK_P6)
+			return;
+		strbuf_addstr(sb, " . ");
+	}
+	strbuf_addf(sb, "%s . ", proto_lname(el->proto));
+	ports_text(sb, el->lo, el->hi);
+}
+
+/* element_match: the element as a rule's match ("ip saddr 10.0.0.0/8 tcp dport 80-90"). */
+static void element_match(struct strbuf *sb, enum set_kind k, const struct element *el,
+			  enum dir dir)
+{
+	if (k != SK_PT) {
+		strbuf_addf(sb, "%s %s ", el->px.a.family == AF4 ? "ip" : "ip6", peer_field[dir]);
+		prefix_text(sb, &el->px);
+		if (k == SK_P4 || k == SK_P6)
+			return;
+		strbuf_addch(sb, ' ');
+	}
+	strbuf_addf(sb, "%s dport ", proto_lname(el->proto));
+	ports_text(sb, el->lo, el->hi);
+}
+
+/* The compiled form of one run. */
+struct run_sets {
+	struct elems x;
+	bool all4, all6; /* every protocol from every IPv4 / IPv6 peer */
+};
+
 /* cross_elements: every prefix of u times ports lo..hi of p. */
 static void cross_elements(struct elems *x, const struct addrset *u, enum proto p, uint32_t lo,
 			   uint32_t hi)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct prefix *v;
 	size_t n;
 
 	v = addrset_prefixes(u, &n);
 	for (size_t i = 0; i < n; i++) {
-		strbuf_reset(&sb);
-		prefix_text(&sb, &v[i]);
-		strbuf_addstr(&sb, " . ");
-		port_text(&sb, p, lo, hi);
-		add_element(x, v[i].a.family == AF4 ? SK_A4 : SK_A6, sb.buf);
+		struct element el = { v[i], p, lo, hi };
+		add_element(x, v[i].a.family == AF4 ? SK_A4 : SK_A6, &el);
 	}
 	free(v);
-	strbuf_release(&sb);
 }
 
 /*
@@ -517,10 +550,8 @@ static void segment_elements(struct elems *x, const struct addrset *u, enum prot
 	struct addrset rest = ADDRSET_INIT;
 
 	if (addrset_is_all(u, AF4) && addrset_is_all(u, AF6)) {
-		struct strbuf sb = STRBUF_INIT;
-		port_text(&sb, p, lo, hi);
-		add_element(x, SK_PT, sb.buf);
-		strbuf_release(&sb);
+		struct element el = { { { 0, 0 }, 0 }, p, lo, hi };
+		add_element(x, SK_PT, &el);
 		return;
 	}
 	addrset_subtract(&rest, u, any);
@@ -706,18 +737,15 @@ static void compile_run(struct nft *e, const struct ir_rule *const *rules, size_
 	if (!(rs->all4 && rs->all6)) {
 		struct prefix *v;
 		size_t nv;
-		struct strbuf sb = STRBUF_INIT;
 		v = addrset_prefixes(&any, &nv);
 		for (size_t i = 0; i < nv; i++) {
+			struct element el = { v[i], PROTO_TCP, 0, 0 };
 			if ((v[i].a.family == AF4 && rs->all4) ||
 			    (v[i].a.family == AF6 && rs->all6))
 				continue;
-			strbuf_reset(&sb);
-			prefix_text(&sb, &v[i]);
-			add_element(&rs->x, v[i].a.family == AF4 ? SK_P4 : SK_P6, sb.buf);
+			add_element(&rs->x, v[i].a.family == AF4 ? SK_P4 : SK_P6, &el);
 		}
 		free(v);
-		strbuf_release(&sb);
 		/* per protocol, whichever cut gives fewer elements (the port cut on a tie) */
 		for (int p = 0; p < NPROTO; p++) {
 			struct elems by_port, by_addr;
@@ -740,21 +768,27 @@ static void compile_run(struct nft *e, const struct ir_rule *const *rules, size_
 }
 
 /*
- * set_name: the name of a set with these contents, emitting its definition
- * into the body the first time (name derived from the chain and run).
+ * set_name: the name of a set holding the elements of kind k, emitting its
+ * definition into the body the first time those contents are seen (the
+ * name derives from the chain and run that first needed it).
  */
-static const char *set_name(struct nft *e, enum set_kind k, const struct strbuf *elems,
+static const char *set_name(struct nft *e, enum set_kind k, const struct elems *x,
 			    const char *chain, size_t run)
 {
-	struct strbuf key = STRBUF_INIT;
+	struct strbuf elems = STRBUF_INIT, key = STRBUF_INIT;
 	struct strmap_slot *slot;
 	const char *name;
 
+	for (size_t i = 0; i < x->n[k]; i++) {
+		strbuf_addstr(&elems, i ? ",\n\t\t\t" : "\t\t\t");
+		element_text(&elems, k, &x->v[k][i]);
+	}
 	strbuf_addf(&key, "%s\n", set_kinds[k].suffix);
-	strbuf_add(&key, elems->buf, elems->len);
+	strbuf_add(&key, elems.buf, elems.len);
 	slot = strmap_slot(&e->sets, key.buf, key.len);
 	if (slot->value) {
 		strbuf_release(&key);
+		strbuf_release(&elems);
 		return slot->value;
 	}
 	slot->key = arena_memdup(&e->arena, key.buf, key.len + 1);
@@ -765,8 +799,9 @@ static const char *set_name(struct nft *e, enum set_kind k, const struct strbuf 
 	strbuf_addf(&e->body, "\tset %s {\n\t\ttype %s\n\t\tflags interval\n", name,
 		    set_kinds[k].type);
 	strbuf_addstr(&e->body, "\t\telements = {\n");
-	strbuf_add(&e->body, elems->buf, elems->len);
+	strbuf_add(&e->body, elems.buf, elems.len);
 	strbuf_addstr(&e->body, "\n\t\t}\n\t}\n\n");
+	strbuf_release(&elems);
 	return name;
 }
 
@@ -865,7 +900,18 @@ static void emit_tier(struct nft *e, enum dir dir, const struct ir_tier *t, cons
 			const char *name;
 			if (!rs.x.n[k])
 				continue;
-			name = set_name(e, (enum set_kind)k, &rs.x.el[k], chain, run);
+			if (rs.x.n[k] <= nft_inline_max) {
+				/* a few elements: plain matches, no set object */
+				for (size_t j = 0; j < rs.x.n[k]; j++) {
+					strbuf_addstr(&ch, "\t\t");
+					element_match(&ch, (enum set_kind)k, &rs.x.v[k][j], dir);
+					strbuf_addf(&ch, " %s", verdict);
+					run_comment(&ch, rules, n);
+					strbuf_addch(&ch, '\n');
+				}
+				continue;
+			}
+			name = set_name(e, (enum set_kind)k, &rs.x, chain, run);
 			strbuf_addstr(&ch, "\t\t");
 			strbuf_addf(&ch, set_kinds[k].match, peer_field[dir]);
 			strbuf_addf(&ch, " @%s %s", name, verdict);

@@ -31,4 +31,10 @@
  */
 void nft_quote(struct strbuf *out, const char *s, size_t n, size_t max);
 
+/*
+ * nft_inline_max: a set of at most this many elements is written as plain
+ * rules, one per element (default 3; 0 keeps every set).  For tests.
+ */
+extern unsigned nft_inline_max;
+
 #endif

@@ -9,7 +9,8 @@
  * are skipped and every directory is read at most once, so symlink loops
  * end.  Inside directories only regular files named *.yaml, *.yml or
  * *.json are read; a path named on the command line is read whatever its
- * name.
+ * name, except that DSL files (*.np) are refused until the DSL reader is
+ * wired in here.
  */
 #include "frontend/frontend.h"
 
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "frontend/calico.h"
 #include "ir/strbuf.h"
 #include "ir/util.h"
 
@@ -136,6 +138,14 @@ static bool looks_like_json(const char *name, const char *text, size_t len)
 	return false;
 }
 
+static void too_large(struct loader *l, const char *path)
+{
+	const char *file = diag_source(l->d, path, NULL, 0);
+	struct loc none = loc_none(file);
+	diag_error(l->d, &none, "input is larger than the size limit of %zu bytes",
+		   l->o->limits.max_file_size);
+}
+
 /*
  * load_text: check, parse and lower one input text named name.  The text
  * must outlive the diag and the model (arena or caller-owned).
@@ -152,10 +162,13 @@ static void load_text(struct loader *l, const char *name, const char *text, size
 		len -= 3;
 	}
 	file = diag_source(l->d, name, text, len);
-	if (len > l->o->limits.max_file_size) {
+	if (has_suffix(name, ".np")) {
 		struct loc none = loc_none(file);
-		diag_error(l->d, &none, "input is larger than the size limit of %zu bytes",
-			   l->o->limits.max_file_size);
+		diag_error(l->d, &none, "netpolc DSL input (.np) is not supported by this reader");
+		return;
+	}
+	if (len > l->o->limits.max_file_size) {
+		too_large(l, name);
 		return;
 	}
 	bad = utf8_check(text, len);
@@ -174,7 +187,8 @@ static void load_text(struct loader *l, const char *name, const char *text, size
 		diag_warning(l->d, &none, "no objects in this input");
 	}
 	for (size_t i = 0; i < docs.n; i++)
-		k8s_lower(l->a, l->d, l->o, docs.docs[i], l->m);
+		(calico_document(docs.docs[i]) ? calico_lower : k8s_lower)(l->a, l->d, l->o,
+									   docs.docs[i], l->m);
 }
 
 /* ---- files ------------------------------------------------------------- */
@@ -186,42 +200,84 @@ static void read_error(struct loader *l, const char *path, int err)
 	diag_error(l->d, &none, "%s", strerror(err));
 }
 
+/* read_some: read(2) until n bytes, end of file or an error; bytes read, or -1. */
+static ssize_t read_some(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = read(fd, buf + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
 /*
- * read_fd: at most max_file_size + 1 bytes of fd into the arena (*out, with
- * a NUL after the text).  Returns 0, or -1 after reporting the problem.
+ * read_fd: the contents of fd into the arena (*out, NUL-terminated), never
+ * reading more than max_file_size + 1 bytes.  A regular file is read in
+ * place at the size fstat reports; a stream (or a file that grew) into a
+ * growing buffer.  Returns 0, or -1 after reporting the problem.
  */
 static int read_fd(struct loader *l, int fd, const char *path, char **out, size_t *outlen)
 {
 	size_t max = l->o->limits.max_file_size, cap, len = 0;
 	struct stat st;
 	char *buf;
+	ssize_t n;
 
 	if (fstat(fd, &st) < 0) {
 		read_error(l, path, errno);
 		return -1;
 	}
-	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
-		const char *file = diag_source(l->d, path, NULL, 0);
-		struct loc none = loc_none(file);
-		diag_error(l->d, &none, "input is larger than the size limit of %zu bytes", max);
-		return -1;
-	}
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 64 * 1024;
-	if (cap > max + 2 || cap < 2)
+	if (S_ISREG(st.st_mode)) {
+		size_t size;
+		char extra;
+		if ((uintmax_t)st.st_size > max) {
+			too_large(l, path);
+			return -1;
+		}
+		size = (size_t)st.st_size;
+		buf = arena_alloc(l->a, st_add(size, 1));
+		n = read_some(fd, buf, size);
+		if (n >= 0 && (size_t)n == size)
+			n = read_some(fd, &extra, 1) == 0 ? n : -2;
+		if (n == -1) {
+			read_error(l, path, errno);
+			return -1;
+		}
+		if (n >= 0) {
+			buf[n] = '\0';
+			*out = buf;
+			*outlen = (size_t)n;
+			return 0;
+		}
+		/* the file grew while we read it: go on as with a stream */
+		len = size + 1;
+		cap = len < max ? 2 * len : max + 2;
+		if (cap > max + 2)
+			cap = max + 2;
+		if (cap < len + 1)
+			cap = len + 1;
+		*out = buf;
+		buf = xmalloc(cap);
+		memcpy(buf, *out, size);
+		buf[size] = extra;
+	} else {
 		cap = max + 2 < 64 * 1024 ? max + 2 : 64 * 1024;
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t n;
+		buf = xmalloc(cap);
+	}
+	while (len <= max) {
 		if (len + 1 >= cap) {
-			if (len > max)
-				break;
 			cap = cap > (max + 2) / 2 ? max + 2 : cap * 2;
 			buf = xrealloc(buf, cap);
 		}
-		n = read(fd, buf + len, cap - 1 - len);
+		n = read_some(fd, buf + len, cap - 1 - len);
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			read_error(l, path, errno);
 			free(buf);
 			return -1;
@@ -231,9 +287,7 @@ static int read_fd(struct loader *l, int fd, const char *path, char **out, size_
 		len += (size_t)n;
 	}
 	if (len > max) {
-		const char *file = diag_source(l->d, path, NULL, 0);
-		struct loc none = loc_none(file);
-		diag_error(l->d, &none, "input is larger than the size limit of %zu bytes", max);
+		too_large(l, path);
 		free(buf);
 		return -1;
 	}

@@ -17,7 +17,12 @@
  *
  * Syntax errors are reported at the start of the token jansson stopped at,
  * with jansson's message; a duplicate key gets a note at its first
- * occurrence.  The json_t tree is freed as soon as the walk is over.
+ * occurrence.
+ *
+ * Memory: each json_t value is released as soon as its node is built (it
+ * is replaced by the json_null() singleton in its parent), so the json_t
+ * tree shrinks while the node tree grows and the peak stays close to the
+ * larger of the two.  Strings are packed into shared arena chunks.
  */
 #include "frontend/node.h"
 
@@ -39,28 +44,26 @@ struct jreader {
 	const char *p;	    /* scan position */
 	const char *colpos; /* col is the column of this byte */
 	unsigned line, col;
-	size_t nodes;
+	char *pool, *pool_end; /* string chunk being filled */
 };
 
-/*
- * While json_parse runs, jansson allocates from a scratch arena (whose
- * blocks come from xmalloc) and its frees do nothing: the whole json_t
- * tree is dropped at once after the walk instead of by json_decref(),
- * which saves a malloc and a free per value on large inputs.  At any
- * other time (the JSON backend, for one) jansson uses xmalloc and free.
- * Nothing allocated in the scratch arena outlives json_parse.
- */
-static struct arena *scratch;
+#define POOL_CHUNK 16384
 
-static void *json_xalloc(size_t n)
+/* str_copy: s[0..n) and a NUL, packed without alignment. */
+static const char *str_copy(struct jreader *r, const char *s, size_t n)
 {
-	return scratch ? arena_alloc(scratch, n) : xmalloc(n);
-}
-
-static void json_xfree(void *p)
-{
-	if (!scratch)
-		free(p);
+	char *p;
+	if ((size_t)(r->pool_end - r->pool) <= n) {
+		if (n >= POOL_CHUNK / 4)
+			return arena_strndup(r->a, s, n);
+		r->pool = arena_alloc(r->a, POOL_CHUNK);
+		r->pool_end = r->pool + POOL_CHUNK;
+	}
+	p = r->pool;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	r->pool += n + 1;
+	return p;
 }
 
 static void json_init(void)
@@ -68,7 +71,7 @@ static void json_init(void)
 	static bool done;
 	if (done)
 		return;
-	json_set_alloc_funcs(json_xalloc, json_xfree);
+	json_set_alloc_funcs(xmalloc, free);
 	done = true;
 }
 
@@ -135,14 +138,6 @@ static void skip_string(struct jreader *r)
 
 /* ---- the walk ---------------------------------------------------------- */
 
-static bool count(struct jreader *r, const struct loc *l)
-{
-	if (++r->nodes <= r->lim->max_nodes)
-		return true;
-	diag_error(r->d, l, "document has more than %zu nodes", r->lim->max_nodes);
-	return false;
-}
-
 static void read_number(struct jreader *r, struct node *n)
 {
 	const char *s = r->p, *p = s;
@@ -156,7 +151,7 @@ static void read_number(struct jreader *r, struct node *n)
 		p++;
 	}
 	r->p = p;
-	n->str = arena_strndup(r->a, s, (size_t)(p - s));
+	n->str = str_copy(r, s, (size_t)(p - s));
 	n->len = (size_t)(p - s);
 	if (!integral) {
 		n->kind = NODE_FLOAT;
@@ -197,9 +192,7 @@ static bool walk_object(struct jreader *r, json_t *v, struct node *n, unsigned d
 		memset(k, 0, sizeof(*k));
 		k->kind = NODE_STR;
 		k->loc = here(r);
-		if (!count(r, &k->loc))
-			return false;
-		k->str = arena_strndup(r->a, json_object_iter_key(it), klen);
+		k->str = str_copy(r, json_object_iter_key(it), klen);
 		k->len = klen;
 		skip_string(r);
 		skip_ws(r);
@@ -208,6 +201,7 @@ static bool walk_object(struct jreader *r, json_t *v, struct node *n, unsigned d
 		n->pairs[i].value = walk(r, json_object_iter_value(it), NULL, depth + 1);
 		if (!n->pairs[i].value)
 			return false;
+		json_object_iter_set_new(v, it, json_null());
 		skip_ws(r);
 		r->p++; /* ',' or '}' */
 	}
@@ -228,6 +222,7 @@ static bool walk_array(struct jreader *r, json_t *v, struct node *n, unsigned de
 		n->items[i] = walk(r, json_array_get(v, i), NULL, depth + 1);
 		if (!n->items[i])
 			return false;
+		json_array_set_new(v, i, json_null());
 		skip_ws(r);
 		r->p++; /* ',' or ']' */
 	}
@@ -247,8 +242,6 @@ static struct node *walk(struct jreader *r, json_t *v, struct node *n, unsigned 
 	n->str = "";
 	skip_ws(r);
 	n->loc = here(r);
-	if (!count(r, &n->loc))
-		return NULL;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 	case JSON_ARRAY:
@@ -258,13 +251,14 @@ static struct node *walk(struct jreader *r, json_t *v, struct node *n, unsigned 
 			return NULL;
 		}
 		n->kind = json_is_object(v) ? NODE_MAP : NODE_SEQ;
-		if (!(n->kind == NODE_MAP ? walk_object(r, v, n, depth) : walk_array(r, v, n, depth)))
+		if (!(n->kind == NODE_MAP ? walk_object(r, v, n, depth)
+					  : walk_array(r, v, n, depth)))
 			return NULL;
 		break;
 	case JSON_STRING:
 		n->kind = NODE_STR;
 		n->len = json_string_length(v);
-		n->str = arena_strndup(r->a, json_string_value(v), n->len);
+		n->str = str_copy(r, json_string_value(v), n->len);
 		skip_string(r);
 		break;
 	case JSON_INTEGER:
@@ -315,9 +309,9 @@ static bool next_token(const char *t, size_t len, size_t *i, size_t *s, size_t *
 			j++;
 	} else if ((t[j] >= '0' && t[j] <= '9') || (t[j] >= 'a' && t[j] <= 'z') ||
 		   (t[j] >= 'A' && t[j] <= 'Z') || t[j] == '-' || t[j] == '+' || t[j] == '.') {
-		while (j < len && ((t[j] >= '0' && t[j] <= '9') || (t[j] >= 'a' && t[j] <= 'z') ||
-				   (t[j] >= 'A' && t[j] <= 'Z') || t[j] == '-' || t[j] == '+' ||
-				   t[j] == '.'))
+		while (j < len &&
+		       ((t[j] >= '0' && t[j] <= '9') || (t[j] >= 'a' && t[j] <= 'z') ||
+			(t[j] >= 'A' && t[j] <= 'Z') || t[j] == '-' || t[j] == '+' || t[j] == '.'))
 			j++;
 	} else {
 		j++;
@@ -468,7 +462,7 @@ int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, 
 	struct input_limits deflim;
 	json_error_t err;
 	json_t *root;
-	struct arena jansson_mem = ARENA_INIT;
+
 	struct node *n;
 	const char *nul;
 	size_t i;
@@ -505,14 +499,12 @@ int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, 
 		return -1;
 	}
 
-	scratch = &jansson_mem;
 	root = json_loadb(text, len,
 			  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL |
 				  JSON_DECODE_INT_AS_REAL,
 			  &err);
 	n = root ? walk(&r, root, NULL, 0) : NULL;
-	scratch = NULL;
-	arena_release(&jansson_mem); /* the json_t tree, all at once */
+	json_decref(root);
 	if (!root)
 		syntax_error(&r, &err);
 	if (!n)

@@ -8,7 +8,7 @@
 
 void input_limits_default(struct input_limits *l)
 {
-	l->max_file_size = (size_t)256 << 20;
+	l->max_file_size = (size_t)1 << 30;
 	l->max_depth = 64;
 	l->max_nodes = (size_t)16 << 20;
 }

@@ -43,9 +43,9 @@ struct node {
 
 /* Caps that keep hostile input from exhausting time or memory. */
 struct input_limits {
-	size_t max_file_size; /* bytes per input file (default 256 MiB) */
+	size_t max_file_size; /* bytes per input file (default 1 GiB) */
 	unsigned max_depth;   /* nesting of maps/seqs (default 64) */
-	size_t max_nodes;     /* nodes after alias expansion, per file (default 16 Mi) */
+	size_t max_nodes;     /* nodes YAML aliases may add, per file (default 16 Mi) */
 };
 
 void input_limits_default(struct input_limits *l);

@@ -14,10 +14,11 @@
  *
  * Anchors and aliases: an alias shares the anchored node (no copy), but the
  * expanded size of the document is counted (each alias adds the size of
- * its target), so a "billion laughs" file stops with one error once it
- * passes lim->max_nodes.  Merge keys (`<<: *base`, `<<: [*a, *b]`) are
- * supported with YAML 1.1 semantics: keys written in the mapping win over
- * merged ones, and earlier merge sources win over later ones.
+ * its target), so a "billion laughs" file stops with one error once the
+ * nodes added by aliases pass lim->max_nodes.  Merge keys (`<<: *base`,
+ * `<<: [*a, *b]`) are supported as go-yaml reads them, with the YAML 1.1
+ * rules for conflicts: keys written in the mapping win over merged ones
+ * wherever the `<<` stands, and earlier merge sources win over later ones.
  *
  * Mapping keys must be strings; duplicates are errors (with a note at the
  * first).  A document with any such error is not handed to the caller, but
@@ -39,8 +40,10 @@
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
-/* An anchor definition; records are appended, never overwritten, because a
- * redefinition may happen while the first definition is still open. */
+/*
+ * An anchor definition.  Records are appended, never overwritten, because
+ * a redefinition may happen while the first definition is still open.
+ */
 struct anchor {
 	const char *name;
 	struct node *node;
@@ -85,7 +88,7 @@ struct yreader {
 
 	struct node **docs;
 	size_t ndocs, adocs;
-	size_t total; /* nodes of the file, aliases expanded */
+	size_t expanded; /* nodes added by aliases in this file */
 	bool doc_error;
 	bool failed;
 };
@@ -381,21 +384,21 @@ static struct node *new_node(struct yreader *r, enum node_kind kind, const yaml_
 	return n;
 }
 
-/* count: add n expanded nodes to the file's total; false (after one error) past the cap. */
-static bool count(struct yreader *r, size_t n, bool alias, const yaml_mark_t *m)
+/*
+ * expand: an alias adds n nodes (its target's expanded size) to the file;
+ * false, after one error, once the additions pass the cap.  Nodes written
+ * out in the text are not counted: the file size bounds them.
+ */
+static bool expand(struct yreader *r, size_t n, const yaml_mark_t *m)
 {
 	struct loc l;
-	r->total += n;
-	if (r->total <= r->lim->max_nodes)
+	r->expanded += n;
+	if (r->expanded <= r->lim->max_nodes)
 		return true;
 	l = mark_loc(r, m);
-	if (alias)
-		diag_error(
-			r->d, &l,
-			"YAML alias expansion exceeds %zu nodes (a \"billion laughs\" document?)",
-			r->lim->max_nodes);
-	else
-		diag_error(r->d, &l, "document has more than %zu nodes", r->lim->max_nodes);
+	diag_error(r->d, &l,
+		   "YAML alias expansion exceeds %zu nodes (a \"billion laughs\" document?)",
+		   r->lim->max_nodes);
 	return false;
 }
 
@@ -628,22 +631,26 @@ static bool at_key(const struct yreader *r)
 	return f->node->kind == NODE_MAP && (r->nkids - f->base) % 2 == 0;
 }
 
-static void check_key(struct yreader *r, const struct node *k)
+/* check_key: k is a string; at is where it is used (an alias's own place). */
+static void check_key(struct yreader *r, const struct node *k, const struct loc *at)
 {
 	if (k->kind == NODE_STR)
 		return;
 	r->doc_error = r->failed = true;
 	if (k->kind == NODE_MAP || k->kind == NODE_SEQ || k->kind == NODE_NULL)
-		diag_error(r->d, &k->loc, "mapping key must be a string, not %s",
+		diag_error(r->d, at, "mapping key must be a string, not %s",
 			   node_kind_name(k->kind));
 	else
-		diag_error(r->d, &k->loc,
+		diag_error(r->d, at,
 			   "mapping key %s is %s, not a string (quote it to use it as a string)",
 			   k->str, node_kind_name(k->kind));
 }
 
-/* attach: a complete node (expanded size size) into the open container or as root. */
-static void attach(struct yreader *r, struct node *n, size_t size)
+/*
+ * attach: a complete node (expanded size size) into the open container or
+ * as the root; at is where it appears (an alias's own place).
+ */
+static void attach(struct yreader *r, struct node *n, size_t size, const struct loc *at)
 {
 	struct frame *f;
 	if (!r->depth) {
@@ -656,7 +663,7 @@ static void attach(struct yreader *r, struct node *n, size_t size)
 		if (n->str == merge_marker)
 			f->has_merge = true;
 		else
-			check_key(r, n);
+			check_key(r, n, at);
 	}
 	VEC_PUSH(r->kids, r->nkids, r->akids, n);
 }
@@ -748,8 +755,6 @@ static bool on_scalar(struct yreader *r, const yaml_event_t *ev)
 	size_t len = ev->data.scalar.length;
 	struct node *n = new_node(r, NODE_STR, &ev->start_mark);
 
-	if (!count(r, 1, false, &ev->start_mark))
-		return false;
 	if (len == 2 && !memcmp(ev->data.scalar.value, "<<", 2) && at_key(r) &&
 	    ((plain && !tag) || (tag && tag_is(tag, "merge")))) {
 		n->str = merge_marker;
@@ -759,9 +764,17 @@ static bool on_scalar(struct yreader *r, const yaml_event_t *ev)
 		n->len = len;
 		type_scalar(r, n, ev);
 	}
-	if (ev->data.scalar.anchor)
-		anchor_define(r, (const char *)ev->data.scalar.anchor, n, false);
-	attach(r, n, 1);
+	if (ev->data.scalar.anchor) {
+		struct node *target = n;
+		if (n->str == merge_marker) {
+			/* an alias of it is an ordinary "<<" key, as in go-yaml */
+			target = new_node(r, NODE_STR, &ev->start_mark);
+			target->str = "<<";
+			target->len = 2;
+		}
+		anchor_define(r, (const char *)ev->data.scalar.anchor, target, false);
+	}
+	attach(r, n, 1, &n->loc);
 	return true;
 }
 
@@ -779,15 +792,13 @@ static bool on_alias(struct yreader *r, const yaml_event_t *ev)
 			diag_error(r->d, &l, "anchor %s value contains itself",
 				   quote(r, name, strlen(name)));
 		r->doc_error = r->failed = true;
-		if (!count(r, 1, false, &ev->start_mark))
-			return false;
 		n = new_node(r, NODE_NULL, &ev->start_mark);
-		attach(r, n, 1);
+		attach(r, n, 1, &l);
 		return true;
 	}
-	if (!count(r, an->size, true, &ev->start_mark))
+	if (!expand(r, an->size, &ev->start_mark))
 		return false;
-	attach(r, an->node, an->size);
+	attach(r, an->node, an->size, &l);
 	return true;
 }
 
@@ -808,8 +819,6 @@ static bool on_start(struct yreader *r, const yaml_event_t *ev, enum node_kind k
 		diag_error(r->d, &l, "YAML nesting is deeper than %u levels", r->lim->max_depth);
 		return false;
 	}
-	if (!count(r, 1, false, &ev->start_mark))
-		return false;
 	f.node = new_node(r, kind, &ev->start_mark);
 	if (tag && strcmp(tag, "!") && !tag_is(tag, kind == NODE_MAP ? "map" : "seq"))
 		tag_error(r, f.node, tag);
@@ -835,7 +844,7 @@ static void on_end(struct yreader *r)
 		r->anchors[f.anchor].open = false;
 		r->anchors[f.anchor].size = f.size;
 	}
-	attach(r, f.node, f.size);
+	attach(r, f.node, f.size, &f.node->loc);
 }
 
 static void on_doc_end(struct yreader *r)

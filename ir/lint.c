@@ -521,6 +521,9 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 void lint_run(const struct model *m, const struct ir *ir, struct diag *d)
 {
 	bool inventory = m->npods > 0;
+	/* the checks assume Kubernetes semantics (allow rules, one tier): not for Calico input */
+	if (m->has_tiers)
+		return;
 	for (size_t i = 0; i < m->nnamespaces && !inventory; i++)
 		inventory = !m->namespaces[i]->implicit;
 	for (size_t i = 0; i < m->npolicies; i++) {

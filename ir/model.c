@@ -4,6 +4,7 @@
  */
 #include "ir/model.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +189,7 @@ void model_release(struct model *m)
 	free(m->policies);
 	free(m->namespaces);
 	free(m->pods);
+	free(m->tiers);
 	for (size_t i = 0; i < m->ninputs; i++)
 		free(m->inputs[i]);
 	free(m->inputs);
@@ -213,6 +215,11 @@ void model_add_input(struct model *m, const char *name)
 {
 	char *s = xstrdup(name);
 	VEC_PUSH(m->inputs, m->ninputs, m->ainputs, s);
+}
+
+void model_add_tier(struct model *m, struct tier *t)
+{
+	VEC_PUSH(m->tiers, m->ntiers, m->atiers, t);
 }
 
 static int cmp_ns(const void *a, const void *b)
@@ -264,6 +271,14 @@ static int cmp_policy_loc(const void *a, const void *b)
 	int c = cmp_policy(a, b);
 	return c ? c
 		 : loc_cmp(&(*(struct policy *const *)a)->loc, &(*(struct policy *const *)b)->loc);
+}
+
+static int cmp_tier_loc(const void *a, const void *b)
+{
+	const struct tier *x = *(struct tier *const *)a;
+	const struct tier *y = *(struct tier *const *)b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : loc_cmp(&x->loc, &y->loc);
 }
 
 static int cmp_ns_loc(const void *a, const void *b)
@@ -366,6 +381,44 @@ static struct namespace *implicit_ns(struct model *m, const char *name, const st
 #define SAME_NS(x, y)	  (!strcmp((x)->name, (y)->name))
 #define SAME_NSNAME(x, y) (!strcmp((x)->ns, (y)->ns) && !strcmp((x)->name, (y)->name))
 
+/* resolve_tiers: order and end action of every policy that names a declared tier. */
+static int resolve_tiers(struct model *m, struct diag *d)
+{
+	int rc = 0;
+
+	if (m->ntiers > 1)
+		qsort(m->tiers, m->ntiers, sizeof(*m->tiers), cmp_tier_loc);
+	DEDUPE(m->tiers, m->ntiers, SAME_NS, "Tier", "'%s'", m->tiers[i_]->name);
+	for (size_t i = 0; i < m->npolicies; i++) {
+		struct policy *p = m->policies[i];
+		const struct tier *t = NULL;
+		size_t lo = 0, hi = m->ntiers;
+		if (!p->tier || !p->tier_loc.file)
+			continue;
+		while (lo < hi && !t) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strcmp(m->tiers[mid]->name, p->tier);
+			if (!c)
+				t = m->tiers[mid];
+			else if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (!t) {
+			diag_error(d, &p->tier_loc,
+				   "tier '%s' is not declared; add a projectcalico.org/v3 Tier of "
+				   "that name to the input",
+				   p->tier);
+			rc = -1;
+			continue;
+		}
+		p->tier_order = t->has_order ? t->order : HUGE_VAL;
+		p->tier_default = t->default_action;
+	}
+	return rc;
+}
+
 int model_finalize(struct model *m, struct diag *d)
 {
 	int rc = 0;
@@ -440,6 +493,8 @@ int model_finalize(struct model *m, struct diag *d)
 	}
 	for (size_t i = 0; i < m->npolicies; i++)
 		m->policies[i]->index = i;
+	if (resolve_tiers(m, d))
+		rc = -1;
 	m->finalized = true;
 	return rc;
 }

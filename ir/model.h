@@ -163,6 +163,7 @@ struct policy {
 	const char *tier;	    /* NULL: "default" */
 	double tier_order;	    /* meaningful when tier != NULL */
 	enum action tier_default;   /* end of tier: ACT_DENY or ACT_PASS */
+	struct loc tier_loc;	    /* where tier is named; tier_loc.file NULL: set already */
 	bool has_order;
 	double order;
 	bool global;		    /* GlobalNetworkPolicy: endpoints of every namespace */
@@ -171,6 +172,19 @@ struct policy {
 
 #define DEFAULT_TIER_ORDER 1000000.0
 #define K8S_POLICY_ORDER 1000.0
+
+/*
+ * A Calico Tier.  A policy that names a tier and carries tier_loc gets the
+ * tier's order (+infinity when it has none: last) and end action from
+ * model_finalize; naming an undeclared tier is an error there.
+ */
+struct tier {
+	struct loc loc;
+	const char *name;
+	bool has_order;
+	double order;
+	enum action default_action; /* ACT_DENY or ACT_PASS */
+};
 
 struct named_port {
 	struct loc loc;
@@ -222,6 +236,8 @@ struct model {
 	size_t npods, apods;
 	char **inputs; /* input names in command-line order, for output headers */
 	size_t ninputs, ainputs;
+	struct tier **tiers;
+	size_t ntiers, atiers;
 	bool finalized;
 	bool has_tiers; /* some policy is not a plain Kubernetes one: sort by tier/order */
 };
@@ -235,9 +251,11 @@ void model_add_policy(struct model *m, struct policy *p);
 void model_add_namespace(struct model *m, struct namespace *ns);
 void model_add_pod(struct model *m, struct pod *p);
 void model_add_input(struct model *m, const char *name);
+void model_add_tier(struct model *m, struct tier *t);
 /*
  * model_finalize: sort, create implicit namespaces (one warning each),
- * link pods, report duplicate names (error with a note at the first).
+ * link pods, report duplicate names (error with a note at the first),
+ * resolve the tiers policies name (an undeclared one is an error).
  * Returns 0 or -1.
  */
 int model_finalize(struct model *m, struct diag *d);

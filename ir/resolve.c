@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir/selexpr.h"
 #include "ir/strbuf.h"
 #include "ir/strmap.h"
 #include "ir/util.h"
@@ -93,12 +94,33 @@ static const struct idxlist *lookup_kv(struct resolver *r, const char *k, const 
 	return l ? l : &empty_list;
 }
 
+/* canon_expr: a Calico expression in prefix form, strings length-prefixed (unambiguous). */
+static void canon_expr(struct strbuf *sb, const struct sel_expr *e)
+{
+	strbuf_addf(sb, "(%d", (int)e->op);
+	if (e->key)
+		strbuf_addf(sb, " %zu:%s", strlen(e->key), e->key);
+	if (e->value)
+		strbuf_addf(sb, " %zu:%s", strlen(e->value), e->value);
+	for (size_t i = 0; i < e->nvalues; i++)
+		strbuf_addf(sb, " %zu:%s", strlen(e->values[i]), e->values[i]);
+	if (e->a)
+		canon_expr(sb, e->a);
+	if (e->b)
+		canon_expr(sb, e->b);
+	strbuf_addch(sb, ')');
+}
+
 /* canon_selector: a text that equal selectors share (labels sorted, expressions in order). */
 static void canon_selector(struct strbuf *sb, const struct selector *s)
 {
 	if (!s) {
 		strbuf_addstr(sb, "\x01*");
 		return;
+	}
+	if (s->expr) {
+		strbuf_addstr(sb, "\x04");
+		canon_expr(sb, s->expr);
 	}
 	for (size_t i = 0; i < s->nlabels; i++)
 		strbuf_addf(sb, "\x01%s\x02%s", s->match_labels[i].key, s->match_labels[i].value);

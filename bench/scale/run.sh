@@ -5,13 +5,15 @@
 #
 #     bench/scale/run.sh [SIZE...]        SIZE: 1k 10k 50k (default: all three)
 #
-# Builds bench/out/gen and bench/out/jload, generates each cluster once
-# (bench/out/scale-SIZE-sSEED.json, regenerated when gen.c changes), then
-# measures, RUNS times each, the wall time (median) and peak RSS (largest)
+# Builds bench/out/gen (gen.c genpol.c genutil.c) and bench/out/jload,
+# generates each cluster once (bench/out/scale-SIZE-sSEED.json, again when
+# the generator changes), then measures, RUNS times each, the wall time (median) and peak RSS (largest)
 # of
 #     jload FILE                                    (the reference)
 #     netpolc check -q FILE
 #     netpolc compile -q -t json FILE -o -          (stdout to /dev/null)
+# (not "-o /dev/null": netpolc writes its output file atomically, a
+# temporary file renamed over the target, which would replace the device)
 # and prints a table with the absolute figures, the netpolc/jload ratios
 # and the cost per pod at each size with its growth from one size to the
 # next (1.00 = linear).  The same text goes to bench/scale/RESULTS.md with
@@ -34,6 +36,7 @@ CC=${CC:-cc}
 WARN="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 -Wold-style-definition -Wwrite-strings -Wvla -Wformat=2 -Wpointer-arith -Wundef -fno-common"
 GOAL=2
+LINEAR=1.20 # largest per-pod growth between sizes still called linear
 
 # size -> pods policies namespaces
 spec() {
@@ -65,29 +68,41 @@ if ! pkg-config --exists jansson; then
 fi
 
 mkdir -p "$OUT"
-build() { # build NAME: bench/scale/NAME.c -> bench/out/NAME, when out of date
-	if [ ! -x "$OUT/$1" ] || [ "$HERE/$1.c" -nt "$OUT/$1" ]; then
-		# shellcheck disable=SC2046,SC2086 # flag lists are split on purpose
-		$CC $WARN -O2 $(pkg-config --cflags jansson) -o "$OUT/$1" "$HERE/$1.c" \
-			$(pkg-config --libs jansson)
-	fi
+# stale TARGET SOURCE...: TARGET is missing or older than a source
+stale() {
+	local t=$1 src
+	shift
+	[ -e "$t" ] || return 0
+	for src in "$@"; do
+		[ "$src" -nt "$t" ] && return 0
+	done
+	return 1
 }
-build gen
-build jload
+GEN_SRCS=("$HERE/gen.c" "$HERE/genpol.c" "$HERE/genutil.c" "$HERE/gen.h")
+# shellcheck disable=SC2046,SC2086 # flag lists are split on purpose
+if stale "$OUT/gen" "${GEN_SRCS[@]}"; then
+	$CC $WARN -O2 -o "$OUT/gen" "$HERE/gen.c" "$HERE/genpol.c" "$HERE/genutil.c"
+fi
+# shellcheck disable=SC2046,SC2086
+if stale "$OUT/jload" "$HERE/jload.c"; then
+	$CC $WARN -O2 $(pkg-config --cflags jansson) -o "$OUT/jload" "$HERE/jload.c" \
+		$(pkg-config --libs jansson)
+fi
 if [ ! -x "$NETPOLC" ]; then
 	make -C "$ROOT" -s netpolc
 fi
 
 # ---- measuring --------------------------------------------------------
 
-# measure OUTFILE CMD...: run CMD RUNS times (stdout to /dev/null); print
-# "SECONDS KB" (median wall time, largest peak RSS) or "FAIL MESSAGE".
+# measure CMD...: run CMD RUNS times (stdout to /dev/null); print "SECONDS
+# KB CPU" (median wall time, largest peak RSS, median user+system time) or
+# "FAIL MESSAGE".
 measure() {
-	local tf=$OUT/.time.$$ ef=$OUT/.err.$$ times=() kb=0 t0 t1 rc i k
+	local tf=$OUT/.time.$$ ef=$OUT/.err.$$ times=() cpus=() kb=0 t0 t1 rc i k u s
 	for ((i = 0; i < RUNS; i++)); do
 		t0=$EPOCHREALTIME
 		rc=0
-		/usr/bin/time -f '%M' -o "$tf" "$@" >/dev/null 2>"$ef" || rc=$?
+		/usr/bin/time -f '%M %U %S' -o "$tf" "$@" >/dev/null 2>"$ef" || rc=$?
 		t1=$EPOCHREALTIME
 		if [ $rc -ne 0 ]; then
 			echo "FAIL exit $rc: $(grep -v '^Command exited' "$ef" | head -n 1)"
@@ -95,23 +110,26 @@ measure() {
 			return
 		fi
 		times+=("$(echo "$t1 - $t0" | bc -l)")
-		k=$(tail -n 1 "$tf")
+		read -r k u s <<<"$(tail -n 1 "$tf")"
+		cpus+=("$(echo "$u + $s" | bc -l)")
 		[ "$k" -gt "$kb" ] && kb=$k
 	done
 	rm -f "$tf" "$ef"
-	printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((RUNS + 1) / 2))p")" "$kb"
+	printf '%s %s %s\n' "$(median "${times[@]}")" "$kb" "$(median "${cpus[@]}")"
 }
+
+median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
 
 fmt() { printf "%.${2:-2}f" "$1"; }
 ratio() { echo "scale=4; $1 / $2" | bc -l; }
 
-declare -A T M PODS BYTES
+declare -A T M C PODS BYTES
 TOOLS=(jload check compile)
 
 for s in "${SIZES[@]}"; do
 	read -r pods pols nss <<<"$(spec "$s")"
 	f=$OUT/scale-$s-s$SEED.json
-	if [ ! -s "$f" ] || [ "$HERE/gen.c" -nt "$f" ]; then
+	if stale "$f" "${GEN_SRCS[@]}"; then
 		echo "generating $s: $pods pods, $pols policies, $nss namespaces" >&2
 		"$OUT/gen" --pods "$pods" --policies "$pols" --namespaces "$nss" --seed "$SEED" \
 			-o "$f.tmp" 2>/dev/null
@@ -122,13 +140,13 @@ for s in "${SIZES[@]}"; do
 	for tool in "${TOOLS[@]}"; do
 		echo "measuring $s: $tool" >&2
 		case $tool in
-		jload) r=$(measure "$OUT/jload" "$f") ;;
+		jload) load0=${load0:-$(cut -d' ' -f1-3 /proc/loadavg)}; r=$(measure "$OUT/jload" "$f") ;;
 		check) r=$(measure "$NETPOLC" check -q "$f") ;;
 		compile) r=$(measure "$NETPOLC" compile -q -t json "$f" -o -) ;;
 		esac
 		case $r in
-		FAIL*) T[$s,$tool]=$r; M[$s,$tool]= ;;
-		*) T[$s,$tool]=${r% *}; M[$s,$tool]=${r#* } ;;
+		FAIL*) T[$s,$tool]=$r; M[$s,$tool]=; C[$s,$tool]= ;;
+		*) read -r "T[$s,$tool]" "M[$s,$tool]" "C[$s,$tool]" <<<"$r" ;;
 		esac
 	done
 done
@@ -136,9 +154,20 @@ done
 # ---- report -----------------------------------------------------------
 
 ok() { [[ ${T[$1,$2]} != FAIL* ]]; }
+calc() { echo "scale=6; $1" | bc -l; }
+# per_pod UNIT SIZE TOOL: wall us, cpu us or KiB per pod
+per_pod() {
+	case $1 in
+	T) calc "${T[$2,$3]} * 1000000 / ${PODS[$2]}" ;;
+	C) calc "${C[$2,$3]} * 1000000 / ${PODS[$2]}" ;;
+	M) calc "${M[$2,$3]} / ${PODS[$2]}" ;;
+	esac
+}
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "uncommitted")
+dirty=$(git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || echo " + local changes")
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 report=$OUT/.report.$$
 {
 	echo "# Scale benchmark results"
@@ -146,32 +175,37 @@ report=$OUT/.report.$$
 	echo "Written by \`bench/scale/run.sh\`; do not edit by hand (rerun it)."
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "- machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $mem RAM, Linux $(uname -r)"
-	echo "- netpolc: revision $rev; $($CC --version | head -n 1); jansson $(pkg-config --modversion jansson)"
-	echo "- method: median wall time of $RUNS runs, largest peak RSS (/usr/bin/time %M); seed $SEED"
+	echo "- machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $mem RAM, Linux $(uname -r);" \
+		"load average ${load0:-?} before, $load1 after"
+	echo "- netpolc: \`$NETPOLC\`, revision $rev$dirty; $($CC --version | head -n 1); jansson $(pkg-config --modversion jansson)"
+	echo "- method: $RUNS runs each; wall = median wall time, cpu = median user+system time," \
+		"MiB = largest peak RSS (/usr/bin/time %M); generator seed $SEED"
 	echo "- reference: \`jload FILE\` = json_load_file() + json_decref(), nothing else"
 	echo "- check = \`netpolc check -q FILE\`; compile = \`netpolc compile -q -t json FILE -o -\` (stdout to /dev/null)"
 	echo
 	echo "## Absolute figures and ratios to the bare load"
 	echo
-	echo "| size | input | jload s | jload MiB | check s | check MiB | check/jload time | check/jload mem | compile s | compile MiB | compile/jload time | compile/jload mem |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "Times in seconds: wall (cpu).  Ratios: netpolc / jload."
+	echo
+	echo "| size | input | jload s | jload MiB | check s | check MiB | check/jload wall, cpu, mem | compile s | compile MiB | compile/jload wall, cpu, mem |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	for s in "${SIZES[@]}"; do
 		read -r pods pols nss <<<"$(spec "$s")"
-		line="| $s ($pods pods, $pols policies, $nss ns) | $(fmt "$(echo "${BYTES[$s]} / 1048576" | bc -l)" 0) MiB"
+		line="| $s ($pods pods, $pols policies, $nss ns) | $(fmt "$(calc "${BYTES[$s]} / 1048576")" 0) MiB"
 		for tool in "${TOOLS[@]}"; do
 			if ok "$s" "$tool"; then
-				line+=" | $(fmt "${T[$s,$tool]}") | $(fmt "$(echo "${M[$s,$tool]} / 1024" | bc -l)" 0)"
+				line+=" | $(fmt "${T[$s,$tool]}") ($(fmt "${C[$s,$tool]}"))"
+				line+=" | $(fmt "$(calc "${M[$s,$tool]} / 1024")" 0)"
 			else
 				line+=" | ${T[$s,$tool]} | -"
 			fi
-			if [ "$tool" != jload ]; then
-				if ok "$s" "$tool" && ok "$s" jload; then
-					line+=" | $(fmt "$(ratio "${T[$s,$tool]}" "${T[$s,jload]}")")x"
-					line+=" | $(fmt "$(ratio "${M[$s,$tool]}" "${M[$s,jload]}")")x"
-				else
-					line+=" | - | -"
-				fi
+			[ "$tool" = jload ] && continue
+			if ok "$s" "$tool" && ok "$s" jload; then
+				line+=" | $(fmt "$(ratio "${T[$s,$tool]}" "${T[$s,jload]}")")x,"
+				line+=" $(fmt "$(ratio "${C[$s,$tool]}" "${C[$s,jload]}")")x,"
+				line+=" $(fmt "$(ratio "${M[$s,$tool]}" "${M[$s,jload]}")")x"
+			else
+				line+=" | -"
 			fi
 		done
 		echo "$line |"
@@ -179,35 +213,25 @@ report=$OUT/.report.$$
 	echo
 	echo "## Cost per pod and its growth (linearity)"
 	echo
-	echo "Time in microseconds and peak memory in KiB per pod; growth = per-pod cost at this size"
-	echo "divided by the per-pod cost at the previous size (1.00 = linear, 1.50 = 50% more per pod)."
+	echo "Microseconds of wall and cpu time and KiB of peak memory per pod; (xN) = per-pod cost"
+	echo "at this size divided by the per-pod cost at the previous size (1.00 = linear)."
 	echo
-	echo "| size | jload us/pod | check us/pod | compile us/pod | jload KiB/pod | check KiB/pod | compile KiB/pod |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| size | jload wall | check wall | compile wall | jload cpu | check cpu | compile cpu | jload KiB | check KiB | compile KiB |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	prev=
 	for s in "${SIZES[@]}"; do
 		line="| $s"
-		for unit in T M; do
+		for unit in T C M; do
 			for tool in "${TOOLS[@]}"; do
 				if ! ok "$s" "$tool"; then
 					line+=" | -"
 					continue
 				fi
-				if [ $unit = T ]; then
-					v=$(echo "${T[$s,$tool]} * 1000000 / ${PODS[$s]}" | bc -l)
-				else
-					v=$(echo "${M[$s,$tool]} / ${PODS[$s]}" | bc -l)
-				fi
-				cell=$(fmt "$v" 1)
+				v=$(per_pod $unit "$s" "$tool")
+				line+=" | $(fmt "$v" 1)"
 				if [ -n "$prev" ] && ok "$prev" "$tool"; then
-					if [ $unit = T ]; then
-						pv=$(echo "${T[$prev,$tool]} * 1000000 / ${PODS[$prev]}" | bc -l)
-					else
-						pv=$(echo "${M[$prev,$tool]} / ${PODS[$prev]}" | bc -l)
-					fi
-					cell+=" (x$(fmt "$(ratio "$v" "$pv")"))"
+					line+=" (x$(fmt "$(ratio "$v" "$(per_pod $unit "$prev" "$tool")")"))"
 				fi
-				line+=" | $cell"
 			done
 		done
 		echo "$line |"
@@ -218,14 +242,29 @@ report=$OUT/.report.$$
 	echo
 	for s in "${SIZES[@]}"; do
 		if ok "$s" check && ok "$s" jload; then
-			rt=$(ratio "${T[$s,check]}" "${T[$s,jload]}")
-			rm_=$(ratio "${M[$s,check]}" "${M[$s,jload]}")
-			vt=$( (($(echo "$rt <= $GOAL" | bc -l))) && echo met || echo "NOT met")
-			vm=$( (($(echo "$rm_ <= $GOAL" | bc -l))) && echo met || echo "NOT met")
-			echo "- $s: time $(fmt "$rt")x ($vt), memory $(fmt "$rm_")x ($vm)"
+			line="- $s:"
+			for unit in T C M; do
+				case $unit in
+				T) name=wall; r=$(ratio "${T[$s,check]}" "${T[$s,jload]}") ;;
+				C) name=cpu; r=$(ratio "${C[$s,check]}" "${C[$s,jload]}") ;;
+				M) name=memory; r=$(ratio "${M[$s,check]}" "${M[$s,jload]}") ;;
+				esac
+				if (($(echo "$r <= $GOAL" | bc -l))); then v=met; else v="NOT met"; fi
+				line+=" $name $(fmt "$r")x ($v);"
+			done
+			echo "${line%;}"
 		else
 			echo "- $s: check failed: ${T[$s,check]}"
 		fi
+	done
+	prev=
+	for s in "${SIZES[@]}"; do
+		if [ -n "$prev" ] && ok "$s" check && ok "$prev" check; then
+			g=$(ratio "$(per_pod C "$s" check)" "$(per_pod C "$prev" check)")
+			if (($(echo "$g <= $LINEAR" | bc -l))); then v=linear; else v="NOT linear"; fi
+			echo "- $prev -> $s: check cpu per pod x$(fmt "$g") ($v: at most x$LINEAR)"
+		fi
+		prev=$s
 	done
 } >"$report"
 cat "$report"

@@ -3,18 +3,19 @@
  * YAML/JSON sniffing, files, directories (sorted walk, hidden entries,
  * symlink loops), stdin, read errors.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "frontend/frontend.h"
 #include "ir/arena.h"
@@ -59,9 +60,9 @@ static void load_buf(struct run *r, const char *name, const char *text)
 	r->rc = frontend_load_buffer(&r->a, &r->d, &r->o, name, text, strlen(text), &r->m);
 }
 
-static void expect_record_at(const struct run *r, size_t i, enum diag_level level,
-			     const char *file, unsigned line, unsigned col, const char *msg,
-			     const char *sfile, int sline)
+static void expect_record_at(const struct run *r, size_t i, enum diag_level level, const char *file,
+			     unsigned line, unsigned col, const char *msg, const char *sfile,
+			     int sline)
 {
 	const struct diag_record *rec;
 	if (i >= r->d.nr) {
@@ -76,9 +77,9 @@ static void expect_record_at(const struct run *r, size_t i, enum diag_level leve
 		_fail(sfile, sline);
 	}
 }
-#define expect_error(r, i, file, line, col, msg)                                                   \
+#define expect_error(r, i, file, line, col, msg) \
 	expect_record_at((r), (i), DIAG_ERROR, (file), (line), (col), (msg), __FILE__, __LINE__)
-#define expect_warning(r, i, file, line, col, msg)                                                 \
+#define expect_warning(r, i, file, line, col, msg) \
 	expect_record_at((r), (i), DIAG_WARNING, (file), (line), (col), (msg), __FILE__, __LINE__)
 
 /* ---- UTF-8 --------------------------------------------------------------- */
@@ -89,30 +90,33 @@ struct utf8_case {
 	size_t bad; /* == len when valid */
 };
 
-#define U(s, bad) { s, sizeof(s) - 1, bad }
+#define U(s, bad)                     \
+	{                             \
+		s, sizeof(s) - 1, bad \
+	}
 static const struct utf8_case utf8_cases[] = {
 	U("", 0),
 	U("plain ascii text that is longer than eight bytes", 48),
 	U("caf\xc3\xa9", 5),
 	U("\xe2\x82\xac and \xf0\x9f\x98\x80", 12),
-	U("\xef\xbf\xbf", 3),		/* U+FFFF */
-	U("\xf4\x8f\xbf\xbf", 4),	/* U+10FFFF */
+	U("\xef\xbf\xbf", 3),	  /* U+FFFF */
+	U("\xf4\x8f\xbf\xbf", 4), /* U+10FFFF */
 	U("abc\xff", 3),
-	U("abc\x80zz", 3),		/* lone continuation */
-	U("\xc0\x80", 0),		/* overlong NUL */
-	U("\xc1\xbf", 0),		/* overlong */
-	U("\xe0\x80\x80", 0),		/* overlong */
-	U("\xe0\x9f\xbf", 0),		/* overlong */
-	U("\xed\xa0\x80", 0),		/* surrogate U+D800 */
-	U("\xed\x9f\xbf", 3),		/* U+D7FF is fine */
-	U("\xf0\x80\x80\x80", 0),	/* overlong */
-	U("\xf4\x90\x80\x80", 0),	/* above U+10FFFF */
+	U("abc\x80zz", 3),	  /* lone continuation */
+	U("\xc0\x80", 0),	  /* overlong NUL */
+	U("\xc1\xbf", 0),	  /* overlong */
+	U("\xe0\x80\x80", 0),	  /* overlong */
+	U("\xe0\x9f\xbf", 0),	  /* overlong */
+	U("\xed\xa0\x80", 0),	  /* surrogate U+D800 */
+	U("\xed\x9f\xbf", 3),	  /* U+D7FF is fine */
+	U("\xf0\x80\x80\x80", 0), /* overlong */
+	U("\xf4\x90\x80\x80", 0), /* above U+10FFFF */
 	U("\xf5\x80\x80\x80", 0),
-	U("ok\xc3", 2),			/* truncated at the end */
+	U("ok\xc3", 2), /* truncated at the end */
 	U("ok\xe2\x82", 2),
-	U("ok\xe2\x82x", 2),		/* bad continuation */
+	U("ok\xe2\x82x", 2), /* bad continuation */
 	U("0123456789\xc3(", 10),
-	U("a\0b", 3),			/* NUL is valid UTF-8 (the readers reject it) */
+	U("a\0b", 3), /* NUL is valid UTF-8 (the readers reject it) */
 };
 
 static void test_utf8_check(void **state)
@@ -172,8 +176,9 @@ static void test_bom_is_skipped(void **state)
 {
 	struct run r;
 	(void)state;
-	load_buf(&r, "bom.yaml", "\xef\xbb\xbf"
-				 "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: alpha\n");
+	load_buf(&r, "bom.yaml",
+		 "\xef\xbb\xbf"
+		 "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: alpha\n");
 	assert_int_equal(r.rc, 0);
 	assert_int_equal(r.m.nnamespaces, 1);
 	run_release(&r);
@@ -236,6 +241,11 @@ static void test_json_or_yaml(void **state)
 	load_buf(&r, "x.yml", "a: [\n");
 	expect_error(&r, 0, "x.yml", 2, 1, "did not find expected node content");
 	run_release(&r);
+	/* the DSL is not read here (yet): a clear refusal, not YAML errors */
+	load_buf(&r, "x.np", "allow tcp 80\n");
+	assert_int_equal(r.d.nr, 1);
+	expect_error(&r, 0, "x.np", 0, 0, "DSL input (.np) is not supported");
+	run_release(&r);
 }
 
 static void test_reader_errors_stop_nothing_else(void **state)
@@ -243,9 +253,10 @@ static void test_reader_errors_stop_nothing_else(void **state)
 	struct run r;
 	(void)state;
 	/* the bad document is dropped, the good one still reaches the model */
-	load_buf(&r, "two.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a, name: b}\n"
-				 "---\n"
-				 "apiVersion: v1\nkind: Namespace\nmetadata: {name: c}\n");
+	load_buf(&r, "two.yaml",
+		 "apiVersion: v1\nkind: Namespace\nmetadata: {name: a, name: b}\n"
+		 "---\n"
+		 "apiVersion: v1\nkind: Namespace\nmetadata: {name: c}\n");
 	assert_int_equal(r.rc, -1);
 	assert_int_equal(r.d.errors, 1);
 	expect_error(&r, 0, "two.yaml", 3, 21, "duplicate key \"name\"");
@@ -309,8 +320,8 @@ static void test_directory_walk_sorted(void **state)
 	const char *paths[1];
 	struct run r;
 	/* per directory, as filepath.Walk does: "a/" comes before "a.json" */
-	static const char *const order[] = { "B.yaml", "a/x.yml", "a.json", "a.yaml", "a0.yml",
-					     "b.yaml" };
+	static const char *const order[] = { "B.yaml", "a/x.yml", "a.json",
+					     "a.yaml", "a0.yml",  "b.yaml" };
 	(void)state;
 	/* every file has a syntax error, so the errors show the reading order */
 	mkd("walk");

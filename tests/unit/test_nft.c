@@ -188,6 +188,7 @@ static int fx_setup(void **state)
 	f->ir.eps = arena_array(&f->a, MAXEP, sizeof(*f->ir.eps));
 	f->opts.table = "netpolc";
 	f->opts.cmdline = "in.yaml";
+	nft_inline_max = 0; /* these cases look at the sets */
 	*state = f;
 	return 0;
 }
@@ -682,6 +683,41 @@ static void test_nft_deterministic(void **state)
 	free(first);
 }
 
+static void test_nft_small_sets_become_rules(void **state)
+{
+	struct fx *f = *state;
+	struct pod *web = add_pod(f, "default", "web", "10.1.0.1", "fd00::1");
+	struct pod *cli = add_pod(f, "default", "client", "10.1.0.2", "fd00::2");
+	struct ir_endpoint *ep = add_ep(f, web);
+	struct ir_rule *r = add_rule(f, ACT_ALLOW, 0, DIR_EGRESS, 0);
+	struct ir_rule *r2 = add_rule(f, ACT_ALLOW, 0, DIR_EGRESS, 1);
+	struct ir_rule *r3 = add_rule(f, ACT_ALLOW, 0, DIR_EGRESS, 2);
+	uint32_t pods[] = { (uint32_t)cli->index };
+	const char *t;
+
+	rule_pods(f, r, 1, pods);
+	portset_add(&r->ports, PROTO_TCP, 80, 80);
+	portset_add(&r->ports, PROTO_SCTP, 9000, 9005);
+	rule_net(r2, "192.168.0.0/16");
+	portset_set_any(&r2->ports);
+	r3->all_peers = true;
+	portset_add(&r3->ports, PROTO_UDP, 53, 53);
+	add_tier(f, ep, DIR_EGRESS, ACT_DENY, true, r, r2, r3, NULL);
+	nft_inline_max = 3;
+	t = emit(f, true, 0);
+	assert_lacks(t, "\tset ");
+	assert_has(t, "\t\tip daddr 192.168.0.0/16 return comment");
+	assert_has(t, "\t\tip daddr 10.1.0.2 tcp dport 80 return comment");
+	assert_has(t, "\t\tip daddr 10.1.0.2 sctp dport 9000-9005 return comment");
+	assert_has(t, "\t\tip6 daddr fd00::2 tcp dport 80 return comment");
+	assert_has(t, "\t\tudp dport 53 return comment");
+	/* four elements of a kind: a set again */
+	nft_inline_max = 1;
+	t = emit(f, true, 0);
+	assert_has(t, "\t\tip daddr 192.168.0.0/16 return comment");
+	assert_has(t, "\t\tip daddr . meta l4proto . th dport @eg0_r0_a4 return comment");
+}
+
 /* ---- property: the compiled sets match exactly what the rules match ---- */
 
 /*
@@ -780,6 +816,48 @@ static size_t parse_set(const char *text, const char *name, struct elem *v, size
 	return n;
 }
 
+/*
+ * parse_inline: the IPv4 and protocol-only rules of chain in0 written
+ * without sets ("ip saddr A[/L] [proto dport P[-Q]] return", "proto dport
+ * P[-Q] return").
+ */
+static size_t parse_inline(const char *text, struct elem *v, size_t max)
+{
+	const char *p = strstr(text, "\tchain in0 {\n"), *end;
+	size_t n = 0;
+	if (!p)
+		return 0;
+	end = strstr(p, "\n\t}\n");
+	for (p = strchr(p, '\n') + 1; p && p < end; p = strchr(p, '\n') + 1) {
+		struct elem el = { 0, UINT32_MAX, -1, 0, 65535 };
+		const char *q = p + 2;
+		if (!strncmp(q, "ip saddr ", 9) && q[9] != '.' && !strstr(q, "@")) {
+			q = parse_addr_part(q + 9, &el.alo, &el.ahi);
+			if (*q == ' ' && q[1] != 'r')
+				q++;
+			else
+				q = NULL;
+		} else if (strncmp(q, "tcp dport", 9) && strncmp(q, "udp dport", 9) &&
+			   strncmp(q, "sctp dport", 10)) {
+			continue;
+		}
+		if (q) {
+			int used = 0;
+			el.proto = proto_of(q);
+			assert_true(el.proto >= 0);
+			q += strlen(proto_lname((enum proto)el.proto));
+			assert_int_equal(sscanf(q, " dport %u%n", &el.plo, &used), 1);
+			q += used;
+			el.phi = el.plo;
+			if (*q == '-')
+				assert_int_equal(sscanf(q, "-%u", &el.phi), 1);
+		}
+		assert_true(n < max);
+		v[n++] = el;
+	}
+	return n;
+}
+
 static bool elem_has(const struct elem *e, uint32_t a, int proto, uint32_t port)
 {
 	a += 0x0a000000u;
@@ -845,8 +923,11 @@ static void test_nft_property_sets_equal_rules(void **state)
 			d->tiers = tier;
 			d->ntiers = 1;
 		}
+		/* even iterations: everything in sets; odd ones: everything inline */
+		nft_inline_max = iter % 2 ? 100000 : 0;
 		t = emit(f, true, 0);
 		unconditional = strstr(t, "\t\treturn comment") != NULL;
+		ne = parse_inline(t, els, ARRAY_SIZE(els));
 		for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
 			size_t start = ne;
 			ne += parse_set(t, names[k], els + ne, ARRAY_SIZE(els) - ne);
@@ -916,6 +997,8 @@ int main(void)
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_table_name, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_deterministic, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_nft_small_sets_become_rules, fx_setup,
+						fx_teardown),
 		cmocka_unit_test(test_nft_property_sets_equal_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,6 +33,7 @@
 
 #include <cmocka.h>
 
+#include "ir/passes.h"
 #include "tests/unit/testlib.h"
 
 #define DEFAULT_CASES 1000
@@ -68,8 +69,8 @@ static bool chance(int pct)
 /* ---- the generator's model ---- */
 
 #define MAXNS	  3
-#define MAXPODS	  6
-#define MAXPOL	  5
+#define MAXPODS	  10
+#define MAXPOL	  8
 #define MAXRULES  3
 #define MAXPEERS  3
 #define MAXPORTS  3
@@ -196,9 +197,9 @@ struct r_pod {
 	enum r_podkind kind;
 	bool has[NFAM];
 	struct r_addr ip[NFAM];
-	bool ip_list;	  /* write status.podIPs too */
-	bool no_pod_ip;	  /* write status.podIPs only */
-	bool no_labels;	  /* leave out metadata.labels (no labels) */
+	bool ip_list;	     /* write status.podIPs too */
+	bool no_pod_ip;	     /* write status.podIPs only */
+	bool no_labels;	     /* leave out metadata.labels (no labels) */
 	bool two_containers; /* spread the ports over two containers */
 	struct r_cport cports[MAXCPORTS];
 	int ncports;
@@ -227,9 +228,10 @@ struct r_case {
 
 #define NS_NAME_LABEL "kubernetes.io/metadata.name"
 
-/* The ports every case is checked on: the edges of every generated range. */
-static const int check_ports[] = { 1, 53, 79, 80, 81, 443, 8080, 9090, 65535 };
+/* Rule ports, and the ports every case is checked on: each rule port and its neighbours. */
 static const int rule_ports[] = { 1, 53, 79, 80, 81, 443, 8080, 9090, 65535 };
+static const int check_ports[] = { 1,	2,    52,   53,	  54,	79,   80,   81,	   442,	 443,
+				   444, 8079, 8080, 8081, 9089, 9090, 9091, 65534, 65535 };
 static const int container_ports[] = { 53, 80, 443, 8080, 9090 };
 static const char *const port_names[] = { "http", "dns", "metrics" };
 static const char *const rule_port_names[] = { "http", "dns", "metrics", "nope" };
@@ -335,7 +337,8 @@ static bool bf_peer(const struct r_case *c, const struct r_policy *p, const stru
 	q = &c->pods[o->pod];
 	if (pe->kind == PK_POD && q->ns != p->ns)
 		return false;
-	if ((pe->kind == PK_NS || pe->kind == PK_BOTH) && !bf_sel_match(&pe->ns, &c->ns[q->ns].labels))
+	if ((pe->kind == PK_NS || pe->kind == PK_BOTH) &&
+	    !bf_sel_match(&pe->ns, &c->ns[q->ns].labels))
 		return false;
 	if ((pe->kind == PK_POD || pe->kind == PK_BOTH) && !bf_sel_match(&pe->pod, &q->labels))
 		return false;
@@ -474,7 +477,7 @@ static int maxlen(int fam)
 static void mask(struct r_addr *a, int len)
 {
 	for (int bit = len; bit < maxlen(a->fam); bit++)
-		a->b[bit / 8] &= (uint8_t)~(1u << (7 - bit % 8));
+		a->b[bit / 8] &= (uint8_t) ~(1u << (7 - bit % 8));
 }
 
 /* randomize_after: random bits in a after len */
@@ -484,7 +487,7 @@ static void randomize_after(struct r_addr *a, int len)
 		if (chance(50))
 			a->b[bit / 8] |= (uint8_t)(1u << (7 - bit % 8));
 		else
-			a->b[bit / 8] &= (uint8_t)~(1u << (7 - bit % 8));
+			a->b[bit / 8] &= (uint8_t) ~(1u << (7 - bit % 8));
 }
 
 static void gen_ipblock(struct r_case *c, struct r_ipblock *b)
@@ -729,6 +732,7 @@ static void gen_pod(struct r_case *c, int idx, struct r_pod *p)
 static void gen_case(struct r_case *c, uint64_t seed)
 {
 	int npods;
+	bool big;
 
 	memset(c, 0, sizeof(*c));
 	c->seed = seed;
@@ -748,7 +752,8 @@ static void gen_case(struct r_case *c, uint64_t seed)
 		ns->labels.v[ns->labels.n].value = ns->name;
 		ns->labels.n++;
 	}
-	npods = 2 + rnd(MAXPODS - 1);
+	big = chance(10); /* now and then a larger cluster */
+	npods = big ? 6 + rnd(MAXPODS - 5) : 2 + rnd(5);
 	for (int i = 0; i < npods; i++) {
 		gen_pod(c, i, &c->pods[i]);
 		c->npods = i + 1; /* address uniqueness looks at the pods so far */
@@ -756,7 +761,7 @@ static void gen_case(struct r_case *c, uint64_t seed)
 	for (int f = 0; f < NFAM; f++)
 		for (int i = 0; i < NEXT; i++)
 			gen_ext(c, f, &c->ext[f][i]);
-	c->npol = rnd(MAXPOL + 1);
+	c->npol = big ? rnd(MAXPOL + 1) : rnd(6);
 	for (int i = 0; i < c->npol; i++)
 		gen_policy(c, i, &c->pol[i]);
 }
@@ -931,7 +936,8 @@ static void render_port(struct out *o, const struct r_port *pt)
 	out_printf(o, "}");
 }
 
-/* render_mode: the key and its value for modes other than M_LIST; false if the caller writes the list */
+/* render_mode: the key and its value for modes other than M_LIST; false if the caller writes the
+ * list */
 static bool render_mode(struct out *o, const char *sep, const char *key, enum r_mode m)
 {
 	switch (m) {
@@ -1022,8 +1028,7 @@ static void render_policy(struct out *o, const struct r_case *c, const struct r_
 	out_printf(o, "}}");
 }
 
-static void render_cports(struct out *o, const struct r_pod *p, int from, int to,
-			  const char *name)
+static void render_cports(struct out *o, const struct r_pod *p, int from, int to, const char *name)
 {
 	out_printf(o, "%s{\"name\": \"%s\", \"image\": \"busybox\"", from ? ", " : "", name);
 	if (to > from) {
@@ -1052,7 +1057,6 @@ static void render_containers(struct out *o, const struct r_pod *p)
 	render_cports(o, p, split, p->ncports, "c");
 	out_printf(o, "]}");
 }
-
 
 static void render_pod(struct out *o, const struct r_case *c, const struct r_pod *p)
 {
@@ -1118,8 +1122,8 @@ static void render_ns(struct out *o, const struct r_ns *ns)
 /* plain_ok: s[0..n) can be written without quotes and still reads as that string */
 static bool plain_ok(const char *s, size_t n)
 {
-	static const char *const special[] = { "y", "n", "yes", "no", "on", "off", "true", "false",
-					       "null" };
+	static const char *const special[] = { "y",   "n",    "yes",   "no",  "on",
+					       "off", "true", "false", "null" };
 	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
 		return false;
 	for (size_t i = 0; i < n; i++)
@@ -1275,8 +1279,15 @@ static int check_case(const struct r_case *c)
 		assert_non_null(mp[i]);
 		assert_true(mp[i]->index < ctx->ir.neps && ctx->ir.eps[mp[i]->index].pod == mp[i]);
 	}
+	/*
+	 * Round 0 judges the resolved IR, round 1 the IR after every pass
+	 * (merge, grouping): the passes must not change a single verdict.
+	 */
+	for (int round = 0; round < 2 && !rc; round++)
 	for (int f = 0; f < NFAM && !rc; f++) {
 		int n = 0;
+		if (round == 1 && f == 0)
+			assert_int_equal(passes_run(&ctx->ir, &ctx->diag, NULL), 0);
 		for (int i = 0; i < c->npods; i++, n++) {
 			ends[n].pod = i;
 			ends[n].has_addr = c->pods[i].has[f];
@@ -1297,7 +1308,8 @@ static int check_case(const struct r_case *c)
 				if (ends[s].pod < 0 && ends[d].pod < 0)
 					continue;
 				for (int proto = 0; proto < R_NPROTO && !rc; proto++) {
-					for (size_t k = 0; k < sizeof(check_ports) / sizeof(check_ports[0]);
+					for (size_t k = 0;
+					     k < sizeof(check_ports) / sizeof(check_ports[0]);
 					     k++) {
 						int port = check_ports[k];
 						struct eval_result res;
@@ -1321,18 +1333,25 @@ static int check_case(const struct r_case *c)
 							end_name(c, &ends[s], sn, sizeof(sn));
 							end_name(c, &ends[d], dn, sizeof(dn));
 							snprintf(msg, sizeof(msg),
-								 "cell %s -> %s %s/%d IPv%d: expected %s "
-								 "(egress %s, ingress %s), netpolc says %s "
+								 "%scell %s -> %s %s/%d IPv%d: "
+								 "expected %s "
+								 "(egress %s, ingress %s), netpolc "
+								 "says %s "
 								 "(egress %s, ingress %s)",
+								 round ? "after the passes: " : "",
 								 sn, dn, proto_names[proto], port,
 								 f == F4 ? 4 : 6,
-								 want[D_EG] && want[D_IN] ? "allow" : "deny",
+								 want[D_EG] && want[D_IN] ? "allow"
+											  : "deny",
 								 want[D_EG] ? "allow" : "deny",
 								 want[D_IN] ? "allow" : "deny",
 								 got ? "allow" : "deny",
-								 res.side[DIR_EGRESS].allowed ? "allow" : "deny",
-								 res.side[DIR_INGRESS].allowed ? "allow"
-											       : "deny");
+								 res.side[DIR_EGRESS].allowed
+									 ? "allow"
+									 : "deny",
+								 res.side[DIR_INGRESS].allowed
+									 ? "allow"
+									 : "deny");
 							report(c, text, msg);
 						}
 						break;

@@ -34,7 +34,7 @@
 #define P_UNTRUST  "nginx-example/untrusted-pod"
 #define P_OTHER	   "test/test-pod"
 #define P_TRUSTNS  "trusted-namespace/test-pod"
-#define PODS                                                                                 \
+#define PODS \
 	P_TEMPLATE " " P_NGINX " " P_LOCAL " " P_TRUSTED " " P_UNTRUST " " P_OTHER " " P_TRUSTNS
 
 #define EX	"examples/policies/"
@@ -132,7 +132,8 @@ static void test_tutorial_verify_same_namespace_is_denied_by_its_own_egress(void
 	assert_false(res.side[DIR_EGRESS].allowed);
 	assert_true(res.side[DIR_EGRESS].isolated);
 	assert_true(res.side[DIR_INGRESS].allowed);
-	assert_string_equal(tl_reason(c, P_LOCAL, P_NGINX, "tcp/80", DIR_EGRESS), "default-deny-all");
+	assert_string_equal(tl_reason(c, P_LOCAL, P_NGINX, "tcp/80", DIR_EGRESS),
+			    "default-deny-all");
 	assert_string_equal(tl_reason(c, P_LOCAL, P_NGINX, "tcp/80", DIR_INGRESS), "allow-nginx");
 	/* the same pod named by its address */
 	assert_false(tl_allowed(c, "10.244.1.11", "10.244.1.10", "tcp/80"));
@@ -152,7 +153,8 @@ static void test_tutorial_verify_other_namespace_is_allowed(void **state)
 	/* only TCP/80 */
 	assert_false(tl_allowed(c, P_OTHER, P_NGINX, "tcp/443"));
 	assert_false(tl_allowed(c, P_OTHER, P_NGINX, "udp/80"));
-	/* an address outside the cluster is admitted too, and nginx cannot answer new connections */
+	/* an address outside the cluster is admitted too, and nginx cannot answer new connections
+	 */
 	assert_true(tl_allowed(c, "203.0.113.7", P_NGINX, "tcp/80"));
 	assert_false(tl_allowed(c, P_NGINX, "203.0.113.7", "tcp/80"));
 	tl_assert_table(c, "tcp/80", PODS,
@@ -195,12 +197,13 @@ static void test_tutorial_trusted_namespace_works_because_it_is_labelled(void **
 static void test_tutorial_trusted_namespace_without_the_label_admits_nobody(void **state)
 {
 	/* the same policy, but the namespace was never labelled by hand */
-	static const char inv[] = "apiVersion: v1\nkind: Namespace\nmetadata: {name: nginx-example}\n"
-				  "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: trusted-namespace}\n"
-				  "---\napiVersion: v1\nkind: Pod\nmetadata: {name: nginx, namespace: "
-				  "nginx-example, labels: {app: nginx}}\nstatus: {podIP: 10.244.1.10}\n"
-				  "---\napiVersion: v1\nkind: Pod\nmetadata: {name: test-pod, namespace: "
-				  "trusted-namespace}\nstatus: {podIP: 10.244.2.11}\n---\n";
+	static const char inv[] =
+		"apiVersion: v1\nkind: Namespace\nmetadata: {name: nginx-example}\n"
+		"---\napiVersion: v1\nkind: Namespace\nmetadata: {name: trusted-namespace}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: nginx, namespace: "
+		"nginx-example, labels: {app: nginx}}\nstatus: {podIP: 10.244.1.10}\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: test-pod, namespace: "
+		"trusted-namespace}\nstatus: {podIP: 10.244.2.11}\n---\n";
 	char *pol = read_file(TRUSTNS);
 	char *text = malloc(sizeof(inv) + strlen(pol) + 1);
 	char *fixed;
@@ -219,7 +222,8 @@ static void test_tutorial_trusted_namespace_without_the_label_admits_nobody(void
 	fixed = strstr(text, "            name: trusted-namespace");
 	assert_non_null(fixed);
 	{
-		static const char repl[] = "            kubernetes.io/metadata.name: trusted-namespace";
+		static const char repl[] =
+			"            kubernetes.io/metadata.name: trusted-namespace";
 		size_t head = (size_t)(fixed - text);
 		size_t tail = strlen(fixed + strlen("            name: trusted-namespace"));
 		char *t2 = malloc(head + sizeof(repl) + tail + 1);
@@ -297,7 +301,8 @@ static void test_tutorial_all_steps_together(void **state)
 			"0000*00\n"
 			"11000*1\n"
 			"110001*\n");
-	assert_string_equal(tl_reason(c, P_LOCAL, P_NGINX, "tcp/80", DIR_EGRESS), "default-deny-all");
+	assert_string_equal(tl_reason(c, P_LOCAL, P_NGINX, "tcp/80", DIR_EGRESS),
+			    "default-deny-all");
 	tl_release(c);
 }
 
@@ -309,8 +314,9 @@ static void test_examples_deny_from_certain_pods_allows_app_test(void **state)
 	(void)state;
 	/* called a deny, it is an allow: app=test is admitted, everyone else is not */
 	assert_true(tl_allowed(c, "default/test", "default/production", "tcp/80"));
-	assert_string_equal(tl_reason(c, "default/test", "default/production", "tcp/80", DIR_INGRESS),
-			    "deny-from-certain-pods");
+	assert_string_equal(
+		tl_reason(c, "default/test", "default/production", "tcp/80", DIR_INGRESS),
+		"deny-from-certain-pods");
 	assert_false(tl_allowed(c, "default/frontend", "default/production", "tcp/80"));
 	assert_false(tl_allowed(c, "myproject/client", "default/production", "tcp/80"));
 	assert_true(tl_allowed(c, "default/production", "default/test", "tcp/80"));
@@ -380,9 +386,9 @@ static void test_examples_all_together(void **state)
 	/* default-deny-all isolates the egress of every pod of default */
 	assert_false(tl_allowed(c, "default/test", "default/production", "tcp/80"));
 	assert_false(tl_allowed(c, "default/frontend", "default/backend", "tcp/80"));
-	assert_string_equal(tl_reason(c, "default/frontend", "default/backend", "tcp/80",
-				      DIR_EGRESS),
-			    "default-deny-all");
+	assert_string_equal(
+		tl_reason(c, "default/frontend", "default/backend", "tcp/80", DIR_EGRESS),
+		"default-deny-all");
 	/* from outside default, what the policies admit gets in */
 	assert_true(tl_allowed(c, "myproject/client", "default/myapp", "tcp/80"));
 	assert_true(tl_allowed(c, "myproject/client", "default/production", "tcp/80"));

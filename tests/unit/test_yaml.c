@@ -6,10 +6,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "frontend/node.h"
 #include "ir/arena.h"
@@ -54,13 +55,13 @@ static void dump(const struct parsed *p)
 }
 
 /* expect_clean: no diagnostics, rc 0 and ndocs documents. */
-#define expect_clean(p, ndocs)                                                                     \
-	do {                                                                                       \
-		if ((p)->d.nr)                                                                     \
-			dump(p);                                                                   \
-		assert_int_equal((p)->d.nr, 0);                                                    \
-		assert_int_equal((p)->rc, 0);                                                      \
-		assert_int_equal((p)->docs.n, (ndocs));                                            \
+#define expect_clean(p, ndocs)                          \
+	do {                                            \
+		if ((p)->d.nr)                          \
+			dump(p);                        \
+		assert_int_equal((p)->d.nr, 0);         \
+		assert_int_equal((p)->rc, 0);           \
+		assert_int_equal((p)->docs.n, (ndocs)); \
 	} while (0)
 
 /* expect_error: record i is an error at line:col whose message contains needle. */
@@ -80,7 +81,7 @@ static void expect_error_at(const struct parsed *p, size_t i, unsigned line, uns
 		_fail(file, fline);
 	}
 }
-#define expect_error(p, i, line, col, needle)                                                      \
+#define expect_error(p, i, line, col, needle) \
 	expect_error_at((p), (i), (line), (col), (needle), __FILE__, __LINE__)
 
 /* at: follow a path of keys and indexes ("spec/ports/0/port") from n. */
@@ -127,10 +128,10 @@ static const struct typing typings[] = {
 	{ "-0b11", NODE_INT, -3 },
 	{ "9223372036854775807", NODE_INT, 9223372036854775807LL },
 	{ "-9223372036854775808", NODE_INT, -9223372036854775807LL - 1 },
-	{ "9223372036854775808", NODE_FLOAT, 0 },    /* a uint64 in go-yaml */
-	{ "18446744073709551616", NODE_FLOAT, 0 },   /* only a float fits */
-	{ "0xFFFFFFFFFFFFFFFFF", NODE_STR, 0 },      /* no number at all */
-	{ "08", NODE_FLOAT, 0 },		     /* not octal, but a float */
+	{ "9223372036854775808", NODE_FLOAT, 0 },  /* a uint64 in go-yaml */
+	{ "18446744073709551616", NODE_FLOAT, 0 }, /* only a float fits */
+	{ "0xFFFFFFFFFFFFFFFFF", NODE_STR, 0 },	   /* no number at all */
+	{ "08", NODE_FLOAT, 0 },		   /* not octal, but a float */
 	{ "0x", NODE_STR, 0 },
 	{ "0b", NODE_STR, 0 },
 	{ "+", NODE_STR, 0 },
@@ -221,8 +222,8 @@ static void test_yaml_scalar_typing(void **state)
 		v = node_get(p.docs.docs[0], "v");
 		assert_non_null(v);
 		if (v->kind != t->kind) {
-			print_error("case '%s': kind %s, want %s\n", t->text, node_kind_name(v->kind),
-				    node_kind_name(t->kind));
+			print_error("case '%s': kind %s, want %s\n", t->text,
+				    node_kind_name(v->kind), node_kind_name(t->kind));
 			fail();
 		}
 		if (t->kind == NODE_INT)
@@ -423,6 +424,10 @@ static void test_yaml_non_string_keys(void **state)
 	expect_error(&p, 4, 7, 3, "mapping key must be a string, not a mapping");
 	assert_int_equal(p.d.nr, 5);
 	release(&p);
+	/* an alias as a key is reported where it is used */
+	parse(&p, "a: &m {x: 1}\nb:\n  ? *m\n  : v\n");
+	expect_error(&p, 0, 3, 5, "mapping key must be a string, not a mapping");
+	release(&p);
 }
 
 /* ---- anchors, aliases, merge keys ---------------------------------------- */
@@ -432,7 +437,8 @@ static void test_yaml_alias_shares_node(void **state)
 	struct parsed p;
 	const struct node *r;
 	(void)state;
-	parse(&p, "sel: &s\n  matchLabels: {app: web}\nfrom:\n  - podSelector: *s\n  - podSelector: *s\n"
+	parse(&p, "sel: &s\n  matchLabels: {app: web}\nfrom:\n  - podSelector: *s\n  - "
+		  "podSelector: *s\n"
 		  "port: &p 80\nother: *p\n");
 	expect_clean(&p, 1);
 	r = p.docs.docs[0];
@@ -472,17 +478,18 @@ static void test_yaml_alias_errors(void **state)
 	release(&p);
 }
 
-static const char *const laughs = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
-				  "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-				  "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-				  "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-				  "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
-				  "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
-				  "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
-				  "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
-				  "i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h,*h]\n"
-				  "---\n"
-				  "z: 1\n";
+static const char *const laughs =
+	"a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+	"b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+	"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+	"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+	"f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+	"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+	"h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
+	"i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h,*h]\n"
+	"---\n"
+	"z: 1\n";
 
 static void test_yaml_alias_bomb(void **state)
 {
@@ -502,23 +509,32 @@ static void test_yaml_alias_count_is_exact(void **state)
 {
 	struct input_limits lim;
 	struct parsed p;
-	const char *text = "a: &a [1, 2, 3]\nb: [*a, *a]\n";
+	const char *text = "a: &a [1, [2], 3]\nb: [*a, *a]\nc: *a\n";
 	(void)state;
-	/* root, keys a and b, [1,2,3] (4), [*a,*a] (1 + 2 * 4): 16 nodes */
+	/* each alias adds its target's 5 nodes: 15 in all */
 	input_limits_default(&lim);
-	lim.max_nodes = 16;
+	lim.max_nodes = 15;
 	parse_lim(&p, text, &lim);
 	expect_clean(&p, 1);
 	release(&p);
-	lim.max_nodes = 15;
+	lim.max_nodes = 14;
 	parse_lim(&p, text, &lim);
-	expect_error(&p, 0, 2, 9, "alias expansion exceeds 15 nodes");
+	expect_error(&p, 0, 3, 4, "alias expansion exceeds 14 nodes");
 	assert_int_equal(p.d.nr, 1);
 	release(&p);
-	/* without aliases the message says so */
-	lim.max_nodes = 3;
-	parse_lim(&p, "[1, 2, 3]\n", &lim);
-	expect_error(&p, 0, 1, 8, "document has more than 3 nodes");
+	/* aliases of aliases count their whole expansion */
+	lim.max_nodes = 2 * 3 + 7; /* b adds 2 * 3, c adds b (1 + 2 * 3) */
+	parse_lim(&p, "a: &a [x, y]\nb: &b [*a, *a]\nc: *b\n", &lim);
+	expect_clean(&p, 1);
+	release(&p);
+	lim.max_nodes = 2 * 3 + 7 - 1;
+	parse_lim(&p, "a: &a [x, y]\nb: &b [*a, *a]\nc: *b\n", &lim);
+	expect_error(&p, 0, 3, 4, "alias expansion exceeds");
+	release(&p);
+	/* nodes written out are not counted (the file size bounds them) */
+	lim.max_nodes = 1;
+	parse_lim(&p, "[1, 2, 3, [4, 5], {a: b}]\n", &lim);
+	expect_clean(&p, 1);
 	release(&p);
 }
 
@@ -551,6 +567,13 @@ static void test_yaml_merge_keys(void **state)
 	assert_ptr_equal(at(m, "x"), at(r, "base/x"));
 	/* a quoted "<<" is an ordinary key */
 	assert_int_equal(at(r, "lit/<<")->ival, 5);
+	release(&p);
+
+	/* so is an alias of an anchored merge key, as in go-yaml */
+	parse(&p, "mm: {&k <<: {x: 1}}\nnn: {*k : 2}\n");
+	expect_clean(&p, 1);
+	assert_int_equal(at(p.docs.docs[0], "mm/x")->ival, 1);
+	assert_int_equal(at(p.docs.docs[0], "nn/<<")->ival, 2);
 	release(&p);
 }
 
@@ -623,7 +646,8 @@ static void test_yaml_syntax_errors(void **state)
 	release(&p);
 
 	parse(&p, "- [a, b\n");
-	expect_error(&p, 0, 2, 1, "did not find expected ',' or ']' (while parsing a flow sequence)");
+	expect_error(&p, 0, 2, 1,
+		     "did not find expected ',' or ']' (while parsing a flow sequence)");
 	release(&p);
 
 	parse(&p, "a: x\x01y\n");
@@ -644,9 +668,10 @@ static void test_yaml_syntax_errors(void **state)
 static void test_yaml_garbage_never_crashes(void **state)
 {
 	static const char *const inputs[] = {
-		"}{", "]]]", "- - - -\n  -", "? ? ?", "&a *a", "!<!> x", "%YAML 9.9\n---\n",
-		"a: &", "*", "[*a, &a 1]", "{a: 1, a: 2, a: 3}", "'", "\"\\x\"", "--- |\n a\n b",
-		"a:\n- b\n-c", "\"\\uD800\"",
+		"}{",	   "]]]",	    "- - - -\n  -",	  "? ? ?",
+		"&a *a",   "!<!> x",	    "%YAML 9.9\n---\n",	  "a: &",
+		"*",	   "[*a, &a 1]",    "{a: 1, a: 2, a: 3}", "'",
+		"\"\\x\"", "--- |\n a\n b", "a:\n- b\n-c",	  "\"\\uD800\"",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {

@@ -66,7 +66,8 @@ struct tl_ctx *tl_load_files_at(const char *file, int line, ...);
 
 /*
  * tl_top: the top of the source tree: $NETPOLC_TOP if set, else the first of
- * ".", "..", "../.." that holds tests/unit/testlib.h.  A static string.
+ * ".", "..", "../.." that holds tests/unit/testlib.h, else the tree the test
+ * binary was built in (BUILD/tests/NAME).  A static string.
  */
 const char *tl_top(void);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -63,27 +64,50 @@ struct tl_ctx *tl_parse(const char *text)
 	return finish(c);
 }
 
+/* has_tree: dir holds tests/unit/testlib.h */
+static bool has_tree(const char *dir)
+{
+	char probe[4200];
+	FILE *f;
+	snprintf(probe, sizeof(probe), "%s/tests/unit/testlib.h", dir);
+	if (!(f = fopen(probe, "r")))
+		return false;
+	fclose(f);
+	return true;
+}
+
 const char *tl_top(void)
 {
 	static const char *const tries[] = { ".", "..", "../.." };
 	static char found[4096];
 	const char *env = getenv("NETPOLC_TOP");
+	ssize_t n;
 
 	if (env && *env)
 		return env;
 	if (found[0])
 		return found;
 	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
-		char probe[4200];
-		FILE *f;
-		snprintf(probe, sizeof(probe), "%s/tests/unit/testlib.h", tries[i]);
-		if ((f = fopen(probe, "r"))) {
-			fclose(f);
+		if (has_tree(tries[i])) {
 			snprintf(found, sizeof(found), "%s", tries[i]);
 			return found;
 		}
 	}
-	return ".";
+	/* the test binary lives in BUILD/tests/ of the tree */
+	n = readlink("/proc/self/exe", found, sizeof(found) - 8);
+	if (n > 0) {
+		found[n] = '\0';
+		for (int up = 0; up < 3; up++) {
+			char *slash = strrchr(found, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+		}
+		if (has_tree(found))
+			return found;
+	}
+	snprintf(found, sizeof(found), ".");
+	return found;
 }
 
 struct tl_ctx *tl_parse_files(const char *const *paths)
@@ -318,8 +342,7 @@ bool tl_allowed(struct tl_ctx *c, const char *src, const char *dst, const char *
 	return tl_eval(c, src, dst, port, 0, NULL);
 }
 
-bool tl_allowed_af(struct tl_ctx *c, const char *src, const char *dst, const char *port,
-		   int family)
+bool tl_allowed_af(struct tl_ctx *c, const char *src, const char *dst, const char *port, int family)
 {
 	return tl_eval(c, src, dst, port, family, NULL);
 }

@@ -1,0 +1,1633 @@
+/*
+ * calico.c - Calico (projectcalico.org/v3) objects into the policy model.
+ *
+ * NetworkPolicy and GlobalNetworkPolicy become struct policy with Calico's
+ * ordering (tier, order) and actions (Allow, Deny, Pass); HostEndpoint
+ * becomes an inventory endpoint (a struct pod with host_endpoint set, in
+ * the label-less pseudo namespace ""); Tier gives the tiers' order and end
+ * action, which model_finalize copies into the policies naming them.
+ *
+ * The meaning is Calico's, as its API server and Felix apply it:
+ *   - types absent or empty: [Ingress] without egress rules, [Egress] with
+ *     only egress rules, both when both exist (the rules as written, Log
+ *     rules included);
+ *   - a policy's selector absent (or "") is all(); a NetworkPolicy selects
+ *     the endpoints of its own namespace, a GlobalNetworkPolicy those of
+ *     every namespace and host endpoints, or, with a namespaceSelector, the
+ *     endpoints of the namespaces it selects;
+ *   - in a rule, the criteria of the peer side (source of an ingress rule,
+ *     destination of an egress rule) are ANDed: selector, notSelector,
+ *     namespaceSelector, nets, notNets.  A selector or notSelector without
+ *     a namespaceSelector looks at the policy's namespace in a
+ *     NetworkPolicy and at every endpoint in a GlobalNetworkPolicy; a
+ *     namespaceSelector is matched against the namespace's labels (plus
+ *     projectcalico.org/name), all() there means "any namespace", and
+ *     global() (alone) means "not in a namespace": host endpoints.  Host
+ *     endpoints carry no namespace labels, so a namespaceSelector that is
+ *     true for an empty label set (!has(k), k != 'v', k not in {...}) also
+ *     admits host endpoints; that half becomes a second model peer;
+ *   - Log rules never decide a verdict: they are read, checked, and left
+ *     out with a warning.
+ *
+ * What the model cannot express exactly is a located error, never dropped
+ * or widened: ICMP and other protocols, notProtocol, icmp/notICMP, http,
+ * serviceAccounts, services, serviceAccountSelector, source ports, named
+ * notPorts, criteria on the policy's own side of a rule (destination of an
+ * ingress rule, source of an egress rule) other than ports, doNotTrack,
+ * preDNAT, applyOnForward, network sets, profiles other than
+ * projectcalico-default-allow.  Inside a Log rule these are not errors
+ * (the rule is skipped anyway).  Unknown fields are errors.
+ */
+#include "frontend/calico.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/validate.h"
+#include "ir/strbuf.h"
+#include "ir/util.h"
+
+#define CALICO_GROUP "projectcalico.org/"
+#define CALICO_API "projectcalico.org/v3"
+#define ALLOW_PROFILE "projectcalico-default-allow"
+/* Unknown names get "did you mean" suggestions until this many diagnostics were queued. */
+#define SUGGEST_BUDGET 1000
+
+struct cal {
+	struct arena *a;
+	struct diag *d;
+	const struct frontend_opts *o;
+	struct model *m;
+	bool in_log; /* reading a Log rule: what netpolc cannot model is no error there */
+};
+
+/* ---- messages and field access --------------------------------------- */
+
+/* show: user text for a message, single-quoted, control bytes escaped, cut after 80 bytes. */
+static const char *show(struct cal *c, const char *s, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t cut = len > 80 ? 80 : len;
+	const char *res;
+
+	while (cut < len && cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	strbuf_addch(&sb, '\'');
+	for (size_t i = 0; i < cut; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", ch);
+		else
+			strbuf_addch(&sb, ch);
+	}
+	strbuf_addstr(&sb, cut < len ? "...'" : "'");
+	res = arena_strndup(c->a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return res;
+}
+
+static const char *shown(struct cal *c, const struct node *n)
+{
+	return show(c, n->str, n->len);
+}
+
+static bool is_scalar(const struct node *n)
+{
+	return n->kind != NODE_MAP && n->kind != NODE_SEQ && n->kind != NODE_NULL;
+}
+
+static bool eq(const struct node *n, const char *s)
+{
+	size_t l = strlen(s);
+	return n && n->kind == NODE_STR && n->len == l && !memcmp(n->str, s, l);
+}
+
+static bool has_nul(const struct node *n)
+{
+	return memchr(n->str, '\0', n->len) != NULL;
+}
+
+/* want: n has kind w, else "what: expected W, got X" at n. */
+static bool want(struct cal *c, const struct node *n, enum node_kind w, const char *what)
+{
+	if (n->kind == w)
+		return true;
+	if (w == NODE_STR && is_scalar(n))
+		diag_error(c->d, &n->loc, "%s: expected a string, got %s (%s); quote it: \"%.*s\"",
+			   what, node_kind_name(n->kind), n->str, (int)n->len, n->str);
+	else if (is_scalar(n))
+		diag_error(c->d, &n->loc, "%s: expected %s, got %s (%s)", what, node_kind_name(w),
+			   node_kind_name(n->kind), shown(c, n));
+	else
+		diag_error(c->d, &n->loc, "%s: expected %s, got %s", what, node_kind_name(w),
+			   node_kind_name(n->kind));
+	return false;
+}
+
+static const struct node_pair *pair_of(const struct node *map, const char *key)
+{
+	size_t kl = strlen(key);
+	if (!map || map->kind != NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (map->pairs[i].key->len == kl && !memcmp(map->pairs[i].key->str, key, kl))
+			return &map->pairs[i];
+	return NULL;
+}
+
+/* val: the value of key, or NULL when it is absent or null. */
+static const struct node *val(const struct node *map, const char *key)
+{
+	const struct node_pair *p = pair_of(map, key);
+	return p && p->value->kind != NODE_NULL ? p->value : NULL;
+}
+
+/* typed: the value of key if it has kind w (NULL if absent or null; a wrong kind is reported). */
+static const struct node *typed(struct cal *c, const struct node *map, const char *key,
+				enum node_kind w)
+{
+	const struct node *v = val(map, key);
+	return v && want(c, v, w, key) ? v : NULL;
+}
+
+/* key_loc: where key is written in map (map itself if absent). */
+static const struct loc *key_loc(const struct node *map, const char *key)
+{
+	const struct node_pair *p = pair_of(map, key);
+	return p ? &p->key->loc : &map->loc;
+}
+
+/*
+ * unsupported: a located error for something valid in Calico that netpolc
+ * cannot express; nothing inside a Log rule (it is skipped anyway).
+ */
+__attribute__((format(printf, 3, 4))) static void unsupported(struct cal *c, const struct loc *loc,
+							       const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (c->in_log)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	diag_error(c->d, loc, "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+/* ---- unknown fields -------------------------------------------------- */
+
+static int lower(int ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch + 'a' - 'A' : ch;
+}
+
+/* distance: edit distance between a and b ignoring case, or 99 if either is long. */
+static unsigned distance(const char *a, size_t al, const char *b, size_t bl)
+{
+	unsigned row[33], prev;
+	if (al > 32 || bl > 32)
+		return 99;
+	for (size_t j = 0; j <= bl; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= al; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= bl; j++) {
+			unsigned cur = row[j];
+			unsigned best = prev + (lower(a[i - 1]) != lower(b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[bl];
+}
+
+/* suggest: the known name closest to s (case or one or two typos away), or NULL. */
+static const char *suggest(const char *s, size_t len, const char *const *known)
+{
+	const char *best = NULL;
+	unsigned bestd = len <= 4 ? 1 : 2;
+	for (size_t i = 0; known[i]; i++) {
+		size_t kl = strlen(known[i]);
+		unsigned dd;
+		if ((len > kl ? len - kl : kl - len) > bestd)
+			continue;
+		dd = distance(s, len, known[i], kl);
+		if (dd <= bestd) {
+			best = known[i];
+			bestd = dd;
+		}
+	}
+	return best;
+}
+
+/* check_fields: every key of map that is not in known is an error, with a suggestion. */
+static void check_fields(struct cal *c, const struct node *map, const char *const *known,
+			 const char *where)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const struct node *key = map->pairs[i].key;
+		const char *sug = NULL;
+		struct strbuf sb = STRBUF_INIT;
+		bool found = false;
+		for (size_t j = 0; known[j] && !found; j++)
+			found = eq(key, known[j]);
+		if (found)
+			continue;
+		if (c->d->errors + c->d->warnings < SUGGEST_BUDGET)
+			sug = suggest(key->str, key->len, known);
+		if (sug) {
+			strbuf_addf(&sb, "did you mean '%s'?", sug);
+		} else {
+			strbuf_addstr(&sb, "known fields:");
+			for (size_t j = 0; known[j]; j++)
+				strbuf_addf(&sb, "%s %s", j ? "," : "", known[j]);
+		}
+		diag_error(c->d, &key->loc, "unknown field %s in %s; %s", shown(c, key), where,
+			   sb.buf);
+		strbuf_release(&sb);
+	}
+}
+
+/* ---- numbers --------------------------------------------------------- */
+
+/*
+ * read_float: an integer or a float (decimal, optional exponent) into *out;
+ * false after reporting.
+ */
+static bool read_float(struct cal *c, const struct node *n, const char *what, double *out)
+{
+	char *end;
+	double v;
+
+	if (n->kind == NODE_INT) {
+		*out = (double)n->ival;
+		return true;
+	}
+	if (n->kind != NODE_FLOAT) {
+		diag_error(c->d, &n->loc, "%s: expected a number, got %s%s%s%s", what,
+			   node_kind_name(n->kind), is_scalar(n) ? " (" : "",
+			   is_scalar(n) ? n->str : "", is_scalar(n) ? ")" : "");
+		return false;
+	}
+	v = strtod(n->str, &end);
+	if (end != n->str + n->len || !isfinite(v) || strpbrk(n->str, "xXpP_")) {
+		diag_error(c->d, &n->loc, "%s: %s is not a finite decimal number", what,
+			   shown(c, n));
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* ---- selectors ------------------------------------------------------- */
+
+/* Where a selector string is used: what its text may hold and how it matches. */
+enum sel_ctx {
+	SC_ENDPOINT,  /* a policy's selector, a rule's selector or notSelector */
+	SC_RULE_NS,   /* a rule's namespaceSelector */
+	SC_POLICY_NS, /* a GlobalNetworkPolicy's namespaceSelector */
+};
+
+/* text_has: the n bytes at s contain the string w. */
+static bool text_has(const char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w);
+	for (size_t i = 0; i + wl <= n; i++)
+		if (!memcmp(s + i, w, wl))
+			return true;
+	return false;
+}
+
+/* lone_global: the text is "global()" with nothing but blanks around or inside the parentheses. */
+static bool lone_global(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (n - i < 7 || memcmp(s + i, "global(", 7))
+		return false;
+	i += 7;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i >= n || s[i] != ')')
+		return false;
+	for (i++; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+/* values_have: some string literal of e contains w. */
+static bool values_have(const struct sel_expr *e, const char *w)
+{
+	if (!e)
+		return false;
+	if (e->value && strstr(e->value, w))
+		return true;
+	for (size_t i = 0; i < e->nvalues; i++)
+		if (strstr(e->values[i], w))
+			return true;
+	return values_have(e->a, w) || values_have(e->b, w);
+}
+
+/* derived_key: a label key Calico derives from namespaces or service accounts (not modelled). */
+static const struct sel_expr *derived_key(const struct sel_expr *e)
+{
+	const struct sel_expr *r;
+	if (!e)
+		return NULL;
+	if (e->key && (!strncmp(e->key, "pcns.", 5) || !strncmp(e->key, "pcsa.", 5) ||
+		       !strcmp(e->key, "projectcalico.org/serviceaccount")))
+		return e;
+	if ((r = derived_key(e->a)))
+		return r;
+	return derived_key(e->b);
+}
+
+/*
+ * read_sel: the selector string n in context ctx.  *set tells whether the
+ * field counts as given (a non-empty string); the expression is NULL when
+ * it is not given or after an error (*ok false then).
+ */
+static const struct sel_expr *read_sel(struct cal *c, const struct node *n, const char *field,
+				       enum sel_ctx ctx, bool *set, bool *ok)
+{
+	const struct sel_expr *e, *k;
+
+	*set = false;
+	*ok = true;
+	if (!n)
+		return NULL;
+	if (!want(c, n, NODE_STR, field)) {
+		*ok = false;
+		return NULL;
+	}
+	if (!n->len)
+		return NULL;
+	*set = true;
+	if (ctx != SC_RULE_NS && text_has(n->str, n->len, "global(")) {
+		diag_error(c->d, &n->loc,
+			   "%s: global() can only be used in a rule's namespaceSelector", field);
+		*ok = false;
+		return NULL;
+	}
+	if (!(e = calico_sel_parse(c->a, c->d, &n->loc, n->str, n->len))) {
+		*ok = false;
+		return NULL;
+	}
+	if (ctx == SC_RULE_NS && text_has(n->str, n->len, "global(") &&
+	    !lone_global(n->str, n->len)) {
+		diag_error(c->d, &n->loc,
+			   "%s: global() cannot be combined with other selectors (write "
+			   "namespaceSelector: global() alone)",
+			   field);
+		*ok = false;
+		return NULL;
+	}
+	if (ctx != SC_ENDPOINT && values_have(e, "all()")) {
+		unsupported(c, &n->loc,
+			    "%s: a string holding 'all()' is not supported here (Calico rewrites "
+			    "all() inside a namespaceSelector's text, strings included)",
+			    field);
+		*ok = false;
+		return NULL;
+	}
+	if (ctx == SC_ENDPOINT && (k = derived_key(e))) {
+		unsupported(c, &k->loc,
+			    "%s: label '%s' is one Calico derives from namespaces or service "
+			    "accounts; netpolc does not model it (use namespaceSelector)",
+			    field, k->key);
+		*ok = false;
+		return NULL;
+	}
+	return e;
+}
+
+static struct selector *sel_of(struct cal *c, const struct sel_expr *e, const struct loc *loc)
+{
+	struct selector *s = arena_zalloc(c->a, sizeof(*s));
+	s->loc = *loc;
+	s->expr = e;
+	return s;
+}
+
+static const struct sel_expr *expr_new(struct cal *c, enum selexpr_op op, const struct loc *loc,
+				       const struct sel_expr *a, const struct sel_expr *b)
+{
+	struct sel_expr *e = arena_zalloc(c->a, sizeof(*e));
+	e->op = op;
+	e->loc = *loc;
+	e->a = a;
+	e->b = b;
+	return e;
+}
+
+/*
+ * empty_ns_match: whether namespace selector e is true for an endpoint
+ * with no namespace (a host endpoint): it has none of the namespace labels,
+ * all() there means "has a namespace" and global() "has none".
+ */
+static bool empty_ns_match(const struct sel_expr *e)
+{
+	switch (e->op) {
+	case SX_GLOBAL:
+	case SX_NE:
+	case SX_NOT_IN:
+		return true;
+	case SX_AND:
+		return empty_ns_match(e->a) && empty_ns_match(e->b);
+	case SX_OR:
+		return empty_ns_match(e->a) || empty_ns_match(e->b);
+	case SX_NOT:
+		return !empty_ns_match(e->a);
+	default:
+		return false;
+	}
+}
+
+/* ---- labels and names ------------------------------------------------ */
+
+/* read_labels: a map of label key -> string value, validated, sorted by key. */
+static void read_labels(struct cal *c, const struct node *map, struct labelset *out)
+{
+	out->v = arena_array(c->a, map->n + 1, sizeof(*out->v));
+	out->n = 0;
+	for (size_t i = 0; i < map->n; i++) {
+		const struct node *key = map->pairs[i].key, *v = map->pairs[i].value;
+		const char *why = valid_label_key(key->str, key->len);
+		struct label *l = &out->v[out->n];
+		if (why) {
+			diag_error(c->d, &key->loc, "invalid label key %s: %s", shown(c, key), why);
+			continue;
+		}
+		if (v->kind == NODE_NULL) {
+			l->value = "";
+		} else if (!want(c, v, NODE_STR, arena_printf(c->a, "label %s", shown(c, key)))) {
+			continue;
+		} else if ((why = valid_label_value(v->str, v->len))) {
+			diag_error(c->d, &v->loc, "invalid value %s of label %s: %s", shown(c, v),
+				   shown(c, key), why);
+			continue;
+		} else {
+			l->value = v->str;
+		}
+		l->key = key->str;
+		l->loc = key->loc;
+		out->n++;
+	}
+	labelset_sort(out);
+}
+
+static const char *const meta_fields[] = { "name",
+					   "generateName",
+					   "namespace",
+					   "selfLink",
+					   "uid",
+					   "resourceVersion",
+					   "generation",
+					   "creationTimestamp",
+					   "deletionTimestamp",
+					   "deletionGracePeriodSeconds",
+					   "labels",
+					   "annotations",
+					   "ownerReferences",
+					   "finalizers",
+					   "managedFields",
+					   NULL };
+
+enum name_rule {
+	NAME_POLICY,	/* NetworkPolicy: a DNS label, optionally "<tier>." before it */
+	NAME_GLOBAL,	/* GlobalNetworkPolicy: the same, without the knp.default. form */
+	NAME_TIER,	/* a DNS label */
+	NAME_SUBDOMAIN, /* HostEndpoint */
+};
+
+/* name_problem: why s is not a valid name under rule r, or NULL. */
+static const char *name_problem(const char *s, size_t len, enum name_rule r)
+{
+	const char *why = r == NAME_TIER ? valid_dns_label(s, len) : valid_dns_subdomain(s, len);
+	size_t dots = 0;
+
+	if (why || r == NAME_TIER || r == NAME_SUBDOMAIN)
+		return why;
+	if (r == NAME_POLICY && ((len > 12 && !memcmp(s, "knp.default.", 12)) ||
+				 (len > 13 && !memcmp(s, "ossg.default.", 13))))
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		dots += s[i] == '.';
+	if (dots > 1)
+		return "a policy name is a DNS label, optionally preceded by its tier and '.'";
+	return NULL;
+}
+
+struct meta {
+	const char *name;
+	const char *ns;
+	struct loc name_loc;
+	struct labelset labels;
+};
+
+/* read_meta: metadata of a Calico object of kind; namespaced objects get ns. */
+static void read_meta(struct cal *c, const struct node *obj, const char *kind,
+		      const struct loc *anchor, bool namespaced, enum name_rule rule,
+		      struct meta *md)
+{
+	const struct node *meta, *name, *ns, *labels, *ann;
+	const char *why;
+
+	memset(md, 0, sizeof(*md));
+	md->name_loc = *anchor;
+	meta = typed(c, obj, "metadata", NODE_MAP);
+	if (meta)
+		check_fields(c, meta, meta_fields, "metadata");
+	name = typed(c, meta, "name", NODE_STR);
+	if (!name) {
+		if (!val(meta, "name"))
+			diag_error(c->d, anchor, "%s has no metadata.name", kind);
+	} else if ((why = name_problem(name->str, name->len, rule))) {
+		diag_error(c->d, &name->loc, "invalid %s name %s: %s", kind, shown(c, name), why);
+	} else {
+		md->name = name->str;
+		md->name_loc = name->loc;
+	}
+	ns = typed(c, meta, "namespace", NODE_STR);
+	if (!namespaced) {
+		if (ns && ns->len)
+			diag_error(c->d, &ns->loc,
+				   "a %s is cluster-wide: it has no metadata.namespace", kind);
+		md->ns = "";
+	} else if (ns && ns->len) {
+		if ((why = valid_dns_label(ns->str, ns->len)))
+			diag_error(c->d, &ns->loc, "invalid namespace name %s: %s", shown(c, ns),
+				   why);
+		else
+			md->ns = ns->str;
+	} else if (!ns && val(meta, "namespace")) {
+		/* wrong type: already reported */
+	} else if (c->o && c->o->default_ns) {
+		md->ns = c->o->default_ns;
+	} else {
+		diag_error(c->d, &md->name_loc, "%s %s has no metadata.namespace; pass -n NAMESPACE",
+			   kind, name ? shown(c, name) : "(unnamed)");
+	}
+	if ((labels = typed(c, meta, "labels", NODE_MAP)))
+		read_labels(c, labels, &md->labels);
+	if ((ann = typed(c, meta, "annotations", NODE_MAP)))
+		for (size_t i = 0; i < ann->n; i++)
+			if (ann->pairs[i].value->kind != NODE_NULL)
+				want(c, ann->pairs[i].value, NODE_STR, "annotation");
+}
+
+/* ---- protocols and ports --------------------------------------------- */
+
+/* digits_value: the decimal number s[0..n) if it is at most 65535, else -1. */
+static long digits_value(const char *s, size_t n)
+{
+	long v = 0;
+	for (size_t i = 0; i < n; i++) {
+		v = v * 10 + (s[i] - '0');
+		if (v > 65535)
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * read_protocol: a rule's protocol (a name or a number 1-255) into *proto;
+ * false after reporting.  Only TCP, UDP and SCTP can be modelled.
+ */
+static bool read_protocol(struct cal *c, const struct node *n, enum proto *proto)
+{
+	static const char *const names[] = { "TCP", "UDP", "SCTP", NULL };
+	static const char *const other[] = { "ICMP", "ICMPv6", "UDPLite", NULL };
+	long long num = -1;
+
+	if (n->kind == NODE_INT)
+		num = n->ival;
+	else if (n->kind == NODE_STR && all_digits(n->str, n->len))
+		num = digits_value(n->str, n->len) < 0 ? 256 : digits_value(n->str, n->len);
+	else if (n->kind != NODE_STR)
+		return want(c, n, NODE_STR, "protocol");
+	if (num >= 0) {
+		if (num < 1 || num > 255) {
+			diag_error(c->d, &n->loc, "protocol %lld is invalid: a protocol number is 1-255",
+				   num);
+			return false;
+		}
+		if (num == 6 || num == 17 || num == 132) {
+			*proto = num == 6 ? PROTO_TCP : num == 17 ? PROTO_UDP : PROTO_SCTP;
+			return true;
+		}
+		unsupported(c, &n->loc,
+			    "protocol %lld is not supported: netpolc models TCP (6), UDP (17) and "
+			    "SCTP (132)",
+			    num);
+		return false;
+	}
+	for (int i = 0; names[i]; i++) {
+		if (eq(n, names[i])) {
+			*proto = (enum proto)i;
+			return true;
+		}
+	}
+	for (int i = 0; other[i]; i++) {
+		if (eq(n, other[i])) {
+			unsupported(c, &n->loc,
+				    "protocol %s is not supported: netpolc models TCP, UDP and SCTP",
+				    other[i]);
+			return false;
+		}
+	}
+	for (int i = 0; names[i]; i++) {
+		if (n->len == strlen(names[i]) && !distance(n->str, n->len, names[i], n->len)) {
+			diag_error(c->d, &n->loc,
+				   "invalid protocol %s: Calico's protocol names are case-sensitive; "
+				   "write %s",
+				   shown(c, n), names[i]);
+			return false;
+		}
+	}
+	diag_error(c->d, &n->loc,
+		   "invalid protocol %s: must be TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite or a number "
+		   "1-255",
+		   shown(c, n));
+	return false;
+}
+
+/* calico_port_name_ok: numorstring's named-port syntax, [a-zA-Z0-9_.-]{1,128}. */
+static bool calico_port_name_ok(const char *s, size_t n)
+{
+	if (n < 1 || n > 128)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * read_port: one entry of ports/notPorts: a number, "a:b" or a port name.
+ * pt gets the numbers (end_port 0 for one port) or the name; false after
+ * reporting.
+ */
+static bool read_port(struct cal *c, const struct node *n, struct port *pt)
+{
+	const char *colon;
+	long lo, hi;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->loc = n->loc;
+	pt->has_port = true;
+	if (n->kind == NODE_INT) {
+		if (n->ival < 1 || n->ival > 65535) {
+			diag_error(c->d, &n->loc, "port %lld is invalid: must be 1-65535", n->ival);
+			return false;
+		}
+		pt->port = (uint16_t)n->ival;
+		return true;
+	}
+	if (n->kind != NODE_STR) {
+		diag_error(c->d, &n->loc,
+			   "port: expected a number, a range \"a:b\" or a port name, got %s",
+			   node_kind_name(n->kind));
+		return false;
+	}
+	colon = memchr(n->str, ':', n->len);
+	if (all_digits(n->str, n->len)) {
+		lo = digits_value(n->str, n->len);
+		hi = lo;
+	} else if (colon && colon > n->str && all_digits(n->str, (size_t)(colon - n->str)) &&
+		   all_digits(colon + 1, n->len - (size_t)(colon - n->str) - 1)) {
+		lo = digits_value(n->str, (size_t)(colon - n->str));
+		hi = digits_value(colon + 1, n->len - (size_t)(colon - n->str) - 1);
+		if (lo >= 0 && hi >= 0 && lo > hi) {
+			diag_error(c->d, &n->loc,
+				   "port range %s is invalid: the first port is greater than the "
+				   "last",
+				   shown(c, n));
+			return false;
+		}
+	} else if (calico_port_name_ok(n->str, n->len)) {
+		pt->name = n->str;
+		return true;
+	} else {
+		diag_error(c->d, &n->loc,
+			   "invalid port %s: must be a number, a range \"a:b\" or a port name (1-128 "
+			   "of letters, digits, '_', '.' and '-')",
+			   shown(c, n));
+		return false;
+	}
+	if (lo < 1 || hi < 1) {
+		diag_error(c->d, &n->loc, "port %s is invalid: port numbers are 1-65535",
+			   shown(c, n));
+		return false;
+	}
+	pt->port = (uint16_t)lo;
+	pt->end_port = hi != lo ? (uint16_t)hi : 0;
+	return true;
+}
+
+/* ---- entity rules ---------------------------------------------------- */
+
+static const char *const entity_fields[] = {
+	"nets",	   "notNets", "selector",	 "notSelector",	 "namespaceSelector",
+	"ports",   "notPorts", "serviceAccounts", "services",	 NULL,
+};
+
+/* One side (source or destination) of a rule, as read. */
+struct entity {
+	const struct node *n; /* the mapping, or NULL */
+	const char *name;     /* "source" / "destination" */
+	bool sel_set, notsel_set, nsel_set;
+	const struct sel_expr *sel, *notsel, *nsel;
+	bool nsel_global; /* namespaceSelector: global() */
+	struct prefix *nets, *not_nets;
+	size_t nnets, nnot_nets;
+	const struct node *ports, *not_ports;
+};
+
+/* read_nets: a list of CIDRs (or addresses); family tracks the rule's one family. */
+static struct prefix *read_nets(struct cal *c, const struct node *list, const char *what,
+				bool negated, int *family, const struct node **family_at,
+				size_t *n)
+{
+	struct prefix *v = arena_array(c->a, list->n + 1, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct node *it = list->items[i];
+		struct prefix *p = &v[*n];
+		const char *why = NULL;
+		if (!want(c, it, NODE_STR, what))
+			continue;
+		if (has_nul(it) || prefix_parse(it->str, p, NULL, &why)) {
+			diag_error(c->d, &it->loc, "invalid %s entry %s: %s", what, shown(c, it),
+				   why ? why : "must be a CIDR such as 10.0.0.0/8 or an address");
+			continue;
+		}
+		if (p->a.family == AF6 && p->len >= 96 && (p->a.v >> 32) == 0xffff) {
+			unsupported(c, &it->loc,
+				    "%s entry %s is an IPv4-mapped IPv6 network, which Calico treats "
+				    "as IPv4; write the IPv4 network",
+				    what, shown(c, it));
+			continue;
+		}
+		if (negated && p->len == 0) {
+			diag_error(c->d, &it->loc,
+				   "%s entry %s matches every address: the rule could never match",
+				   what, shown(c, it));
+			continue;
+		}
+		if (*family && *family != p->a.family) {
+			diag_error(c->d, &it->loc,
+				   "%s entry %s is %s, but this rule already has %s networks (%s); "
+				   "a Calico rule holds one IP version",
+				   what, shown(c, it), p->a.family == AF4 ? "IPv4" : "IPv6",
+				   *family == AF4 ? "IPv4" : "IPv6", shown(c, *family_at));
+			continue;
+		}
+		*family = p->a.family;
+		*family_at = it;
+		(*n)++;
+	}
+	return v;
+}
+
+static void read_entity(struct cal *c, const struct node *rule, const char *name, int *family, const struct node **family_at, struct entity *e, bool *ok)
+{
+	const struct node *v;
+	bool good;
+
+	memset(e, 0, sizeof(*e));
+	e->name = name;
+	if (!(e->n = val(rule, name)))
+		return;
+	if (!want(c, e->n, NODE_MAP, name)) {
+		e->n = NULL;
+		*ok = false;
+		return;
+	}
+	check_fields(c, e->n, entity_fields, arena_printf(c->a, "a rule's %s", name));
+	e->sel = read_sel(c, val(e->n, "selector"), "selector", SC_ENDPOINT, &e->sel_set, &good);
+	*ok &= good;
+	e->notsel = read_sel(c, val(e->n, "notSelector"), "notSelector", SC_ENDPOINT,
+			     &e->notsel_set, &good);
+	*ok &= good;
+	e->nsel = read_sel(c, val(e->n, "namespaceSelector"), "namespaceSelector", SC_RULE_NS,
+			   &e->nsel_set, &good);
+	*ok &= good;
+	e->nsel_global = e->nsel && e->nsel->op == SX_GLOBAL;
+	if ((v = typed(c, e->n, "nets", NODE_SEQ)))
+		e->nets = read_nets(c, v, "nets", false, family, family_at, &e->nnets);
+	if ((v = typed(c, e->n, "notNets", NODE_SEQ)))
+		e->not_nets = read_nets(c, v, "notNets", true, family, family_at, &e->nnot_nets);
+	e->ports = typed(c, e->n, "ports", NODE_SEQ);
+	e->not_ports = typed(c, e->n, "notPorts", NODE_SEQ);
+	if ((v = val(e->n, "serviceAccounts")))
+		unsupported(c, key_loc(e->n, "serviceAccounts"),
+			    "%s.serviceAccounts is not supported: netpolc does not model service "
+			    "accounts",
+			    name);
+	if ((v = val(e->n, "services")))
+		unsupported(c, key_loc(e->n, "services"),
+			    "%s.services is not supported: netpolc does not model Services", name);
+}
+
+/* entity_restricts: the entity names endpoints (anything but ports). */
+static const char *entity_restricts(const struct entity *e)
+{
+	static const char *const fields[] = { "selector", "notSelector", "namespaceSelector",
+					      "nets", "notNets", NULL };
+	for (size_t i = 0; e->n && fields[i]; i++) {
+		const struct node *v = val(e->n, fields[i]);
+		if (v && !((v->kind == NODE_STR || v->kind == NODE_SEQ) && !v->len && !v->n))
+			return fields[i];
+	}
+	return NULL;
+}
+
+/* ---- rules ----------------------------------------------------------- */
+
+static const char *const rule_fields[] = { "action", "ipVersion", "protocol", "notProtocol",
+					   "icmp",   "notICMP",	  "source",   "destination",
+					   "http",   "metadata",  NULL };
+static const char *const actions[] = { "Allow", "Deny", "Pass", "Log", NULL };
+
+/* family_all: the prefix holding every address of family. */
+static struct prefix *family_all(struct cal *c, int family)
+{
+	struct prefix *p = arena_zalloc(c->a, sizeof(*p));
+	p->a.family = (uint8_t)family;
+	return p;
+}
+
+/*
+ * lower_peers: the model peers of the peer side of a rule of policy p
+ * (none: every peer).  ipver (4, 6 or 0) restricts the addresses.
+ */
+static void lower_peers(struct cal *c, const struct policy *p, const struct entity *e, int ipver,
+			struct rule *r)
+{
+	struct peer base = { 0 }, v[2];
+	size_t n = 0;
+	const struct loc *where = e->n ? &e->n->loc : &r->loc;
+	const struct selector *notsel = e->notsel ? sel_of(c, e->notsel, &e->notsel->loc) : NULL;
+	bool named = e->sel || e->notsel || e->nsel;
+
+	base.loc = *where;
+	base.nets = e->nets;
+	base.nnets = e->nnets;
+	base.not_nets = e->not_nets;
+	base.nnot_nets = e->nnot_nets;
+	base.not_pod_sel = notsel;
+	if (ipver && !e->nnets) {
+		base.nets = family_all(c, ipver == 4 ? AF4 : AF6);
+		base.nnets = 1;
+	}
+	if (!named && !base.nnets && !base.nnot_nets) {
+		r->npeers = 0;
+		return;
+	}
+	if (e->nsel) {
+		/* the host-endpoint half: global() alone, or a selector true without namespace */
+		bool hep = e->nsel_global || empty_ns_match(e->nsel);
+		if (!e->nsel_global) {
+			v[n] = base;
+			v[n].ns_sel = sel_of(c, e->nsel, &e->nsel->loc);
+			v[n].pod_sel = e->sel ? sel_of(c, e->sel, &e->sel->loc) : NULL;
+			n++;
+		}
+		if (hep) {
+			const struct sel_expr *g = expr_new(c, SX_GLOBAL, &e->nsel->loc, NULL, NULL);
+			v[n] = base;
+			v[n].global_scope = true;
+			v[n].pod_sel = sel_of(c, e->sel ? expr_new(c, SX_AND, &e->nsel->loc, g, e->sel)
+							: g,
+					      &e->nsel->loc);
+			n++;
+		}
+	} else {
+		v[n] = base;
+		if (e->sel || e->notsel) {
+			if (p->global) {
+				v[n].global_scope = true;
+				v[n].pod_sel = e->sel ? sel_of(c, e->sel, &e->sel->loc) : NULL;
+			} else {
+				v[n].pod_sel = e->sel ? sel_of(c, e->sel, &e->sel->loc)
+						      : sel_of(c, NULL, where);
+			}
+		}
+		n++;
+	}
+	r->peers = arena_memdup(c->a, v, n * sizeof(*v));
+	r->npeers = n;
+	r->peers_given = true;
+}
+
+/* lower_ports: destination ports and notPorts of a rule with protocol proto (or none). */
+static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto, enum proto proto,
+			const struct loc *proto_loc, struct rule *r)
+{
+	const struct node *ports = dst->ports, *not = dst->not_ports;
+	size_t np = ports ? ports->n : 0, nn = not ? not->n : 0;
+
+	if (!has_proto) {
+		if (np || nn)
+			unsupported(c, np ? &ports->loc : &not->loc,
+				    "%s.%s without a protocol: give the rule a protocol (TCP, UDP "
+				    "or SCTP)",
+				    dst->name, np ? "ports" : "notPorts");
+		return;
+	}
+	r->ports_given = true;
+	r->ports = arena_array(c->a, np + 1, sizeof(*r->ports));
+	for (size_t i = 0; i < np; i++) {
+		struct port *pt = &r->ports[r->nports];
+		if (!read_port(c, ports->items[i], pt))
+			continue;
+		pt->proto = proto;
+		pt->proto_explicit = true;
+		r->nports++;
+	}
+	if (!np) {
+		struct port *pt = &r->ports[r->nports++];
+		pt->loc = *proto_loc;
+		pt->proto = proto;
+		pt->proto_explicit = true;
+	}
+	if (!nn)
+		return;
+	r->not_ports = arena_array(c->a, nn, sizeof(*r->not_ports));
+	for (size_t i = 0; i < nn; i++) {
+		struct port *pt = &r->not_ports[r->nnot_ports];
+		if (!read_port(c, not->items[i], pt))
+			continue;
+		if (pt->name) {
+			unsupported(c, &pt->loc,
+				    "named port %s in notPorts is not supported: give port numbers",
+				    show(c, pt->name, strlen(pt->name)));
+			continue;
+		}
+		pt->proto = proto;
+		pt->proto_explicit = true;
+		r->nnot_ports++;
+	}
+	for (size_t i = 0; r->nnot_ports && i < r->nports; i++)
+		if (r->ports[i].name)
+			unsupported(c, &r->ports[i].loc,
+				    "a named port together with notPorts is not supported");
+}
+
+/*
+ * read_rule: one Calico rule of policy p in direction dir into r.  Returns
+ * false when the rule is left out (a Log rule, or an error was reported).
+ */
+static bool read_rule(struct cal *c, const struct policy *p, const struct node *n, enum dir dir,
+		      struct rule *r)
+{
+	size_t e0 = c->d->errors;
+	const struct node *action, *v, *family_at = NULL, *proto_n;
+	struct entity src, dst;
+	const struct entity *peer, *local;
+	enum proto proto = PROTO_TCP;
+	bool has_proto = false, ok = true;
+	int family = 0, ipver = 0;
+	int act = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->loc = n->loc;
+	check_fields(c, n, rule_fields, dir == DIR_INGRESS ? "an ingress rule" : "an egress rule");
+	if (!(action = val(n, "action"))) {
+		diag_error(c->d, &n->loc, "rule has no 'action' (Allow, Deny, Pass or Log)");
+		return false;
+	}
+	if (!want(c, action, NODE_STR, "action"))
+		return false;
+	for (int i = 0; actions[i]; i++)
+		if (eq(action, actions[i]))
+			act = i;
+	if (act < 0) {
+		const char *sug = suggest(action->str, action->len, actions);
+		if (sug)
+			diag_error(c->d, &action->loc,
+				   "unknown action %s; did you mean '%s'? (actions are "
+				   "case-sensitive)",
+				   shown(c, action), sug);
+		else
+			diag_error(c->d, &action->loc,
+				   "unknown action %s: must be Allow, Deny, Pass or Log",
+				   shown(c, action));
+		return false;
+	}
+	c->in_log = act == 3;
+	r->action = act == 1 ? ACT_DENY : act == 2 ? ACT_PASS : ACT_ALLOW;
+
+	if ((v = val(n, "ipVersion"))) {
+		if (v->kind != NODE_INT || (v->ival != 4 && v->ival != 6))
+			diag_error(c->d, &v->loc, "ipVersion must be 4 or 6");
+		else
+			ipver = (int)v->ival;
+	}
+	if ((proto_n = val(n, "protocol")))
+		has_proto = read_protocol(c, proto_n, &proto);
+	if ((v = val(n, "notProtocol")))
+		unsupported(c, key_loc(n, "notProtocol"), "notProtocol is not supported");
+	if (val(n, "icmp"))
+		unsupported(c, key_loc(n, "icmp"), "icmp is not supported (netpolc models TCP, "
+						   "UDP and SCTP)");
+	if (val(n, "notICMP"))
+		unsupported(c, key_loc(n, "notICMP"), "notICMP is not supported");
+	if (val(n, "http"))
+		unsupported(c, key_loc(n, "http"),
+			    "http is not supported: netpolc does not model application-layer "
+			    "policy");
+	if ((v = typed(c, n, "metadata", NODE_MAP))) {
+		static const char *const md_fields[] = { "annotations", NULL };
+		check_fields(c, v, md_fields, "rule metadata");
+	}
+
+	read_entity(c, n, "source", &family, &family_at, &src, &ok);
+	read_entity(c, n, "destination", &family, &family_at, &dst, &ok);
+	if (ipver && family && family != (ipver == 4 ? AF4 : AF6))
+		diag_error(c->d, &family_at->loc, "%s is IPv%d but the rule has ipVersion %d",
+			   shown(c, family_at), family == AF4 ? 4 : 6, ipver);
+	peer = dir == DIR_INGRESS ? &src : &dst;
+	local = dir == DIR_INGRESS ? &dst : &src;
+	{
+		const char *f = entity_restricts(local);
+		if (f)
+			unsupported(c, key_loc(local->n, f),
+				    "%s.%s in an%s rule restricts the policy's own endpoints, which "
+				    "netpolc cannot express; select them with the policy's selector",
+				    local->name, f, dir == DIR_INGRESS ? " ingress" : " egress");
+	}
+	if (src.ports || src.not_ports)
+		unsupported(c, key_loc(src.n, src.ports ? "ports" : "notPorts"),
+			    "source.%s is not supported: netpolc matches destination ports only",
+			    src.ports ? "ports" : "notPorts");
+	if (ok && c->d->errors == e0) {
+		lower_peers(c, p, peer, ipver, r);
+		lower_ports(c, &dst, has_proto, proto, proto_n ? &proto_n->loc : &n->loc, r);
+	}
+	if (c->in_log) {
+		diag_warning(c->d, &action->loc,
+			     "Log rule left out: it only logs and never decides a verdict");
+		c->in_log = false;
+		return false;
+	}
+	return c->d->errors == e0;
+}
+
+/* ---- policies -------------------------------------------------------- */
+
+static const char *const object_fields[] = { "apiVersion", "kind", "metadata", "spec", NULL };
+static const char *const np_spec_fields[] = { "tier",	  "order",
+					      "selector", "types",
+					      "ingress",  "egress",
+					      "serviceAccountSelector", "performanceHints",
+					      NULL };
+static const char *const gnp_spec_fields[] = { "tier",
+					       "order",
+					       "selector",
+					       "namespaceSelector",
+					       "types",
+					       "ingress",
+					       "egress",
+					       "serviceAccountSelector",
+					       "performanceHints",
+					       "doNotTrack",
+					       "preDNAT",
+					       "applyOnForward",
+					       NULL };
+
+static void read_rules(struct cal *c, struct policy *p, const struct node *spec, enum dir dir)
+{
+	const char *key = dir == DIR_INGRESS ? "ingress" : "egress";
+	const struct node_pair *pr = pair_of(spec, key);
+	const struct node *v;
+
+	if (!pr)
+		return;
+	p->rules_given[dir] = true;
+	p->rules_loc[dir] = pr->key->loc;
+	if (!(v = typed(c, spec, key, NODE_SEQ)))
+		return;
+	p->rules[dir] = arena_array(c->a, v->n + 1, sizeof(*p->rules[dir]));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct node *it = v->items[i];
+		if (it->kind == NODE_NULL) {
+			diag_error(c->d, &it->loc, "%s rule: expected a mapping, got null",
+				   dir_name(dir));
+			continue;
+		}
+		if (!want(c, it, NODE_MAP, dir == DIR_INGRESS ? "ingress rule" : "egress rule"))
+			continue;
+		if (read_rule(c, p, it, dir, &p->rules[dir][p->nrules[dir]]))
+			p->nrules[dir]++;
+	}
+}
+
+/* read_types: spec.types, or Calico's defaulting from the rule lists as written. */
+static void read_types(struct cal *c, struct policy *p, const struct node *spec)
+{
+	const struct node_pair *tp = pair_of(spec, "types");
+	const struct node *v = typed(c, spec, "types", NODE_SEQ), *in, *out;
+	size_t nin, nout;
+
+	if (tp)
+		p->types_loc = tp->key->loc;
+	if (v && v->n) {
+		p->types_explicit = true;
+		for (size_t i = 0; i < v->n; i++) {
+			const struct node *t = v->items[i];
+			enum dir dd;
+			if (!want(c, t, NODE_STR, "types item"))
+				continue;
+			if (eq(t, "Ingress")) {
+				dd = DIR_INGRESS;
+			} else if (eq(t, "Egress")) {
+				dd = DIR_EGRESS;
+			} else {
+				diag_error(c->d, &t->loc,
+					   "unknown policy type %s: must be Ingress or Egress "
+					   "(case-sensitive)",
+					   shown(c, t));
+				continue;
+			}
+			if (p->types[dd])
+				diag_error(c->d, &t->loc, "type '%s' is listed more than once",
+					   dir_type_name(dd));
+			p->types[dd] = true;
+		}
+		return;
+	}
+	in = val(spec, "ingress");
+	out = val(spec, "egress");
+	nin = in && in->kind == NODE_SEQ ? in->n : 0;
+	nout = out && out->kind == NODE_SEQ ? out->n : 0;
+	p->types[DIR_INGRESS] = !nout || nin;
+	p->types[DIR_EGRESS] = nout > 0;
+}
+
+/* read_tier: spec.tier into the policy (named tiers are resolved by model_finalize). */
+static void read_tier(struct cal *c, struct policy *p, const struct node *spec)
+{
+	const struct node *t = typed(c, spec, "tier", NODE_STR);
+	const char *why;
+
+	p->tier = "default";
+	p->tier_order = DEFAULT_TIER_ORDER;
+	p->tier_default = ACT_DENY;
+	if (!t || !t->len || eq(t, "default"))
+		return;
+	if ((why = valid_dns_label(t->str, t->len))) {
+		diag_error(c->d, &t->loc, "invalid tier name %s: %s", shown(c, t), why);
+		return;
+	}
+	p->tier = t->str;
+	p->tier_loc = t->loc;
+}
+
+static void lower_policy(struct cal *c, const struct node *obj, const struct loc *anchor,
+			 bool global)
+{
+	size_t e0 = c->d->errors;
+	const char *kind = global ? "GlobalNetworkPolicy" : "NetworkPolicy";
+	struct policy *p = arena_zalloc(c->a, sizeof(*p));
+	const struct node *spec, *v;
+	const struct sel_expr *sel = NULL, *nsel = NULL;
+	bool set, ok;
+	struct meta md;
+
+	check_fields(c, obj, object_fields, kind);
+	read_meta(c, obj, kind, anchor, !global, global ? NAME_GLOBAL : NAME_POLICY, &md);
+	p->loc = obj->loc;
+	p->kind = kind;
+	p->name = md.name;
+	p->name_loc = md.name_loc;
+	p->ns = md.ns;
+	p->global = global;
+	p->types_loc = *anchor;
+	spec = typed(c, obj, "spec", NODE_MAP);
+	if (spec)
+		check_fields(c, spec, global ? gnp_spec_fields : np_spec_fields,
+			     arena_printf(c->a, "%s spec", kind));
+	read_tier(c, p, spec);
+	if ((v = val(spec, "order")) && read_float(c, v, "order", &p->order))
+		p->has_order = true;
+	sel = read_sel(c, val(spec, "selector"), "selector", SC_ENDPOINT, &set, &ok);
+	if (!set)
+		sel = expr_new(c, SX_ALL, spec ? &spec->loc : anchor, NULL, NULL);
+	if (sel)
+		p->pod_sel = sel_of(c, sel, &sel->loc);
+	if (global &&
+	    (nsel = read_sel(c, val(spec, "namespaceSelector"), "namespaceSelector", SC_POLICY_NS,
+			     &set, &ok))) {
+		v = val(spec, "namespaceSelector");
+		if (empty_ns_match(nsel))
+			unsupported(c, &v->loc,
+				    "namespaceSelector %s is also true for host endpoints (they "
+				    "carry no namespace labels), so Calico would apply the policy "
+				    "to them too; netpolc cannot express that: add "
+				    "'has(projectcalico.org/name) && ' in front",
+				    shown(c, v));
+		else if (values_have(sel, "all()"))
+			unsupported(c, key_loc(spec, "selector"),
+				    "selector: a string holding 'all()' is not supported with a "
+				    "namespaceSelector (Calico rewrites all() in the combined text)");
+		else
+			p->global_ns_sel = sel_of(c, nsel, &nsel->loc);
+	}
+	if ((v = val(spec, "serviceAccountSelector")) &&
+	    !(v->kind == NODE_STR && !v->len))
+		unsupported(c, key_loc(spec, "serviceAccountSelector"),
+			    "serviceAccountSelector is not supported: netpolc does not model "
+			    "service accounts");
+	if ((v = typed(c, spec, "performanceHints", NODE_SEQ)))
+		for (size_t i = 0; i < v->n; i++)
+			want(c, v->items[i], NODE_STR, "performanceHints item");
+	if (global) {
+		static const char *const flags[] = { "doNotTrack", "preDNAT", "applyOnForward",
+						     NULL };
+		for (size_t i = 0; flags[i]; i++)
+			if ((v = val(spec, flags[i])) && want(c, v, NODE_BOOL, flags[i]) &&
+			    v->bval)
+				unsupported(c, &v->loc,
+					    "%s is not supported: netpolc models policy on the "
+					    "endpoints' normal path only",
+					    flags[i]);
+	}
+	read_types(c, p, spec);
+	read_rules(c, p, spec, DIR_INGRESS);
+	read_rules(c, p, spec, DIR_EGRESS);
+	c->m->has_tiers = true;
+	if (c->d->errors == e0 && p->name && p->ns && p->pod_sel)
+		model_add_policy(c->m, p);
+}
+
+/* ---- host endpoints and tiers ---------------------------------------- */
+
+static const char *const hep_spec_fields[] = { "node",	   "interfaceName", "expectedIPs",
+					       "profiles", "ports",	    NULL };
+static const char *const hep_port_fields[] = { "name", "protocol", "port", NULL };
+
+static void read_hep_ports(struct cal *c, const struct node *ports, struct pod *pod)
+{
+	pod->ports = arena_array(c->a, ports->n + 1, sizeof(*pod->ports));
+	for (size_t i = 0; i < ports->n; i++) {
+		const struct node *it = ports->items[i], *name, *proto, *num;
+		struct named_port *np = &pod->ports[pod->nports];
+		enum proto pr;
+		if (!want(c, it, NODE_MAP, "ports item"))
+			continue;
+		check_fields(c, it, hep_port_fields, "a HostEndpoint port");
+		np->loc = it->loc;
+		name = typed(c, it, "name", NODE_STR);
+		proto = val(it, "protocol");
+		num = val(it, "port");
+		if (!name || !proto || !num) {
+			diag_error(c->d, &it->loc, "a HostEndpoint port needs name, protocol and port");
+			continue;
+		}
+		if (!calico_port_name_ok(name->str, name->len)) {
+			diag_error(c->d, &name->loc, "invalid port name %s", shown(c, name));
+			continue;
+		}
+		if (!read_protocol(c, proto, &pr))
+			continue;
+		if (num->kind != NODE_INT || num->ival < 1 || num->ival > 65535) {
+			diag_error(c->d, &num->loc, "port: expected a number 1-65535");
+			continue;
+		}
+		for (size_t j = 0; j < pod->nports; j++)
+			if (pod->ports[j].proto == pr && !strcmp(pod->ports[j].name, name->str))
+				diag_error(c->d, &name->loc, "duplicate %s port name %s",
+					   proto_name(pr), shown(c, name));
+		np->name = name->str;
+		np->proto = pr;
+		np->port = (uint16_t)num->ival;
+		pod->nports++;
+	}
+}
+
+static void lower_hep(struct cal *c, const struct node *obj, const struct loc *anchor)
+{
+	size_t e0 = c->d->errors;
+	struct pod *pod = arena_zalloc(c->a, sizeof(*pod));
+	const struct node *spec, *v;
+	struct meta md;
+
+	check_fields(c, obj, object_fields, "HostEndpoint");
+	read_meta(c, obj, "HostEndpoint", anchor, false, NAME_SUBDOMAIN, &md);
+	pod->loc = obj->loc;
+	pod->name = md.name;
+	pod->ns = "";
+	pod->labels = md.labels;
+	pod->host_endpoint = true;
+	if (!pod->labels.v)
+		pod->labels.v = arena_array(c->a, 1, sizeof(*pod->labels.v));
+	for (size_t i = 0; i < pod->labels.n; i++) {
+		const struct label *l = &pod->labels.v[i];
+		if (!strncmp(l->key, "pcns.", 5) || !strncmp(l->key, "pcsa.", 5) ||
+		    !strcmp(l->key, "projectcalico.org/namespace"))
+			unsupported(c, &l->loc,
+				    "label '%s' on a HostEndpoint is not supported: Calico reads "
+				    "it as namespace data",
+				    l->key);
+	}
+	if (!(spec = typed(c, obj, "spec", NODE_MAP))) {
+		if (!val(obj, "spec"))
+			diag_error(c->d, anchor, "HostEndpoint has no spec");
+		return;
+	}
+	check_fields(c, spec, hep_spec_fields, "HostEndpoint spec");
+	if ((v = typed(c, spec, "node", NODE_STR)) && v->len)
+		pod->node_name = v->str;
+	else if (!v)
+		diag_error(c->d, anchor, "HostEndpoint has no spec.node");
+	typed(c, spec, "interfaceName", NODE_STR);
+	if ((v = typed(c, spec, "expectedIPs", NODE_SEQ))) {
+		pod->ips = arena_array(c->a, v->n + 1, sizeof(*pod->ips));
+		for (size_t i = 0; i < v->n; i++) {
+			const struct node *it = v->items[i];
+			struct addr a;
+			bool dup = false;
+			if (!want(c, it, NODE_STR, "expectedIPs item"))
+				continue;
+			if (has_nul(it) || addr_parse(it->str, &a)) {
+				diag_error(c->d, &it->loc, "invalid expectedIPs entry %s: not an IP "
+							   "address",
+					   shown(c, it));
+				continue;
+			}
+			for (size_t j = 0; j < pod->nips; j++)
+				dup |= !addr_cmp(&pod->ips[j], &a);
+			if (!dup)
+				pod->ips[pod->nips++] = a;
+		}
+	}
+	if (!pod->nips && !(val(spec, "interfaceName") && val(spec, "interfaceName")->len))
+		diag_error(c->d, anchor,
+			   "HostEndpoint needs interfaceName or expectedIPs (at least one)");
+	v = val(spec, "profiles");
+	if (!v || (v->kind == NODE_SEQ && !v->n)) {
+		unsupported(c, v ? &v->loc : anchor,
+			    "HostEndpoint without profiles is not supported: Calico drops what no "
+			    "policy decides for it, which netpolc does not model; netpolc reads "
+			    "host endpoints with profiles: [" ALLOW_PROFILE "]");
+	} else if (want(c, v, NODE_SEQ, "profiles")) {
+		for (size_t i = 0; i < v->n; i++)
+			if (want(c, v->items[i], NODE_STR, "profiles item") &&
+			    !eq(v->items[i], ALLOW_PROFILE))
+				unsupported(c, &v->items[i]->loc,
+					    "profile %s is not supported: netpolc does not read "
+					    "profiles, except the built-in " ALLOW_PROFILE,
+					    shown(c, v->items[i]));
+	}
+	if ((v = typed(c, spec, "ports", NODE_SEQ)))
+		read_hep_ports(c, v, pod);
+	if (c->d->errors == e0 && pod->name)
+		model_add_pod(c->m, pod);
+}
+
+static const char *const tier_spec_fields[] = { "order", "defaultAction", NULL };
+
+/* The tiers Calico creates itself, with the values its validation requires. */
+static const struct {
+	const char *name;
+	double order;
+	enum action action;
+} fixed_tiers[] = {
+	{ "default", DEFAULT_TIER_ORDER, ACT_DENY },
+	{ "kube-admin", 1000.0, ACT_PASS },
+	{ "kube-baseline", 10000000.0, ACT_PASS },
+};
+
+static void lower_tier(struct cal *c, const struct node *obj, const struct loc *anchor)
+{
+	static const char *const tier_fields[] = { "apiVersion", "kind", "metadata", "spec",
+						   "status",	 NULL };
+	size_t e0 = c->d->errors;
+	struct tier *t = arena_zalloc(c->a, sizeof(*t));
+	const struct node *spec, *v;
+	struct meta md;
+
+	check_fields(c, obj, tier_fields, "Tier");
+	read_meta(c, obj, "Tier", anchor, false, NAME_TIER, &md);
+	t->loc = md.name_loc;
+	t->name = md.name;
+	t->default_action = ACT_DENY;
+	spec = typed(c, obj, "spec", NODE_MAP);
+	if (spec)
+		check_fields(c, spec, tier_spec_fields, "Tier spec");
+	if ((v = val(spec, "order")) && read_float(c, v, "order", &t->order))
+		t->has_order = true;
+	if ((v = val(spec, "defaultAction")) && want(c, v, NODE_STR, "defaultAction")) {
+		if (eq(v, "Pass"))
+			t->default_action = ACT_PASS;
+		else if (!eq(v, "Deny"))
+			diag_error(c->d, &v->loc, "defaultAction must be Deny or Pass, not %s",
+				   shown(c, v));
+	}
+	for (size_t i = 0; t->name && i < ARRAY_SIZE(fixed_tiers); i++) {
+		if (strcmp(t->name, fixed_tiers[i].name))
+			continue;
+		if ((t->has_order && t->order != fixed_tiers[i].order) ||
+		    t->default_action != fixed_tiers[i].action)
+			diag_error(c->d, &t->loc,
+				   "tier '%s' must have order %.0f and defaultAction %s",
+				   t->name, fixed_tiers[i].order,
+				   fixed_tiers[i].action == ACT_PASS ? "Pass" : "Deny");
+		t->has_order = true;
+		t->order = fixed_tiers[i].order;
+	}
+	if (c->d->errors == e0 && t->name)
+		model_add_tier(c->m, t);
+}
+
+/* ---- kinds and lists ------------------------------------------------- */
+
+enum ckind { CK_NP, CK_GNP, CK_HEP, CK_TIER, CK_NETSET, CK_STAGED, CK_LIST };
+
+static const struct {
+	const char *kind;
+	enum ckind type;
+} kinds[] = {
+	{ "NetworkPolicy", CK_NP },
+	{ "GlobalNetworkPolicy", CK_GNP },
+	{ "HostEndpoint", CK_HEP },
+	{ "Tier", CK_TIER },
+	{ "NetworkSet", CK_NETSET },
+	{ "GlobalNetworkSet", CK_NETSET },
+	{ "StagedNetworkPolicy", CK_STAGED },
+	{ "StagedGlobalNetworkPolicy", CK_STAGED },
+	{ "StagedKubernetesNetworkPolicy", CK_STAGED },
+	{ "List", CK_LIST },
+};
+
+/* find_kind: the index of the kind spelled s[0..len), or -1. */
+static int find_kind(const char *s, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strlen(kinds[i].kind) == len && !memcmp(kinds[i].kind, s, len))
+			return (int)i;
+	return -1;
+}
+
+static bool calico_api(const struct node *av)
+{
+	return av && av->kind == NODE_STR && av->len >= strlen(CALICO_GROUP) &&
+	       !memcmp(av->str, CALICO_GROUP, strlen(CALICO_GROUP));
+}
+
+static void lower_object(struct cal *c, const struct node *obj, int implied);
+
+static void lower_one(struct cal *c, const struct node *obj, int ki, const struct loc *anchor)
+{
+	switch (kinds[ki].type) {
+	case CK_NP:
+		lower_policy(c, obj, anchor, false);
+		break;
+	case CK_GNP:
+		lower_policy(c, obj, anchor, true);
+		break;
+	case CK_HEP:
+		lower_hep(c, obj, anchor);
+		break;
+	case CK_TIER:
+		lower_tier(c, obj, anchor);
+		break;
+	case CK_NETSET:
+		diag_error(c->d, anchor,
+			   "%s is not supported: Calico selectors also match network sets, which "
+			   "netpolc does not model",
+			   kinds[ki].kind);
+		break;
+	case CK_STAGED:
+		diag_warning(c->d, anchor, "ignoring %s: staged policies are never enforced",
+			     kinds[ki].kind);
+		break;
+	case CK_LIST: {
+		const struct node *items = typed(c, obj, "items", NODE_SEQ);
+		for (size_t i = 0; items && i < items->n; i++)
+			lower_object(c, items->items[i], -1);
+		break;
+	}
+	}
+}
+
+/*
+ * lower_object: one Calico object, or a list (implied: the kind index of a
+ * typed list's items, which may leave out apiVersion and kind; -1 if none).
+ */
+static void lower_object(struct cal *c, const struct node *obj, int implied)
+{
+	const struct node *kn, *av;
+	int ki;
+	bool list = false;
+
+	if (obj->kind != NODE_MAP) {
+		diag_error(c->d, &obj->loc,
+			   "expected a Calico object (a mapping with apiVersion and kind), got %s",
+			   node_kind_name(obj->kind));
+		return;
+	}
+	kn = val(obj, "kind");
+	av = val(obj, "apiVersion");
+	if ((kn && !want(c, kn, NODE_STR, "kind")) || (av && !want(c, av, NODE_STR, "apiVersion")))
+		return;
+	if (!kn && implied >= 0) {
+		if (av && !eq(av, CALICO_API)) {
+			diag_error(c->d, &av->loc, "%s must have apiVersion " CALICO_API ", not %s",
+				   kinds[implied].kind, shown(c, av));
+			return;
+		}
+		lower_one(c, obj, implied, &obj->loc);
+		return;
+	}
+	if (!kn) {
+		diag_error(c->d, &obj->loc, "object has no 'kind'");
+		return;
+	}
+	if (!av) {
+		diag_error(c->d, &kn->loc, "object has no 'apiVersion'; add apiVersion: " CALICO_API);
+		return;
+	}
+	if (!calico_api(av)) {
+		/* a Kubernetes object inside a v1 List that also holds Calico objects */
+		k8s_lower(c->a, c->d, c->o, obj, c->m);
+		return;
+	}
+	if (!eq(av, CALICO_API)) {
+		diag_error(c->d, &av->loc,
+			   "netpolc reads Calico objects of apiVersion " CALICO_API ", not %s",
+			   shown(c, av));
+		return;
+	}
+	ki = find_kind(kn->str, kn->len);
+	if (ki < 0 && kn->len > 4 && !memcmp(kn->str + kn->len - 4, "List", 4)) {
+		ki = find_kind(kn->str, kn->len - 4);
+		list = ki >= 0 && kinds[ki].type != CK_LIST;
+		if (!list)
+			ki = -1;
+	}
+	if (ki < 0) {
+		diag_warning(c->d, &kn->loc, "ignoring Calico %s: not a kind netpolc reads",
+			     shown(c, kn));
+		return;
+	}
+	if (list) {
+		const struct node *items = typed(c, obj, "items", NODE_SEQ);
+		for (size_t i = 0; items && i < items->n; i++)
+			lower_object(c, items->items[i], ki);
+		return;
+	}
+	lower_one(c, obj, ki, &kn->loc);
+}
+
+bool calico_document(const struct node *doc)
+{
+	const struct node *items;
+
+	if (!doc || doc->kind != NODE_MAP)
+		return false;
+	if (calico_api(val(doc, "apiVersion")))
+		return true;
+	if (!eq(val(doc, "apiVersion"), "v1") || !eq(val(doc, "kind"), "List"))
+		return false;
+	items = val(doc, "items");
+	for (size_t i = 0; items && items->kind == NODE_SEQ && i < items->n; i++)
+		if (calico_api(val(items->items[i], "apiVersion")))
+			return true;
+	return false;
+}
+
+int calico_lower(struct arena *a, struct diag *d, const struct frontend_opts *o,
+		 const struct node *doc, struct model *m)
+{
+	struct cal c = { a, d, o, m, false };
+	size_t e0 = d->errors;
+
+	if (!doc)
+		return 0;
+	if (!calico_api(val(doc, "apiVersion"))) {
+		/* a v1 List: Calico items here, the others to the Kubernetes frontend */
+		const struct node *items = val(doc, "items");
+		for (size_t i = 0; items && items->kind == NODE_SEQ && i < items->n; i++)
+			lower_object(&c, items->items[i], -1);
+	} else {
+		lower_object(&c, doc, -1);
+	}
+	return d->errors == e0 ? 0 : -1;
+}

@@ -1,0 +1,212 @@
+#!/bin/sh
+# check-calico-roundtrip.sh - Kubernetes policy -> `-t calico` -> Calico
+# frontend must not change a single verdict.
+#
+# For every Kubernetes test input with an inventory (examples/, the golden
+# nftables inputs, tests/e2e/cases/) and for seeded random scenarios of the
+# e2e generator (tests/e2e/gen.c, seeds 1..ROUNDTRIP_SEEDS, default 60):
+#
+#   1. `netpolc compile -t calico INPUTS` gives the Calico policies;
+#   2. the inputs without their NetworkPolicy documents give the inventory
+#      (checked: converting it yields no policy);
+#   3. `netpolc table --port P --family F` on INPUTS must equal, byte for
+#      byte (the pod list and every cell), the table on inventory + Calico
+#      policies, for TCP, UDP and SCTP ports that the inputs name (single
+#      ports, named ports' numbers, ports inside endPort ranges) and both
+#      address families.
+#
+# A fixed input that netpolc rejects or that the backend cannot convert is
+# skipped with its reason; a random scenario never is.  Any mismatch prints
+# both tables and the script exits 1; so does running fewer random cases
+# than asked.  Ends with one summary line.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+nc=${BUILD:-build}/netpolc
+[ -x "$nc" ] || nc=./netpolc
+if [ ! -x "$nc" ]; then
+	echo "check-calico-roundtrip: no netpolc binary (run make first)" >&2
+	exit 1
+fi
+nc=$(cd "$(dirname "$nc")" && pwd)/$(basename "$nc")
+seeds=${ROUNDTRIP_SEEDS:-60}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+cases=0
+random=0
+skipped=0
+tables=0
+cells=0
+fail=0
+
+# Ports every case is checked on, plus the numbers its inputs mention.
+FIXED_TCP="22 53 80 81 200 443 4000 5432 6379 8000 8080 8081 8150 9000 9090 9091 9100"
+FIXED_UDP="53 80 81 443 5005"
+FIXED_SCTP="80 3868 9000 9050"
+
+# inventory_of FILE...: the documents of YAML streams that are not
+# Kubernetes NetworkPolicies (a document is cut at every "---" line).
+inventory_of() {
+	awk '
+	function flush() {
+		if (doc != "" && !(pol && api)) printf "---\n%s", doc
+		doc = ""; pol = 0; api = 0
+	}
+	FNR == 1 { flush() }
+	/^---/ { flush(); next }
+	{
+		doc = doc $0 "\n"
+		if ($0 ~ /^kind:[ \t]*NetworkPolicy[ \t]*$/) pol = 1
+		if ($0 ~ /^apiVersion:[ \t]*networking\.k8s\.io\//) api = 1
+	}
+	END { flush() }
+	' "$@"
+}
+
+# files_of PATH...: the input files a path list stands for, in netpolc's order.
+files_of() {
+	for p in "$@"; do
+		if [ -d "$p" ]; then
+			find "$p" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) |
+				LC_ALL=C sort
+		else
+			printf '%s\n' "$p"
+		fi
+	done
+}
+
+# ports_of FILE...: port numbers the inputs mention (port, endPort, containerPort).
+ports_of() {
+	cat "$@" | grep -oE '"?(port|endPort|containerPort)"?:[ ]*[0-9]+' | grep -oE '[0-9]+$' |
+		sort -un | tr '\n' ' '
+}
+
+npods() {
+	grep -cE '^ *[0-9]+  [^ ]' "$1"
+}
+
+# roundtrip NAME KIND INPUT...: KIND is "fixed" (may be skipped) or "random".
+roundtrip() {
+	name=$1 kind=$2
+	shift 2
+	d=$tmp/case
+	rm -rf "$d"
+	mkdir -p "$d/inv"
+	if ! "$nc" compile -t calico "$@" >"$d/calico.yaml" 2>"$d/err"; then
+		if [ "$kind" = random ]; then
+			echo "FAIL calico-roundtrip/$name: compile -t calico failed"
+			sed 's/^/    /' "$d/err" | head -20
+			fail=$((fail + 1))
+		else
+			echo "skip calico-roundtrip/$name: compile -t calico rejects it: $(head -1 "$d/err")"
+			skipped=$((skipped + 1))
+		fi
+		return
+	fi
+	files_of "$@" >"$d/files"
+	# shellcheck disable=SC2046
+	inventory_of $(cat "$d/files") >"$d/inv/inventory.yaml"
+	if "$nc" compile -t calico "$d/inv" 2>/dev/null | grep -q '^kind:'; then
+		echo "skip calico-roundtrip/$name: its NetworkPolicies are not separate YAML documents"
+		skipped=$((skipped + 1))
+		return
+	fi
+	if ! grep -q '^kind: NetworkPolicy' "$d/calico.yaml"; then
+		echo "skip calico-roundtrip/$name: no NetworkPolicy"
+		skipped=$((skipped + 1))
+		return
+	fi
+	if [ "$kind" = fixed ] && ! "$nc" table --port 80 "$@" >/dev/null 2>"$d/err"; then
+		echo "skip calico-roundtrip/$name: netpolc table rejects it: $(head -1 "$d/err")"
+		skipped=$((skipped + 1))
+		return
+	fi
+	# shellcheck disable=SC2046
+	extra=$(ports_of $(cat "$d/files"))
+	probes=""
+	for p in $FIXED_TCP $extra; do probes="$probes tcp/$p"; done
+	for p in $FIXED_UDP $extra; do probes="$probes udp/$p"; done
+	for p in $FIXED_SCTP $extra; do probes="$probes sctp/$p"; done
+	probes=$(printf '%s\n' $probes | sort -u)
+	ok=1
+	for probe in $probes; do
+		for fam in 4 6; do
+			"$nc" table --port "$probe" --family $fam "$@" >"$d/k8s.out" 2>"$d/k8s.err"
+			st1=$?
+			"$nc" table --port "$probe" --family $fam "$d/inv" "$d/calico.yaml" \
+				>"$d/cal.out" 2>"$d/cal.err"
+			st2=$?
+			tables=$((tables + 1))
+			if [ $st1 != 0 ] || [ $st2 != 0 ] || ! cmp -s "$d/k8s.out" "$d/cal.out"; then
+				if [ $ok = 1 ]; then
+					echo "FAIL calico-roundtrip/$name"
+					echo "    inputs: $*"
+				fi
+				ok=0
+				echo "    table --port $probe --family $fam: exit $st1 (Kubernetes) vs $st2 (Calico)"
+				diff -u "$d/k8s.out" "$d/cal.out" | sed 's/^/    /' | head -40
+				sed 's/^/    k8s: /' "$d/k8s.err" | head -5
+				sed 's/^/    calico: /' "$d/cal.err" | head -5
+				continue
+			fi
+			n=$(npods "$d/k8s.out")
+			cells=$((cells + n * n))
+		done
+	done
+	if [ $ok = 1 ]; then
+		cases=$((cases + 1))
+		[ "$kind" = random ] && random=$((random + 1))
+	else
+		fail=$((fail + 1))
+	fi
+}
+
+# fixed inputs: the examples, the golden nftables inputs, the e2e cases
+roundtrip examples/tutorial fixed examples/tutorial
+roundtrip examples/policies fixed examples/policies
+for a in tests/golden/nftables/*/args; do
+	dir=$(dirname "$a")
+	set --
+	for w in $(cat "$a"); do
+		case "$w" in
+		*.yaml | *.yml | *.json) [ -e "$dir/$w" ] && set -- "$@" "$dir/$w" ;;
+		*) [ -d "$dir/$w" ] && set -- "$@" "$dir/$w" ;;
+		esac
+	done
+	[ $# -gt 0 ] && roundtrip "$(basename "$dir")" fixed "$@"
+done
+for f in tests/e2e/cases/*.yaml; do
+	[ -f "$f" ] || continue
+	case "$f" in */inventory.yaml) continue ;; esac
+	if grep -q '^# inventory: own' "$f" || [ ! -f tests/e2e/cases/inventory.yaml ]; then
+		roundtrip "e2e-$(basename "$f" .yaml)" fixed "$f"
+	else
+		roundtrip "e2e-$(basename "$f" .yaml)" fixed tests/e2e/cases/inventory.yaml "$f"
+	fi
+done
+
+# random scenarios
+if ! ${CC:-cc} -O1 -o "$tmp/gen" tests/e2e/gen.c 2>"$tmp/gen.err"; then
+	echo "FAIL calico-roundtrip: cannot build tests/e2e/gen.c"
+	sed 's/^/    /' "$tmp/gen.err"
+	exit 1
+fi
+s=1
+while [ $s -le "$seeds" ]; do
+	if ! "$tmp/gen" $s >"$tmp/seed-$s.yaml"; then
+		echo "FAIL calico-roundtrip/seed-$s: the generator failed"
+		fail=$((fail + 1))
+	else
+		roundtrip "seed-$s" random "$tmp/seed-$s.yaml"
+	fi
+	rm -f "$tmp/seed-$s.yaml"
+	s=$((s + 1))
+done
+
+echo "calico-roundtrip: $cases cases equal ($random random), $tables tables, $cells cells; $skipped skipped, $fail failed"
+if [ $random -lt "$seeds" ] && [ $fail = 0 ]; then
+	echo "FAIL calico-roundtrip: only $random of $seeds random cases ran"
+	exit 1
+fi
+[ $fail = 0 ]

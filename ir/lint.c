@@ -15,6 +15,12 @@
 #include "ir/strbuf.h"
 #include "ir/util.h"
 
+/* ploc: where to point at a policy: its name, or the object. */
+static const struct loc *ploc(const struct policy *p)
+{
+	return p->name_loc.line ? &p->name_loc : &p->loc;
+}
+
 /* name_says_deny: the policy name contains "deny" or "block" as a word part. */
 static bool name_says_deny(const char *name)
 {
@@ -375,7 +381,7 @@ static void lint_dns(const struct model *m, const struct ir *ir, bool inventory,
 				if (warned[p->index])
 					continue;
 				warned[p->index] = true;
-				diag_warning(d, &p->loc,
+				diag_warning(d, ploc(p),
 					     "policy '%s' isolates egress of %s/%s (and maybe "
 					     "others), and no egress rule allows DNS (port 53): name "
 					     "resolution will fail",
@@ -398,7 +404,7 @@ static void lint_dns(const struct model *m, const struct ir *ir, bool inventory,
 					ok = rule_allows_dns(&q->rules[DIR_EGRESS][r]);
 			}
 			if (!ok)
-				diag_warning(d, &p->loc,
+				diag_warning(d, ploc(p),
 					     "policy '%s' isolates egress and no egress rule allows "
 					     "DNS (port 53): name resolution will fail",
 					     p->name);
@@ -506,9 +512,7 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 					     "traffic to the pods this policy selects",
 					     k, p->name, blocked, blocked == 1 ? "" : "s", p->ns,
 					     example->name, isolator->name);
-				diag_note(d,
-					  isolator->name_loc.line ? &isolator->name_loc
-								  : &isolator->loc,
+				diag_note(d, ploc(isolator),
 					  "a connection needs the egress of its source and the "
 					  "ingress of its destination to allow it");
 			}
@@ -538,7 +542,7 @@ void lint_run(const struct model *m, const struct ir *ir, struct diag *d)
 			uint32_t *sel = resolve_selected(m, p->ns, p->pod_sel, &n);
 			free(sel);
 			if (!n)
-				diag_warning(d, &p->loc,
+				diag_warning(d, ploc(p),
 					     "policy '%s' selects no pod of the input (namespace "
 					     "'%s', podSelector %s)",
 					     p->name, p->ns,

@@ -30,14 +30,17 @@
  *     ip6 saddr . meta l4proto . th dport @X_a6
  *     meta l4proto . th dport @X_pt              protocol . port, every peer
  *
- * (daddr for egress).  The concatenated sets have `flags interval`, so the
- * kernel rejects overlapping elements: per protocol, the port axis is cut
- * at every range boundary of the run, each piece gets the union of the
- * peers of the rules covering it (minus the peers already allowed every
- * protocol), and equal neighbouring pieces are joined again.  A rule
- * without ports matches every protocol, ICMP included; a rule with ports
- * matches TCP, UDP and SCTP only.  Sets with equal contents are emitted
- * once and shared.
+ * (daddr for egress).  The concatenated sets have `flags interval`, and
+ * the kernel rejects overlapping elements, so the run's rules are made
+ * disjoint first: rules with equal port sets are merged; then, per
+ * protocol, either the port axis is cut at every range boundary (each piece
+ * gets the union of the peers covering it) or the address axis is cut at
+ * every peer boundary (each piece gets the union of the port ranges
+ * covering it), whichever gives fewer elements, and equal neighbouring
+ * pieces are joined again.  A rule without ports matches every protocol,
+ * ICMP included; a rule with ports matches TCP, UDP and SCTP only.  Sets
+ * with equal contents are emitted once and shared; a set of at most
+ * nft_inline_max elements is written as plain rules instead (see there).
  *
  * Base chains.  Host mode: `input` jumps to the endpoint's ingress program,
  * `output` to its egress program.  Node mode: `forward` dispatches by
@@ -318,13 +321,14 @@ static const struct addrset *rule_peers(struct nft *e, const struct ir_rule *r)
 		if (!p->nips) {
 			if (!e->pod_warned[idx]) {
 				struct strbuf sb = STRBUF_INIT;
+				const struct loc *at =
+					r->origin.loc.file ? &r->origin.loc : &p->loc;
 				e->pod_warned[idx] = true;
 				origin_text(&sb, &r->origin);
-				diag_warning(
-					e->d, &r->origin.loc,
-					"peer %s/%s has no IP address: left out of the nftables "
-					"rules of %s (its traffic cannot be matched)",
-					p->ns, p->name, sb.buf);
+				diag_warning(e->d, at,
+					     "peer %s/%s has no IP address: left out of the "
+					     "nftables rules of %s (its traffic cannot be matched)",
+					     p->ns, p->name, sb.buf);
 				strbuf_release(&sb);
 			}
 			continue;
@@ -1071,7 +1075,11 @@ static int dispatch_list(struct nft *e, struct dispatch **out, size_t *nout)
 	for (size_t i = 1; i < n; i++) {
 		char buf[ADDR_STRLEN];
 		const struct pod *p = e->ir->eps[v[i].ep].pod, *q = e->ir->eps[v[i - 1].ep].pod;
-		if (addr_cmp(&v[i].a, &v[i - 1].a) || p == q)
+		bool prog = e->ep_prog[DIR_INGRESS][v[i].ep] || e->ep_prog[DIR_EGRESS][v[i].ep] ||
+			    e->ep_prog[DIR_INGRESS][v[i - 1].ep] ||
+			    e->ep_prog[DIR_EGRESS][v[i - 1].ep];
+		/* only a problem if one of them has rules the other would be subjected to */
+		if (addr_cmp(&v[i].a, &v[i - 1].a) || p == q || !prog)
 			continue;
 		rc = diag_error(e->d, &p->loc,
 				"%s/%s and %s/%s share the address %s: node mode cannot tell "

@@ -48,8 +48,8 @@
 #include "ir/strbuf.h"
 #include "ir/util.h"
 
-#define CALICO_GROUP "projectcalico.org/"
-#define CALICO_API "projectcalico.org/v3"
+#define CALICO_GROUP  "projectcalico.org/"
+#define CALICO_API    "projectcalico.org/v3"
 #define ALLOW_PROFILE "projectcalico-default-allow"
 /* Unknown names get "did you mean" suggestions until this many diagnostics were queued. */
 #define SUGGEST_BUDGET 1000
@@ -163,7 +163,7 @@ static const struct loc *key_loc(const struct node *map, const char *key)
  * cannot express; nothing inside a Log rule (it is skipped anyway).
  */
 __attribute__((format(printf, 3, 4))) static void unsupported(struct cal *c, const struct loc *loc,
-							       const char *fmt, ...)
+							      const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -575,8 +575,9 @@ static void read_meta(struct cal *c, const struct node *obj, const char *kind,
 	} else if (c->o && c->o->default_ns) {
 		md->ns = c->o->default_ns;
 	} else {
-		diag_error(c->d, &md->name_loc, "%s %s has no metadata.namespace; pass -n NAMESPACE",
-			   kind, name ? shown(c, name) : "(unnamed)");
+		diag_error(c->d, &md->name_loc,
+			   "%s %s has no metadata.namespace; pass -n NAMESPACE", kind,
+			   name ? shown(c, name) : "(unnamed)");
 	}
 	if ((labels = typed(c, meta, "labels", NODE_MAP)))
 		read_labels(c, labels, &md->labels);
@@ -618,8 +619,8 @@ static bool read_protocol(struct cal *c, const struct node *n, enum proto *proto
 		return want(c, n, NODE_STR, "protocol");
 	if (num >= 0) {
 		if (num < 1 || num > 255) {
-			diag_error(c->d, &n->loc, "protocol %lld is invalid: a protocol number is 1-255",
-				   num);
+			diag_error(c->d, &n->loc,
+				   "protocol %lld is invalid: a protocol number is 1-255", num);
 			return false;
 		}
 		if (num == 6 || num == 17 || num == 132) {
@@ -640,18 +641,20 @@ static bool read_protocol(struct cal *c, const struct node *n, enum proto *proto
 	}
 	for (int i = 0; other[i]; i++) {
 		if (eq(n, other[i])) {
-			unsupported(c, &n->loc,
-				    "protocol %s is not supported: netpolc models TCP, UDP and SCTP",
-				    other[i]);
+			unsupported(
+				c, &n->loc,
+				"protocol %s is not supported: netpolc models TCP, UDP and SCTP",
+				other[i]);
 			return false;
 		}
 	}
 	for (int i = 0; names[i]; i++) {
 		if (n->len == strlen(names[i]) && !distance(n->str, n->len, names[i], n->len)) {
-			diag_error(c->d, &n->loc,
-				   "invalid protocol %s: Calico's protocol names are case-sensitive; "
-				   "write %s",
-				   shown(c, n), names[i]);
+			diag_error(
+				c->d, &n->loc,
+				"invalid protocol %s: Calico's protocol names are case-sensitive; "
+				"write %s",
+				shown(c, n), names[i]);
 			return false;
 		}
 	}
@@ -722,10 +725,11 @@ static bool read_port(struct cal *c, const struct node *n, struct port *pt)
 		pt->name = n->str;
 		return true;
 	} else {
-		diag_error(c->d, &n->loc,
-			   "invalid port %s: must be a number, a range \"a:b\" or a port name (1-128 "
-			   "of letters, digits, '_', '.' and '-')",
-			   shown(c, n));
+		diag_error(
+			c->d, &n->loc,
+			"invalid port %s: must be a number, a range \"a:b\" or a port name (1-128 "
+			"of letters, digits, '_', '.' and '-')",
+			shown(c, n));
 		return false;
 	}
 	if (lo < 1 || hi < 1) {
@@ -741,8 +745,8 @@ static bool read_port(struct cal *c, const struct node *n, struct port *pt)
 /* ---- entity rules ---------------------------------------------------- */
 
 static const char *const entity_fields[] = {
-	"nets",	   "notNets", "selector",	 "notSelector",	 "namespaceSelector",
-	"ports",   "notPorts", "serviceAccounts", "services",	 NULL,
+	"nets",	 "notNets",  "selector",	"notSelector", "namespaceSelector",
+	"ports", "notPorts", "serviceAccounts", "services",    NULL,
 };
 
 /* One side (source or destination) of a rule, as read. */
@@ -759,8 +763,7 @@ struct entity {
 
 /* read_nets: a list of CIDRs (or addresses); family tracks the rule's one family. */
 static struct prefix *read_nets(struct cal *c, const struct node *list, const char *what,
-				bool negated, int *family, const struct node **family_at,
-				size_t *n)
+				bool negated, int *family, const struct node **family_at, size_t *n)
 {
 	struct prefix *v = arena_array(c->a, list->n + 1, sizeof(*v));
 
@@ -777,10 +780,11 @@ static struct prefix *read_nets(struct cal *c, const struct node *list, const ch
 			continue;
 		}
 		if (p->a.family == AF6 && p->len >= 96 && (p->a.v >> 32) == 0xffff) {
-			unsupported(c, &it->loc,
-				    "%s entry %s is an IPv4-mapped IPv6 network, which Calico treats "
-				    "as IPv4; write the IPv4 network",
-				    what, shown(c, it));
+			unsupported(
+				c, &it->loc,
+				"%s entry %s is an IPv4-mapped IPv6 network, which Calico treats "
+				"as IPv4; write the IPv4 network",
+				what, shown(c, it));
 			continue;
 		}
 		if (negated && p->len == 0) {
@@ -804,7 +808,8 @@ static struct prefix *read_nets(struct cal *c, const struct node *list, const ch
 	return v;
 }
 
-static void read_entity(struct cal *c, const struct node *rule, const char *name, int *family, const struct node **family_at, struct entity *e, bool *ok)
+static void read_entity(struct cal *c, const struct node *rule, const char *name, int *family,
+			const struct node **family_at, struct entity *e, bool *ok)
 {
 	const struct node *v;
 	bool good;
@@ -848,7 +853,7 @@ static void read_entity(struct cal *c, const struct node *rule, const char *name
 static const char *entity_restricts(const struct entity *e)
 {
 	static const char *const fields[] = { "selector", "notSelector", "namespaceSelector",
-					      "nets", "notNets", NULL };
+					      "nets",	  "notNets",	 NULL };
 	for (size_t i = 0; e->n && fields[i]; i++) {
 		const struct node *v = val(e->n, fields[i]);
 		if (v && !((v->kind == NODE_STR || v->kind == NODE_SEQ) && !v->len && !v->n))
@@ -909,12 +914,13 @@ static void lower_peers(struct cal *c, const struct policy *p, const struct enti
 			n++;
 		}
 		if (hep) {
-			const struct sel_expr *g = expr_new(c, SX_GLOBAL, &e->nsel->loc, NULL, NULL);
+			const struct sel_expr *g =
+				expr_new(c, SX_GLOBAL, &e->nsel->loc, NULL, NULL);
 			v[n] = base;
 			v[n].global_scope = true;
-			v[n].pod_sel = sel_of(c, e->sel ? expr_new(c, SX_AND, &e->nsel->loc, g, e->sel)
-							: g,
-					      &e->nsel->loc);
+			v[n].pod_sel = sel_of(
+				c, e->sel ? expr_new(c, SX_AND, &e->nsel->loc, g, e->sel) : g,
+				&e->nsel->loc);
 			n++;
 		}
 	} else {
@@ -939,12 +945,12 @@ static void lower_peers(struct cal *c, const struct policy *p, const struct enti
 static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto, enum proto proto,
 			const struct loc *proto_loc, struct rule *r)
 {
-	const struct node *ports = dst->ports, *not = dst->not_ports;
-	size_t np = ports ? ports->n : 0, nn = not ? not->n : 0;
+	const struct node *ports = dst->ports, *notp = dst->not_ports;
+	size_t np = ports ? ports->n : 0, nn = notp ? notp->n : 0;
 
 	if (!has_proto) {
 		if (np || nn)
-			unsupported(c, np ? &ports->loc : &not->loc,
+			unsupported(c, np ? &ports->loc : &notp->loc,
 				    "%s.%s without a protocol: give the rule a protocol (TCP, UDP "
 				    "or SCTP)",
 				    dst->name, np ? "ports" : "notPorts");
@@ -971,7 +977,7 @@ static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto,
 	r->not_ports = arena_array(c->a, nn, sizeof(*r->not_ports));
 	for (size_t i = 0; i < nn; i++) {
 		struct port *pt = &r->not_ports[r->nnot_ports];
-		if (!read_port(c, not->items[i], pt))
+		if (!read_port(c, notp->items[i], pt))
 			continue;
 		if (pt->name) {
 			unsupported(c, &pt->loc,
@@ -1044,8 +1050,9 @@ static bool read_rule(struct cal *c, const struct policy *p, const struct node *
 	if ((v = val(n, "notProtocol")))
 		unsupported(c, key_loc(n, "notProtocol"), "notProtocol is not supported");
 	if (val(n, "icmp"))
-		unsupported(c, key_loc(n, "icmp"), "icmp is not supported (netpolc models TCP, "
-						   "UDP and SCTP)");
+		unsupported(c, key_loc(n, "icmp"),
+			    "icmp is not supported (netpolc models TCP, "
+			    "UDP and SCTP)");
 	if (val(n, "notICMP"))
 		unsupported(c, key_loc(n, "notICMP"), "notICMP is not supported");
 	if (val(n, "http"))
@@ -1067,10 +1074,11 @@ static bool read_rule(struct cal *c, const struct policy *p, const struct node *
 	{
 		const char *f = entity_restricts(local);
 		if (f)
-			unsupported(c, key_loc(local->n, f),
-				    "%s.%s in an%s rule restricts the policy's own endpoints, which "
-				    "netpolc cannot express; select them with the policy's selector",
-				    local->name, f, dir == DIR_INGRESS ? " ingress" : " egress");
+			unsupported(
+				c, key_loc(local->n, f),
+				"%s.%s in an%s rule restricts the policy's own endpoints, which "
+				"netpolc cannot express; select them with the policy's selector",
+				local->name, f, dir == DIR_INGRESS ? " ingress" : " egress");
 	}
 	if (src.ports || src.not_ports)
 		unsupported(c, key_loc(src.n, src.ports ? "ports" : "notPorts"),
@@ -1092,10 +1100,14 @@ static bool read_rule(struct cal *c, const struct policy *p, const struct node *
 /* ---- policies -------------------------------------------------------- */
 
 static const char *const object_fields[] = { "apiVersion", "kind", "metadata", "spec", NULL };
-static const char *const np_spec_fields[] = { "tier",	  "order",
-					      "selector", "types",
-					      "ingress",  "egress",
-					      "serviceAccountSelector", "performanceHints",
+static const char *const np_spec_fields[] = { "tier",
+					      "order",
+					      "selector",
+					      "types",
+					      "ingress",
+					      "egress",
+					      "serviceAccountSelector",
+					      "performanceHints",
 					      NULL };
 static const char *const gnp_spec_fields[] = { "tier",
 					       "order",
@@ -1231,26 +1243,24 @@ static void lower_policy(struct cal *c, const struct node *obj, const struct loc
 		sel = expr_new(c, SX_ALL, spec ? &spec->loc : anchor, NULL, NULL);
 	if (sel)
 		p->pod_sel = sel_of(c, sel, &sel->loc);
-	if (global &&
-	    (nsel = read_sel(c, val(spec, "namespaceSelector"), "namespaceSelector", SC_POLICY_NS,
-			     &set, &ok))) {
+	if (global && (nsel = read_sel(c, val(spec, "namespaceSelector"), "namespaceSelector",
+				       SC_POLICY_NS, &set, &ok))) {
 		v = val(spec, "namespaceSelector");
 		if (empty_ns_match(nsel))
 			unsupported(c, &v->loc,
-				    "namespaceSelector %s is also true for host endpoints (they "
+				    "this namespaceSelector is also true for host endpoints (they "
 				    "carry no namespace labels), so Calico would apply the policy "
 				    "to them too; netpolc cannot express that: add "
-				    "'has(projectcalico.org/name) && ' in front",
-				    shown(c, v));
+				    "'has(projectcalico.org/name) && ' in front");
 		else if (values_have(sel, "all()"))
-			unsupported(c, key_loc(spec, "selector"),
-				    "selector: a string holding 'all()' is not supported with a "
-				    "namespaceSelector (Calico rewrites all() in the combined text)");
+			unsupported(
+				c, key_loc(spec, "selector"),
+				"selector: a string holding 'all()' is not supported with a "
+				"namespaceSelector (Calico rewrites all() in the combined text)");
 		else
 			p->global_ns_sel = sel_of(c, nsel, &nsel->loc);
 	}
-	if ((v = val(spec, "serviceAccountSelector")) &&
-	    !(v->kind == NODE_STR && !v->len))
+	if ((v = val(spec, "serviceAccountSelector")) && !(v->kind == NODE_STR && !v->len))
 		unsupported(c, key_loc(spec, "serviceAccountSelector"),
 			    "serviceAccountSelector is not supported: netpolc does not model "
 			    "service accounts");
@@ -1261,8 +1271,7 @@ static void lower_policy(struct cal *c, const struct node *obj, const struct loc
 		static const char *const flags[] = { "doNotTrack", "preDNAT", "applyOnForward",
 						     NULL };
 		for (size_t i = 0; flags[i]; i++)
-			if ((v = val(spec, flags[i])) && want(c, v, NODE_BOOL, flags[i]) &&
-			    v->bval)
+			if ((v = val(spec, flags[i])) && want(c, v, NODE_BOOL, flags[i]) && v->bval)
 				unsupported(c, &v->loc,
 					    "%s is not supported: netpolc models policy on the "
 					    "endpoints' normal path only",
@@ -1297,7 +1306,8 @@ static void read_hep_ports(struct cal *c, const struct node *ports, struct pod *
 		proto = val(it, "protocol");
 		num = val(it, "port");
 		if (!name || !proto || !num) {
-			diag_error(c->d, &it->loc, "a HostEndpoint port needs name, protocol and port");
+			diag_error(c->d, &it->loc,
+				   "a HostEndpoint port needs name, protocol and port");
 			continue;
 		}
 		if (!calico_port_name_ok(name->str, name->len)) {
@@ -1352,10 +1362,10 @@ static void lower_hep(struct cal *c, const struct node *obj, const struct loc *a
 		return;
 	}
 	check_fields(c, spec, hep_spec_fields, "HostEndpoint spec");
-	if ((v = typed(c, spec, "node", NODE_STR)) && v->len)
-		pod->node_name = v->str;
-	else if (!v)
+	if (!(v = val(spec, "node")) || (v->kind == NODE_STR && !v->len))
 		diag_error(c->d, anchor, "HostEndpoint has no spec.node");
+	else if (want(c, v, NODE_STR, "node"))
+		pod->node_name = v->str;
 	typed(c, spec, "interfaceName", NODE_STR);
 	if ((v = typed(c, spec, "expectedIPs", NODE_SEQ))) {
 		pod->ips = arena_array(c->a, v->n + 1, sizeof(*pod->ips));
@@ -1366,8 +1376,9 @@ static void lower_hep(struct cal *c, const struct node *obj, const struct loc *a
 			if (!want(c, it, NODE_STR, "expectedIPs item"))
 				continue;
 			if (has_nul(it) || addr_parse(it->str, &a)) {
-				diag_error(c->d, &it->loc, "invalid expectedIPs entry %s: not an IP "
-							   "address",
+				diag_error(c->d, &it->loc,
+					   "invalid expectedIPs entry %s: not an IP "
+					   "address",
 					   shown(c, it));
 				continue;
 			}
@@ -1416,8 +1427,8 @@ static const struct {
 
 static void lower_tier(struct cal *c, const struct node *obj, const struct loc *anchor)
 {
-	static const char *const tier_fields[] = { "apiVersion", "kind", "metadata", "spec",
-						   "status",	 NULL };
+	static const char *const tier_fields[] = { "apiVersion", "kind",   "metadata",
+						   "spec",	 "status", NULL };
 	size_t e0 = c->d->errors;
 	struct tier *t = arena_zalloc(c->a, sizeof(*t));
 	const struct node *spec, *v;
@@ -1446,8 +1457,8 @@ static void lower_tier(struct cal *c, const struct node *obj, const struct loc *
 		if ((t->has_order && t->order != fixed_tiers[i].order) ||
 		    t->default_action != fixed_tiers[i].action)
 			diag_error(c->d, &t->loc,
-				   "tier '%s' must have order %.0f and defaultAction %s",
-				   t->name, fixed_tiers[i].order,
+				   "tier '%s' must have order %.0f and defaultAction %s", t->name,
+				   fixed_tiers[i].order,
 				   fixed_tiers[i].action == ACT_PASS ? "Pass" : "Deny");
 		t->has_order = true;
 		t->order = fixed_tiers[i].order;
@@ -1561,7 +1572,8 @@ static void lower_object(struct cal *c, const struct node *obj, int implied)
 		return;
 	}
 	if (!av) {
-		diag_error(c->d, &kn->loc, "object has no 'apiVersion'; add apiVersion: " CALICO_API);
+		diag_error(c->d, &kn->loc,
+			   "object has no 'apiVersion'; add apiVersion: " CALICO_API);
 		return;
 	}
 	if (!calico_api(av)) {

@@ -195,8 +195,8 @@ static const char *tok_text(struct selp *p, const struct tok *t)
 	return tok_names[t->kind];
 }
 
-__attribute__((format(printf, 3, 4))) static void fail(struct selp *p, size_t off,
-							const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void fail(struct selp *p, size_t off, const char *fmt,
+						       ...)
 {
 	struct loc l = loc_at(p, off);
 	struct strbuf sb = STRBUF_INIT;
@@ -249,8 +249,7 @@ static bool word_at(const struct selp *p, size_t i, const char *w, size_t *after
 }
 
 /* words_at: two words with any blanks between them, the second one ending a word. */
-static bool words_at(const struct selp *p, size_t i, const char *w1, const char *w2,
-		     size_t *after)
+static bool words_at(const struct selp *p, size_t i, const char *w1, const char *w2, size_t *after)
 {
 	size_t n = strlen(w1);
 	if (p->len - i < n || memcmp(p->text + i, w1, n))
@@ -457,8 +456,8 @@ static const struct tok *peek(const struct selp *p)
 static struct sel_expr *parse_or(struct selp *p);
 
 /* balanced: the operands v[lo..hi) joined by op as a balanced tree. */
-static struct sel_expr *balanced(struct selp *p, enum selexpr_op op, struct sel_expr **v,
-				 size_t lo, size_t hi)
+static struct sel_expr *balanced(struct selp *p, enum selexpr_op op, struct sel_expr **v, size_t lo,
+				 size_t hi)
 {
 	struct sel_expr *e;
 	size_t mid;
@@ -598,7 +597,8 @@ static struct sel_expr *parse_op(struct selp *p)
 		if (!e)
 			return NULL;
 		if (peek(p)->kind != T_RPAREN) {
-			fail(p, peek(p)->off, "expected ')' to close the '(' at column %u, found %s",
+			fail(p, peek(p)->off,
+			     "expected ')' to close the '(' at column %u, found %s",
 			     loc_at(p, t->off).col, tok_text(p, peek(p)));
 			return NULL;
 		}

@@ -43,7 +43,8 @@ static void rules(int i, int n)
 {
 	printf("\"ingress\":[{\"from\":[{\"podSelector\":{\"matchLabels\":{\"app\":\"a%d\"}},"
 	       "\"namespaceSelector\":{}}],\"ports\":[{\"port\":%d}]},"
-	       "{\"from\":[{\"ipBlock\":{\"cidr\":\"10.200.%d.0/24\",\"except\":[\"10.200.%d.128/25\"]}}],"
+	       "{\"from\":[{\"ipBlock\":{\"cidr\":\"10.200.%d.0/24\",\"except\":[\"10.200.%d.128/"
+	       "25\"]}}],"
 	       "\"ports\":[{\"protocol\":\"UDP\",\"port\":53,\"endPort\":60}]}],"
 	       "\"egress\":[{\"to\":[{\"podSelector\":{\"matchLabels\":{\"app\":\"a%d\"}},"
 	       "\"namespaceSelector\":{}}],\"ports\":[{\"port\":443}]}]",
@@ -63,7 +64,8 @@ int main(int argc, char **argv)
 	printf("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[");
 	for (int i = 0; i < k; i++) {
 		item_start();
-		printf("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns%d\"}}",
+		printf("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns%"
+		       "d\"}}",
 		       i);
 	}
 	for (int i = 1; i <= 4; i++) {
@@ -92,7 +94,8 @@ int main(int argc, char **argv)
 		if (i % k == 0)
 			printf("\"podSelector\":{\"matchLabels\":{\"tier\":\"web\"}},");
 		else
-			printf("\"podSelector\":{\"matchExpressions\":[{\"key\":\"app\",\"operator\":"
+			printf("\"podSelector\":{\"matchExpressions\":[{\"key\":\"app\","
+			       "\"operator\":"
 			       "\"In\",\"values\":[\"a%d\",\"a%d\"]}]},",
 			       i, (i + 1) % n);
 		printf("\"policyTypes\":[\"Ingress\",\"Egress\"],");
@@ -108,7 +111,8 @@ int main(int argc, char **argv)
 	item_start();
 	printf("{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\","
 	       "\"metadata\":{\"name\":\"bench-client-out\",\"namespace\":\"ns0\"},\"spec\":{"
-	       "\"podSelector\":{\"matchLabels\":{\"role\":\"client\"}},\"policyTypes\":[\"Egress\"],"
+	       "\"podSelector\":{\"matchLabels\":{\"role\":\"client\"}},\"policyTypes\":["
+	       "\"Egress\"],"
 	       "\"egress\":[{\"to\":[{\"podSelector\":{\"matchLabels\":{\"role\":\"server\"}}}],"
 	       "\"ports\":[{\"port\":8080}]}]}}");
 	printf("\n]}\n");

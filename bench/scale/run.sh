@@ -177,7 +177,7 @@ report=$OUT/.report.$$
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $mem RAM, Linux $(uname -r);" \
 		"load average ${load0:-?} before, $load1 after"
-	echo "- netpolc: \`$NETPOLC\`, revision $rev$dirty; $($CC --version | head -n 1); jansson $(pkg-config --modversion jansson)"
+	echo "- netpolc: \`${NETPOLC#"$ROOT"/}\`, revision $rev$dirty; $($CC --version | head -n 1); jansson $(pkg-config --modversion jansson)"
 	echo "- method: $RUNS runs each; wall = median wall time, cpu = median user+system time," \
 		"MiB = largest peak RSS (/usr/bin/time %M); generator seed $SEED"
 	echo "- reference: \`jload FILE\` = json_load_file() + json_decref(), nothing else"

@@ -41,14 +41,15 @@ struct named {
  * pods and 8080 on others, "alt" to TCP 81 or UDP 81
  */
 static const struct named named_ports[] = {
-	{ "http", 0, 80 }, { "http", 0, 8080 }, { "dns", 1, 53 },
+	{ "http", 0, 80 },  { "http", 0, 8080 }, { "dns", 1, 53 },
 	{ "sig", 2, 9000 }, { "alt", 0, 81 },	 { "alt", 1, 81 },
 };
 #define NNAMED (sizeof(named_ports) / sizeof(named_ports[0]))
 static const char *const port_names[] = { "http", "dns", "sig", "alt", "nosuch" };
 
 static const char *const pod_keys[] = { "app", "tier", "role" };
-static const char *const pod_vals[][3] = { { "web", "db", "api" }, { "front", "back", "" },
+static const char *const pod_vals[][3] = { { "web", "db", "api" },
+					   { "front", "back", "" },
 					   { "x", "", "" } };
 static const char *const ns_keys[] = { "team", "env", "kubernetes.io/metadata.name" };
 static const char *const ns_names[] = { "ns-a", "ns-b", "ns-c" };
@@ -132,7 +133,8 @@ static void pod_selector(void)
 		printf("%smatchExpressions: [", nl ? ", " : "");
 		for (int i = 0; i < ne; i++) {
 			int k = (int)rnd(3), op = (int)rnd(4);
-			static const char *const ops[] = { "In", "NotIn", "Exists", "DoesNotExist" };
+			static const char *const ops[] = { "In", "NotIn", "Exists",
+							   "DoesNotExist" };
 			printf("%s{key: %s, operator: %s", i ? ", " : "", pod_keys[k], ops[op]);
 			if (op < 2) {
 				printf(", values: [%s", pick_value(k));
@@ -195,8 +197,8 @@ static void ipblock(void)
 				if (len < 8 && !chance(50))
 					ea = 0x0A000101u + rnd(4);
 				printf("%s%u.%u.%u.%u/%d", i ? ", " : "", (ea & em) >> 24,
-				       ((ea & em) >> 16) & 255, ((ea & em) >> 8) & 255, ea & em & 255,
-				       elen);
+				       ((ea & em) >> 16) & 255, ((ea & em) >> 8) & 255,
+				       ea & em & 255, elen);
 			}
 			printf("]");
 		}
@@ -429,7 +431,8 @@ int main(int argc, char **argv)
 			const struct pod *p = &pods[i];
 			bool any_label = p->labels[0] || p->labels[1] || p->labels[2];
 			bool any_port = false;
-			printf("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p%d\n  namespace: %s\n",
+			printf("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p%d\n  "
+			       "namespace: %s\n",
 			       i, ns_names[p->ns]);
 			if (any_label) {
 				printf("  labels:\n");
@@ -443,7 +446,8 @@ int main(int argc, char **argv)
 				printf("spec:\n  containers:\n  - name: c\n    ports:\n");
 				for (size_t k = 0; k < NNAMED; k++)
 					if (p->ports[k])
-						printf("    - {name: %s, containerPort: %d, protocol: %s}\n",
+						printf("    - {name: %s, containerPort: %d, "
+						       "protocol: %s}\n",
 						       named_ports[k].name, named_ports[k].port,
 						       protos[named_ports[k].proto]);
 			}

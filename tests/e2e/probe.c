@@ -159,14 +159,14 @@ static void sctp_init(unsigned char *pkt, uint16_t sport, uint16_t dport, uint32
 	put16(pkt, sport);
 	put16(pkt + 2, dport);
 	/* verification tag 0 (required in a packet carrying INIT), checksum 0 for now */
-	pkt[12] = 1;		 /* chunk type INIT */
-	pkt[13] = 0;		 /* flags */
-	put16(pkt + 14, 20);	 /* chunk length */
-	put32(pkt + 16, tag);	 /* initiate tag, never 0 */
-	put32(pkt + 20, 65535);	 /* advertised receiver window */
-	put16(pkt + 24, 1);	 /* outbound streams */
-	put16(pkt + 26, 1);	 /* inbound streams */
-	put32(pkt + 28, tag);	 /* initial TSN */
+	pkt[12] = 1;		/* chunk type INIT */
+	pkt[13] = 0;		/* flags */
+	put16(pkt + 14, 20);	/* chunk length */
+	put32(pkt + 16, tag);	/* initiate tag, never 0 */
+	put32(pkt + 20, 65535); /* advertised receiver window */
+	put16(pkt + 24, 1);	/* outbound streams */
+	put16(pkt + 26, 1);	/* inbound streams */
+	put32(pkt + 28, tag);	/* initial TSN */
 	crc = crc32c(pkt, 32);
 	/* the checksum travels in little-endian byte order */
 	pkt[8] = (unsigned char)crc;
@@ -436,9 +436,9 @@ static void start(struct probe *pr, int ep)
 		}
 		return;
 	}
-	pr->fd = socket(af, (t->proto == P_TCP ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK |
-				    SOCK_CLOEXEC,
-			0);
+	pr->fd = socket(
+		af, (t->proto == P_TCP ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		0);
 	if (pr->fd < 0)
 		fatal("socket");
 	if (connect(pr->fd, (struct sockaddr *)&ss, sl) && errno != EINPROGRESS) {
@@ -595,7 +595,8 @@ static size_t report(struct probe *v, size_t n)
 		for (size_t i = 0; i < np; i++)
 			if (strlen(t->pods[i]) > w)
 				w = strlen(t->pods[i]);
-		printf("MISMATCH %s: %s/%d IPv%d: %zu of %zu probed cells differ from netpolc table\n",
+		printf("MISMATCH %s: %s/%d IPv%d: %zu of %zu probed cells differ from netpolc "
+		       "table\n",
 		       label, proto_names[t->proto], t->port, t->family, bad, probed);
 		printf("    %-*s  ", (int)(w + 5), "source \\ destination");
 		for (size_t j = 0; j < np; j++)
@@ -606,7 +607,8 @@ static size_t report(struct probe *v, size_t n)
 			fwrite(grid + i * np, 1, np, stdout);
 			printf("\n");
 		}
-		printf("    + allowed, . denied (both as netpolc table says); A allowed but table says "
+		printf("    + allowed, . denied (both as netpolc table says); A allowed but table "
+		       "says "
 		       "deny; D denied but table says allow; E probe error; - not probed\n");
 		for (size_t i = 0; i < n; i++)
 			if (v[i].table == ti && v[i].r == R_ERR)

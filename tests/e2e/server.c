@@ -150,7 +150,8 @@ static void handle(struct sock *s)
 		for (;;) {
 			struct sockaddr_storage from;
 			socklen_t fl = sizeof(from);
-			ssize_t n = recvfrom(s->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+			ssize_t n =
+				recvfrom(s->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 			if (n < 0)
 				return;
 			sendto(s->fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
@@ -198,12 +199,12 @@ int main(int argc, char **argv)
 			struct sock *s;
 			for (size_t k = 0; k < nports; k++) {
 				s = &socks[nsocks++];
-				*s = (struct sock){ open_listener(af, SOCK_STREAM, 0, ports[k]), K_TCP,
-						    af, i };
+				*s = (struct sock){ open_listener(af, SOCK_STREAM, 0, ports[k]),
+						    K_TCP, af, i };
 				add(ep, s);
 				s = &socks[nsocks++];
-				*s = (struct sock){ open_listener(af, SOCK_DGRAM, 0, ports[k]), K_UDP,
-						    af, i };
+				*s = (struct sock){ open_listener(af, SOCK_DGRAM, 0, ports[k]),
+						    K_UDP, af, i };
 				add(ep, s);
 			}
 			s = &socks[nsocks++];

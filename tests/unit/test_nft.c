@@ -505,6 +505,23 @@ static void test_nft_node_mode_shared_address_is_an_error(void **state)
 	assert_int_equal(f->d.errors, 1);
 }
 
+static void test_nft_node_mode_shared_address_unselected_is_fine(void **state)
+{
+	struct fx *f = *state;
+	struct pod *p1 = add_pod(f, "a", "one", "10.1.0.1", NULL);
+	struct pod *p2 = add_pod(f, "a", "two", "10.1.0.1", NULL);
+	struct pod *p3 = add_pod(f, "a", "three", "10.1.0.3", NULL);
+	struct ir_endpoint *e3;
+	(void)add_ep(f, p1);
+	(void)add_ep(f, p2);
+	e3 = add_ep(f, p3);
+
+	/* neither of the two has rules: nothing to confuse */
+	add_tier(f, e3, DIR_INGRESS, ACT_DENY, true, NULL);
+	(void)emit(f, false, 0);
+	assert_int_equal(f->d.errors, 0);
+}
+
 static void test_nft_peer_without_ip_is_left_out(void **state)
 {
 	struct fx *f = *state;
@@ -768,7 +785,7 @@ static const char *parse_port_part(const char *s, int *proto, uint32_t *lo, uint
 	int used = 0;
 	*proto = proto_of(s);
 	assert_true(*proto >= 0);
-	s += strlen(proto_lname((enum proto)*proto));
+	s += strlen(proto_lname((enum proto) * proto));
 	assert_int_equal(sscanf(s, " . %u%n", lo, &used), 1);
 	s += used;
 	*hi = *lo;
@@ -907,8 +924,9 @@ static void test_nft_property_sets_equal_rules(void **state)
 				for (uint32_t j = 0; j < 1 + rng_next(&seed) % 3; j++) {
 					uint16_t lo = (uint16_t)(rng_next(&seed) % U_PORTS);
 					uint16_t hi = (uint16_t)(lo + rng_next(&seed) % 4);
-					portset_add(&r->ports, (enum proto)(rng_next(&seed) % NPROTO),
-						    lo, hi >= U_PORTS ? U_PORTS - 1 : hi);
+					portset_add(&r->ports,
+						    (enum proto)(rng_next(&seed) % NPROTO), lo,
+						    hi >= U_PORTS ? U_PORTS - 1 : hi);
 				}
 			}
 			rules[i] = r;
@@ -946,16 +964,17 @@ static void test_nft_property_sets_equal_rules(void **state)
 					bool want = false, got = unconditional;
 					struct addr ad = { AF4, (u128)(0x0a000000u + a) };
 					for (size_t i = 0; i < nr; i++)
-						want = want || ((rules[i]->all_peers ||
-								 addrset_contains(&rules[i]->nets,
-										  &ad)) &&
-								portset_contains(&rules[i]->ports,
-										 (enum proto)proto,
-										 (uint16_t)port));
+						want = want ||
+						       ((rules[i]->all_peers ||
+							 addrset_contains(&rules[i]->nets, &ad)) &&
+							portset_contains(&rules[i]->ports,
+									 (enum proto)proto,
+									 (uint16_t)port));
 					for (size_t i = 0; i < ne && !got; i++)
 						got = elem_has(&els[i], a, proto, port);
 					if (want != got)
-						fprintf(stderr, "seed iter %d: 10.0.0.%u %d/%u want %d\n%s",
+						fprintf(stderr,
+							"seed iter %d: 10.0.0.%u %d/%u want %d\n%s",
 							iter, a, proto, port, want, t);
 					assert_int_equal(want, got);
 				}
@@ -977,18 +996,22 @@ int main(void)
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_no_ports_matches_every_protocol, fx_setup,
 						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_nft_all_peers_with_ports_uses_port_set, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_nft_overlapping_ports_become_disjoint, fx_setup,
-						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_nft_all_peers_with_ports_uses_port_set,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_nft_overlapping_ports_become_disjoint,
+						fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_node_mode_dispatch, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_node_mode_unusable_endpoints, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_node_mode_shared_address_is_an_error,
 						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_nft_node_mode_shared_address_unselected_is_fine, fx_setup,
+			fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_peer_without_ip_is_left_out, fx_setup,
 						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_nft_tiers_deny_and_pass, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_nft_tiers_deny_and_pass, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_pass_in_last_tier_returns, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_nft_equal_sets_are_shared, fx_setup,

@@ -249,8 +249,16 @@ static void print_caret(const struct diag *d, const struct loc *loc, FILE *f,
 		fputc(c == '\t' || (c >= 0x20 && c != 0x7f && (c < 0x80 || valid)) ? c : '?', f);
 	}
 	fputs("\n    ", f);
-	for (unsigned c = 1; c < loc->col && p + c - 1 < eol; c++)
-		fputc(p[c - 1] == '\t' ? '\t' : ' ', f);
+	/* columns count characters: one space per UTF-8 character before the caret */
+	{
+		const char *q = p;
+		for (unsigned c = 1; c < loc->col && q < eol; c++) {
+			fputc(*q == '\t' ? '\t' : ' ', f);
+			q++;
+			while (valid && q < eol && ((unsigned char)*q & 0xc0) == 0x80)
+				q++;
+		}
+	}
 	fputs("^\n", f);
 }
 

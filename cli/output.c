@@ -4,6 +4,7 @@
  * as it was and the temporary file is removed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,15 @@ int cli_write_output(const char *path, const char *buf, size_t len)
 		if (write_all(STDOUT_FILENO, buf, len)) {
 			fprintf(stderr, "netpolc: error writing standard output: %s\n",
 				strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	/* a device, FIFO or socket (/dev/null, /dev/stdout) is written in place, never replaced */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		int dfd = open(path, O_WRONLY);
+		if (dfd < 0 || write_all(dfd, buf, len) || close(dfd)) {
+			fprintf(stderr, "netpolc: %s: %s\n", path, strerror(errno));
 			return 1;
 		}
 		return 0;

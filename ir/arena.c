@@ -16,6 +16,7 @@ struct arena_block {
 };
 
 #define ARENA_BLOCK (64 * 1024)
+#define ARENA_BLOCK_MAX (4 * 1024 * 1024)
 
 void *arena_alloc(struct arena *a, size_t n)
 {
@@ -24,10 +25,14 @@ void *arena_alloc(struct arena *a, size_t n)
 	if (!n)
 		n = 16;
 	if ((size_t)(a->end - a->cur) < n || !a->cur) {
-		size_t sz = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		/* blocks grow with the arena (64 KiB up to 4 MiB): few mallocs for big inputs */
+		size_t grow = a->total / 8 < ARENA_BLOCK ? ARENA_BLOCK
+			      : a->total / 8 > ARENA_BLOCK_MAX ? ARENA_BLOCK_MAX
+							       : a->total / 8;
+		size_t sz = n > grow / 4 ? n : grow;
 		struct arena_block *b = xmalloc(st_add(sizeof(*b), sz));
 		b->size = sz;
-		if (n > ARENA_BLOCK / 4 && a->head) {
+		if (n > grow / 4 && a->head) {
 			/* big allocation: own block, keep the current one open */
 			b->next = a->head->next;
 			a->head->next = b;

@@ -219,7 +219,23 @@ static const struct podset *pods_matching(struct resolver *r, const struct scope
 	s->key = arena_strndup(r->a, r->key.buf, r->key.len);
 
 	cand = candidates(r, sel);
-	if (cand) {
+	if (cand && sc->single) {
+		/* one namespace: its pods are a contiguous index range of the candidates */
+		const struct namespace *ns = sc->single;
+		uint32_t first = ns->npods ? (uint32_t)ns->pods[0]->index : 0;
+		uint32_t last = first + (uint32_t)ns->npods;
+		size_t lo = 0, hi = cand->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cand->v[mid] < first)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < cand->n && cand->v[i] < last; i++)
+			if (selector_matches_pod(sel, r->m->pods[cand->v[i]]))
+				VEC_PUSH(v, n, alloc, cand->v[i]);
+	} else if (cand) {
 		for (size_t i = 0; i < cand->n; i++) {
 			const struct pod *p = r->m->pods[cand->v[i]];
 			if (in_scope(sc, p) && (!sel || selector_matches_pod(sel, p)))

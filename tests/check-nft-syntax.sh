@@ -17,7 +17,8 @@ command -v nft >/dev/null 2>&1 || skip "nft not installed (apt-get install nftab
 command -v ip >/dev/null 2>&1 || skip "ip not installed (apt-get install iproute2)"
 ns="npc-syntax-$$"
 ip netns add "$ns" 2>/dev/null || skip "ip netns add failed (no network namespaces here)"
-trap 'ip netns del "$ns" 2>/dev/null' EXIT INT TERM
+trap 'ip netns del "$ns" 2>/dev/null' EXIT
+trap 'exit 130' INT TERM HUP PIPE
 ip netns exec "$ns" nft list ruleset >/dev/null 2>&1 || skip "nft does not work inside a network namespace"
 
 # a table of someone else's, which applying our scripts must leave alone

@@ -41,7 +41,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 
 CC=${CC:-cc}
 FLAGS="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -O2"

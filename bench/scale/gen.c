@@ -38,8 +38,8 @@
 
 /* ---- the cluster -------------------------------------------------------- */
 
-static const char *const tier_names[] = { "frontend", "backend", "worker", "database", "cache",
-					  "system" };
+static const char *const tier_names[] = { "frontend", "backend", "worker",
+					  "database", "cache",	 "system" };
 
 struct ns *nss;
 int nns;
@@ -47,25 +47,25 @@ long resource_version = 1000000;
 static struct node *nodes;
 static int nnodes;
 
-static const char *const teams[] = { "payments", "checkout", "identity", "search",	"catalog",
+static const char *const teams[] = { "payments", "checkout", "identity", "search",    "catalog",
 				     "platform", "data",     "growth",	 "messaging", "media",
 				     "risk",	 "support",  "logistics" };
-static const char *const products[] = { "api",	     "shop",	"web",	    "core",    "billing",
-					"ledger",    "accounts", "profiles", "orders",  "inventory",
-					"reporting", "ml",	"notify",   "content", "pricing",
-					"fraud",     "tickets",	"routing",  "maps",    "events" };
+static const char *const products[] = { "api",	     "shop",	 "web",	     "core",	"billing",
+					"ledger",    "accounts", "profiles", "orders",	"inventory",
+					"reporting", "ml",	 "notify",   "content", "pricing",
+					"fraud",     "tickets",	 "routing",  "maps",	"events" };
 static const char *const envs[] = { "prod", "staging", "dev" };
 
-static const char *const svc_backend[] = { "api",      "orders",  "users",  "auth",
-					   "billing",  "payments", "cart",   "catalog",
+static const char *const svc_backend[] = { "api",      "orders",    "users",   "auth",
+					   "billing",  "payments",  "cart",    "catalog",
 					   "search",   "inventory", "pricing", "accounts",
-					   "profile",  "ledger",   "reports", "notifications",
-					   "gateway",  "sessions", "quotes", "recommendations",
-					   "shipping", "invoices", "tokens", "audit" };
-static const char *const svc_frontend[] = { "web", "frontend", "storefront", "admin-ui", "portal",
-					    "dashboard" };
-static const char *const svc_worker[] = { "worker", "scheduler", "mailer", "indexer", "exporter",
-					  "consumer", "reconciler", "sync" };
+					   "profile",  "ledger",    "reports", "notifications",
+					   "gateway",  "sessions",  "quotes",  "recommendations",
+					   "shipping", "invoices",  "tokens",  "audit" };
+static const char *const svc_frontend[] = { "web",	"frontend", "storefront",
+					    "admin-ui", "portal",   "dashboard" };
+static const char *const svc_worker[] = { "worker",   "scheduler", "mailer",	 "indexer",
+					  "exporter", "consumer",  "reconciler", "sync" };
 static const char *const svc_db[] = { "postgres", "mysql", "mongodb" };
 static const char *const svc_cache[] = { "redis", "memcached" };
 
@@ -210,7 +210,8 @@ static void team_app(struct ns *n, enum tier t)
 		break;
 	case T_DB:
 		if (!strcmp(base, "postgres")) {
-			c = add_container(a, "postgres", "docker.io/library/postgres:16.2", 1000, 4096);
+			c = add_container(a, "postgres", "docker.io/library/postgres:16.2", 1000,
+					  4096);
 			add_port(c, "postgres", 5432, "TCP");
 			c = add_container(a, "exporter",
 					  "quay.io/prometheuscommunity/postgres-exporter:v0.15.0",
@@ -229,8 +230,8 @@ static void team_app(struct ns *n, enum tier t)
 		if (!strcmp(base, "redis")) {
 			c = add_container(a, "redis", "docker.io/library/redis:7.2.4", 200, 1024);
 			add_port(c, "redis", 6379, "TCP");
-			c = add_container(a, "exporter", "docker.io/oliver006/redis_exporter:v1.58.0",
-					  50, 64);
+			c = add_container(a, "exporter",
+					  "docker.io/oliver006/redis_exporter:v1.58.0", 50, 64);
 			add_port(c, "metrics", 9121, "TCP");
 		} else {
 			c = add_container(a, "memcached", "docker.io/library/memcached:1.6.24", 200,
@@ -294,8 +295,8 @@ static struct ns *add_ns(const char *name, enum ns_kind kind)
 	n->team = "platform";
 	n->env = "prod";
 	n->product = "platform";
-	n->created = kind == NS_TEAM ? (long)below(300) * 86400 + (long)below(86400)
-				     : (long)below(600);
+	n->created =
+		kind == NS_TEAM ? (long)below(300) * 86400 + (long)below(86400) : (long)below(600);
 	rand_uid(n->uid);
 	return n;
 }
@@ -319,8 +320,8 @@ static void system_namespaces(int pods)
 	a->host_network = true;
 	add_container(a, "kube-proxy", "registry.k8s.io/kube-proxy:v1.29.2", 100, 64);
 	a = sys_app(n, "metrics-server", OWN_REPLICASET, 1, lab_metrics);
-	c = add_container(a, "metrics-server", "registry.k8s.io/metrics-server/metrics-server:v0.7.0",
-			  100, 200);
+	c = add_container(a, "metrics-server",
+			  "registry.k8s.io/metrics-server/metrics-server:v0.7.0", 100, 200);
 	add_port(c, "https", 10250, "TCP");
 	c->probe_port = "https";
 
@@ -348,8 +349,8 @@ static void system_namespaces(int pods)
 	c->probe_port = "web";
 	if (monitoring) {
 		a = sys_app(n, "alertmanager-main", OWN_STATEFULSET, 1, lab_alert);
-		c = add_container(a, "alertmanager", "quay.io/prometheus/alertmanager:v0.27.0",
-				  50, 100);
+		c = add_container(a, "alertmanager", "quay.io/prometheus/alertmanager:v0.27.0", 50,
+				  100);
 		add_port(c, "web", 9093, "TCP");
 		c->probe_port = "web";
 		a = sys_app(n, "grafana", OWN_REPLICASET, 1, lab_grafana);
@@ -755,9 +756,10 @@ static void emit_condition(struct jw *w, const char *type, bool ok, long t)
 	jw_null(w);
 	kv_time(w, "lastTransitionTime", t);
 	if (!ok) {
-		kv_str(w, "message", "0/3 nodes are available: 3 Insufficient cpu. preemption: "
-				     "0/3 nodes are available: 3 No preemption victims found for "
-				     "incoming pod.");
+		kv_str(w, "message",
+		       "0/3 nodes are available: 3 Insufficient cpu. preemption: "
+		       "0/3 nodes are available: 3 No preemption victims found for "
+		       "incoming pod.");
 		kv_str(w, "reason", "Unschedulable");
 	}
 	kv_str(w, "status", ok ? "True" : "False");
@@ -840,9 +842,11 @@ static void emit_pod(struct jw *w, const struct ns *n, const struct podref *pr)
 		}
 		if (n->istio && a->tier != T_SYSTEM) {
 			kv_str(w, "sidecar.istio.io/status",
-			       "{\"initContainers\":[\"istio-init\"],\"containers\":[\"istio-proxy\"],"
+			       "{\"initContainers\":[\"istio-init\"],\"containers\":[\"istio-"
+			       "proxy\"],"
 			       "\"volumes\":[\"workload-socket\",\"credential-socket\","
-			       "\"workload-certs\",\"istio-envoy\",\"istio-data\",\"istio-podinfo\","
+			       "\"workload-certs\",\"istio-envoy\",\"istio-data\",\"istio-"
+			       "podinfo\","
 			       "\"istio-token\",\"istiod-ca-cert\"],\"imagePullSecrets\":null,"
 			       "\"revision\":\"default\"}");
 		}
@@ -869,9 +873,10 @@ static void emit_pod(struct jw *w, const struct ns *n, const struct podref *pr)
 	kv_str(w, "apiVersion", "apps/v1");
 	kv_bool(w, "blockOwnerDeletion", true);
 	kv_bool(w, "controller", true);
-	kv_str(w, "kind", a->owner == OWN_REPLICASET	? "ReplicaSet"
-			  : a->owner == OWN_STATEFULSET ? "StatefulSet"
-							: "DaemonSet");
+	kv_str(w, "kind",
+	       a->owner == OWN_REPLICASET    ? "ReplicaSet"
+	       : a->owner == OWN_STATEFULSET ? "StatefulSet"
+					     : "DaemonSet");
 	if (a->owner == OWN_REPLICASET)
 		snprintf(gen, sizeof(gen), "%s-%s", a->name, a->hash);
 	else

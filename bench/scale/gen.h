@@ -23,7 +23,7 @@ unsigned below(unsigned n);
 bool chance(unsigned pct);
 
 #define NELEM(arr) (sizeof(arr) / sizeof((arr)[0]))
-#define PICK(arr) ((arr)[below(NELEM(arr))])
+#define PICK(arr)  ((arr)[below(NELEM(arr))])
 
 /* emalloc/erealloc: zeroed/resized memory, or exit 1. */
 void *emalloc(size_t n);
@@ -61,7 +61,7 @@ struct jw {
 
 void jw_flush(struct jw *w);
 void jw_puts(struct jw *w, const char *s); /* raw text */
-void jw_open(struct jw *w, char c);	  /* '{' or '[' as the next value */
+void jw_open(struct jw *w, char c);	   /* '{' or '[' as the next value */
 void jw_close(struct jw *w, char c);
 void jw_key(struct jw *w, const char *k); /* the next value is this member's */
 void jw_str(struct jw *w, const char *s);
@@ -70,7 +70,7 @@ void kv_str(struct jw *w, const char *k, const char *v);
 void kv_int(struct jw *w, const char *k, long long v);
 void kv_bool(struct jw *w, const char *k, bool v);
 void kv_time(struct jw *w, const char *k, long t); /* RFC 3339 UTC */
-void kv_obj(struct jw *w, const char *k);	  /* "k": { (close with jw_close) */
+void kv_obj(struct jw *w, const char *k);	   /* "k": { (close with jw_close) */
 void kv_arr(struct jw *w, const char *k);
 void kv_empty_obj(struct jw *w, const char *k);
 
@@ -80,9 +80,9 @@ enum tier { T_FRONTEND, T_BACKEND, T_WORKER, T_DB, T_CACHE, T_SYSTEM };
 
 enum owner { OWN_REPLICASET, OWN_STATEFULSET, OWN_DAEMONSET };
 
-#define MAXLABELS 12
+#define MAXLABELS     12
 #define MAXCONTAINERS 3
-#define MAXPORTS 4
+#define MAXPORTS      4
 
 struct cport {
 	const char *name, *proto;
@@ -120,8 +120,15 @@ struct app {
 	long created;
 };
 
-enum ns_kind { NS_TEAM, NS_KUBE_SYSTEM, NS_KUBE_PUBLIC, NS_NODE_LEASE, NS_DEFAULT, NS_INGRESS,
-	       NS_MONITORING };
+enum ns_kind {
+	NS_TEAM,
+	NS_KUBE_SYSTEM,
+	NS_KUBE_PUBLIC,
+	NS_NODE_LEASE,
+	NS_DEFAULT,
+	NS_INGRESS,
+	NS_MONITORING
+};
 
 struct ns {
 	char name[64];

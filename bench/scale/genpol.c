@@ -19,10 +19,10 @@
 
 #include "gen.h"
 
-#define MAXSEL 4
+#define MAXSEL	 4
 #define MAXPEERS 3
 #define MAXRULES 3
-#define MAXPP 4
+#define MAXPP	 4
 
 struct gexpr {
 	const char *key, *op;
@@ -434,10 +434,10 @@ static bool pol_allow_all(struct gpol *p, const struct ns *n, const struct app *
 typedef bool (*ns_pol_fn)(struct gpol *, const struct ns *);
 typedef bool (*app_pol_fn)(struct gpol *, const struct ns *, const struct app *);
 
-static const ns_pol_fn ns_pols[] = { pol_default_deny,	     pol_allow_dns, pol_same_ns,
+static const ns_pol_fn ns_pols[] = { pol_default_deny,	     pol_allow_dns,  pol_same_ns,
 				     pol_ingress_controller, pol_prometheus, pol_deny_unlabelled };
-static const app_pol_fn app_pols[] = { pol_tier_ingress, pol_db,	 pol_backend_egress,
-				       pol_same_app,	 pol_external,	 pol_cross_ns,
+static const app_pol_fn app_pols[] = { pol_tier_ingress, pol_db,       pol_backend_egress,
+				       pol_same_app,	 pol_external, pol_cross_ns,
 				       pol_node_ports,	 pol_allow_all };
 
 /* System namespace policies (kube-system, ingress-nginx, monitoring). */
@@ -726,7 +726,8 @@ void share_policies(int total)
 
 	for (int i = 0; i < nns && left > 0; i++) {
 		struct ns *n = &nss[i];
-		if (n->kind == NS_KUBE_SYSTEM || n->kind == NS_INGRESS || n->kind == NS_MONITORING) {
+		if (n->kind == NS_KUBE_SYSTEM || n->kind == NS_INGRESS ||
+		    n->kind == NS_MONITORING) {
 			n->npolicies = 1;
 			left--;
 		}

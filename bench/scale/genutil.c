@@ -45,7 +45,6 @@ bool chance(unsigned pct)
 	return below(100) < pct;
 }
 
-
 void *emalloc(size_t n)
 {
 	void *p = calloc(1, n ? n : 1);
@@ -93,7 +92,6 @@ void rand_uid(char out[37])
 }
 
 /* ---- time stamps ------------------------------------------------------ */
-
 
 #define EPOCH_YEAR 2024
 

@@ -7,17 +7,17 @@
 #
 # Builds bench/out/gen (gen.c genpol.c genutil.c) and bench/out/jload,
 # generates each cluster once (bench/out/scale-SIZE-sSEED.json, again when
-# the generator changes), then measures, RUNS times each, the wall time (median) and peak RSS (largest)
-# of
+# the generator changes), then runs each of
 #     jload FILE                                    (the reference)
 #     netpolc check -q FILE
 #     netpolc compile -q -t json FILE -o -          (stdout to /dev/null)
-# (not "-o /dev/null": netpolc writes its output file atomically, a
-# temporary file renamed over the target, which would replace the device)
-# and prints a table with the absolute figures, the netpolc/jload ratios
-# and the cost per pod at each size with its growth from one size to the
-# next (1.00 = linear).  The same text goes to bench/scale/RESULTS.md with
-# the machine and the date.
+# RUNS times, taking the median wall time, the median cpu (user + system)
+# time and the largest peak RSS.  ("-o /dev/null" is avoided: netpolc writes
+# its output atomically, a temporary file renamed over the target, which
+# would replace the device.)  Prints the absolute figures, the ratios
+# netpolc/jload and the cost per pod at each size with its growth from one
+# size to the next (1.00 = linear); the same text goes to
+# bench/scale/RESULTS.md with the machine, its load and the date.
 #
 # Environment: NETPOLC (binary, default ./netpolc, built with make if
 # missing), RUNS (default 3), SEED (default 1), CC (default cc).
@@ -54,14 +54,20 @@ for s in "${SIZES[@]}"; do spec "$s" >/dev/null; done
 
 # ---- tools ------------------------------------------------------------
 
-if [ ! -x /usr/bin/time ]; then
+# need PROGRAM PACKAGE: install PACKAGE when PROGRAM is missing (as root), else stop
+need() {
+	command -v "$1" >/dev/null && return 0
 	if [ "$(id -u)" = 0 ]; then
-		apt-get install -y time >/dev/null || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+		apt-get install -y "$2" >/dev/null 2>&1 ||
+			{ apt-get update >/dev/null && apt-get install -y "$2" >/dev/null; }
 	else
-		echo "run.sh: /usr/bin/time is missing; run: sudo apt-get install -y time" >&2
+		echo "run.sh: $1 is missing; run: sudo apt-get install -y $2" >&2
 		exit 1
 	fi
-fi
+}
+need /usr/bin/time time
+need bc bc
+need pkg-config pkgconf
 if ! pkg-config --exists jansson; then
 	echo "run.sh: jansson not found; run: sudo apt-get install -y libjansson-dev pkgconf" >&2
 	exit 1
@@ -123,6 +129,9 @@ median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
 fmt() { printf "%.${2:-2}f" "$1"; }
 ratio() { echo "scale=4; $1 / $2" | bc -l; }
 
+# the revision measured (taken now: commits may land while this runs)
+rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "uncommitted")
+dirty=$(git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || echo " + local changes")
 declare -A T M C PODS BYTES
 TOOLS=(jload check compile)
 
@@ -165,8 +174,6 @@ per_pod() {
 }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
-rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "uncommitted")
-dirty=$(git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || echo " + local changes")
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 report=$OUT/.report.$$
 {

@@ -74,7 +74,7 @@ cleanup() {
 	if [ $keep = 1 ]; then echo "e2e: kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 
 # ---- build the helpers ----
 CC=${CC:-cc}

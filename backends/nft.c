@@ -277,25 +277,47 @@ static bool origin_same(const struct origin *a, const struct origin *b)
 }
 
 /*
+ * collect_origins: the distinct origins of rules[0..n), merged ones (more[])
+ * included, in order of first appearance.  Returns a malloc'ed array.
+ */
+static const struct origin **collect_origins(const struct ir_rule *const *rules, size_t n,
+					     size_t *nv)
+{
+	size_t total = 0, k = 0;
+	const struct origin **v;
+	for (size_t i = 0; i < n; i++)
+		total += 1 + rules[i]->nmore;
+	v = xcalloc(total + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		for (size_t m = 0; m <= rules[i]->nmore; m++) {
+			const struct origin *o = m ? &rules[i]->more[m - 1] : &rules[i]->origin;
+			bool seen = false;
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = origin_same(v[j], o);
+			if (!seen)
+				v[k++] = o;
+		}
+	}
+	*nv = k;
+	return v;
+}
+
+/*
  * run_comment: ` comment "..."` naming the first rule of a run and how many
- * other rules (distinct origins) it merges.
+ * other rules (distinct origins) it stands for.
  */
 static void run_comment(struct strbuf *out, const struct ir_rule *const *rules, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t others = 0;
-	for (size_t i = 1; i < n; i++) {
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = origin_same(&rules[i]->origin, &rules[j]->origin);
-		others += !seen;
-	}
-	origin_text(&sb, &rules[0]->origin);
-	if (others)
-		strbuf_addf(&sb, " +%zu", others);
+	size_t nv;
+	const struct origin **v = collect_origins(rules, n, &nv);
+	origin_text(&sb, v[0]);
+	if (nv > 1)
+		strbuf_addf(&sb, " +%zu", nv - 1);
 	strbuf_addstr(out, " comment ");
 	quote_str(out, sb.buf, NFT_COMMENT_MAX);
 	strbuf_release(&sb);
+	free(v);
 }
 
 /* ---- peers ---- */
@@ -820,20 +842,13 @@ static const char *tier_chain(struct nft *e, enum dir dir, size_t prog, size_t k
 
 static void list_origins(struct strbuf *out, const struct ir_rule *const *rules, size_t n)
 {
-	const struct origin **v = xcalloc(n + 1, sizeof(*v));
-	size_t nv = 0, shown = 0;
+	size_t nv;
+	const struct origin **v = collect_origins(rules, n, &nv);
 	struct strbuf sb = STRBUF_INIT;
 
-	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
-		for (size_t j = 0; j < nv && !seen; j++)
-			seen = origin_same(v[j], &rules[i]->origin);
-		if (!seen)
-			v[nv++] = &rules[i]->origin;
-	}
 	for (size_t i = 0; i < nv; i++) {
-		if (shown == 8) {
-			strbuf_addf(out, "\t\t# ... and %zu more rules\n", nv - shown);
+		if (i == 8) {
+			strbuf_addf(out, "\t\t# ... and %zu more rules\n", nv - i);
 			break;
 		}
 		strbuf_reset(&sb);
@@ -841,7 +856,6 @@ static void list_origins(struct strbuf *out, const struct ir_rule *const *rules,
 		strbuf_addstr(out, "\t\t# ");
 		quote_str(out, sb.buf, 0);
 		strbuf_addch(out, '\n');
-		shown++;
 	}
 	strbuf_release(&sb);
 	free(v);

@@ -78,14 +78,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(TESTLIB_OBJS)
 
 unit-tests: $(TEST_BINS)
 
-check: all unit-tests
-	@BUILD=$(BUILD) sh tests/run-all.sh $(TEST_BINS)
+# the suite runs the binary of this build ($(BUILD)/netpolc): asan-check tests the
+# sanitizer build without touching ./netpolc
+check: $(BUILD)/netpolc unit-tests $(if $(filter build,$(BUILD)),all)
+	@BUILD=$(BUILD) NETPOLC=$(abspath $(BUILD)/netpolc) sh tests/run-all.sh $(TEST_BINS)
 
 asan-check:
 	$(MAKE) BUILD=build-asan SANITIZE=address,undefined CFLAGS="-O1 -g" check
 
 valgrind-check: all unit-tests
-	@BUILD=$(BUILD) VALGRIND=1 sh tests/run-all.sh $(TEST_BINS)
+	@BUILD=$(BUILD) NETPOLC=$(abspath $(BUILD)/netpolc) VALGRIND=1 sh tests/run-all.sh $(TEST_BINS)
 
 golden-update: all
 	sh tests/run-golden.sh -g

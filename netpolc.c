@@ -314,6 +314,17 @@ static int cmd_compile(struct cli *c)
 		return usage_error("%s", "--endpoint and --namespace exclude each other");
 	if (!c->host_ns && (c->host_labels || c->nips))
 		return usage_error("%s", "--labels and --ip need --namespace");
+	if (c->table) {
+		bool ok = (c->table[0] >= 'a' && c->table[0] <= 'z') ||
+			  (c->table[0] >= 'A' && c->table[0] <= 'Z');
+		for (const char *p = c->table; *p && ok; p++)
+			ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9') || *p == '_';
+		if (!ok || strlen(c->table) > 64)
+			return usage_error("--table takes a letter then letters, digits or '_' "
+					   "(at most 64), not '%s'",
+					   c->table);
+	}
 	if ((c->endpoint || c->host_ns) && c->node)
 		return usage_error("%s", "--node is for node mode; it excludes --endpoint/--namespace");
 	rc = load(c);

@@ -436,19 +436,6 @@ static int u32_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static bool ranges_contain(const struct portset *s, enum proto p, uint32_t port)
-{
-	size_t lo = 0, hi = s->n[p];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->r[p][mid].hi < port)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < s->n[p] && s->r[p][lo].lo <= port;
-}
-
 /*
  * One set element: a prefix (kinds p4, p6, a4, a6) and a protocol with a
  * port range (kinds a4, a6, pt).
@@ -616,7 +603,7 @@ static void port_axis(struct elems *x, const struct port_group *g, size_t ng, en
 		uint32_t lo = b[i], hi = b[i + 1] - 1;
 		addrset_release(&cur);
 		for (size_t j = 0; j < ng; j++)
-			if (ranges_contain(g[j].ports, p, lo))
+			if (!g[j].ports->any && portset_contains(g[j].ports, p, (uint16_t)lo))
 				addrset_merge(&cur, &g[j].peers);
 		if (i && prev_hi + 1 == lo && addrset_equal(&prev, &cur)) {
 			prev_hi = hi;

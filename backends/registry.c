@@ -5,11 +5,12 @@
 
 #include "backends/backend.h"
 
+/* sorted by name: `netpolc compile -t help` lists them in this order */
 const struct backend backends[] = {
-	{ "json", "the resolved endpoint IR as stable JSON, for tooling and diffs", LEVEL_ENDPOINT,
-	  json_emit },
 	{ "calico", "projectcalico.org/v3 NetworkPolicy YAML (calicoctl/kubectl apply)",
 	  LEVEL_MODEL, calico_emit },
+	{ "json", "the resolved endpoint IR as stable JSON, for tooling and diffs", LEVEL_ENDPOINT,
+	  json_emit },
 	{ "nftables", "an nft -f script: one inet table of our own, replaced atomically",
 	  LEVEL_ENDPOINT, nft_emit },
 	{ NULL, NULL, LEVEL_MODEL, NULL },

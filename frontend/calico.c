@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/lower.h"
 #include "frontend/validate.h"
 #include "ir/strbuf.h"
 #include "ir/util.h"
@@ -51,12 +52,9 @@
 #define CALICO_GROUP  "projectcalico.org/"
 #define CALICO_API    "projectcalico.org/v3"
 #define ALLOW_PROFILE "projectcalico-default-allow"
-/* Unknown names get "did you mean" suggestions until this many diagnostics were queued. */
-#define SUGGEST_BUDGET 1000
 
 struct cal {
-	struct arena *a;
-	struct diag *d;
+	struct lower lo; /* the arena, the diagnostics and the Calico wording */
 	const struct frontend_opts *o;
 	struct model *m;
 	bool in_log; /* reading a Log rule: what netpolc cannot model is no error there */
@@ -64,97 +62,10 @@ struct cal {
 
 /* ---- messages and field access --------------------------------------- */
 
-/* show: user text for a message, single-quoted, control bytes escaped, cut after 80 bytes. */
-static const char *show(struct cal *c, const char *s, size_t len)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t cut = len > 80 ? 80 : len;
-	const char *res;
-
-	while (cut < len && cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-		cut--;
-	strbuf_addch(&sb, '\'');
-	for (size_t i = 0; i < cut; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch < 0x20 || ch == 0x7f)
-			strbuf_addf(&sb, "\\x%02x", ch);
-		else
-			strbuf_addch(&sb, ch);
-	}
-	strbuf_addstr(&sb, cut < len ? "...'" : "'");
-	res = arena_strndup(c->a, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return res;
-}
-
-static const char *shown(struct cal *c, const struct node *n)
-{
-	return show(c, n->str, n->len);
-}
-
-static bool is_scalar(const struct node *n)
-{
-	return n->kind != NODE_MAP && n->kind != NODE_SEQ && n->kind != NODE_NULL;
-}
-
-static bool eq(const struct node *n, const char *s)
-{
-	size_t l = strlen(s);
-	return n && n->kind == NODE_STR && n->len == l && !memcmp(n->str, s, l);
-}
-
-static bool has_nul(const struct node *n)
-{
-	return memchr(n->str, '\0', n->len) != NULL;
-}
-
-/* want: n has kind w, else "what: expected W, got X" at n. */
-static bool want(struct cal *c, const struct node *n, enum node_kind w, const char *what)
-{
-	if (n->kind == w)
-		return true;
-	if (w == NODE_STR && is_scalar(n))
-		diag_error(c->d, &n->loc, "%s: expected a string, got %s (%s); quote it: \"%.*s\"",
-			   what, node_kind_name(n->kind), n->str, (int)n->len, n->str);
-	else if (is_scalar(n))
-		diag_error(c->d, &n->loc, "%s: expected %s, got %s (%s)", what, node_kind_name(w),
-			   node_kind_name(n->kind), shown(c, n));
-	else
-		diag_error(c->d, &n->loc, "%s: expected %s, got %s", what, node_kind_name(w),
-			   node_kind_name(n->kind));
-	return false;
-}
-
-static const struct node_pair *pair_of(const struct node *map, const char *key)
-{
-	size_t kl = strlen(key);
-	if (!map || map->kind != NODE_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->n; i++)
-		if (map->pairs[i].key->len == kl && !memcmp(map->pairs[i].key->str, key, kl))
-			return &map->pairs[i];
-	return NULL;
-}
-
-/* val: the value of key, or NULL when it is absent or null. */
-static const struct node *val(const struct node *map, const char *key)
-{
-	const struct node_pair *p = pair_of(map, key);
-	return p && p->value->kind != NODE_NULL ? p->value : NULL;
-}
-
-/* typed: the value of key if it has kind w (NULL if absent or null; a wrong kind is reported). */
-static const struct node *typed(struct cal *c, const struct node *map, const char *key,
-				enum node_kind w)
-{
-	const struct node *v = val(map, key);
-	return v && want(c, v, w, key) ? v : NULL;
-}
-
 /* key_loc: where key is written in map (map itself if absent). */
 static const struct loc *key_loc(const struct node *map, const char *key)
 {
-	const struct node_pair *p = pair_of(map, key);
+	const struct node_pair *p = lower_pair(map, key);
 	return p ? &p->key->loc : &map->loc;
 }
 
@@ -173,87 +84,8 @@ __attribute__((format(printf, 3, 4))) static void unsupported(struct cal *c, con
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	diag_error(c->d, loc, "%s", sb.buf);
+	diag_error(c->lo.d, loc, "%s", sb.buf);
 	strbuf_release(&sb);
-}
-
-/* ---- unknown fields -------------------------------------------------- */
-
-static int lower(int ch)
-{
-	return ch >= 'A' && ch <= 'Z' ? ch + 'a' - 'A' : ch;
-}
-
-/* distance: edit distance between a and b ignoring case, or 99 if either is long. */
-static unsigned distance(const char *a, size_t al, const char *b, size_t bl)
-{
-	unsigned row[33], prev;
-	if (al > 32 || bl > 32)
-		return 99;
-	for (size_t j = 0; j <= bl; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= al; i++) {
-		prev = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= bl; j++) {
-			unsigned cur = row[j];
-			unsigned best = prev + (lower(a[i - 1]) != lower(b[j - 1]));
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	return row[bl];
-}
-
-/* suggest: the known name closest to s (case or one or two typos away), or NULL. */
-static const char *suggest(const char *s, size_t len, const char *const *known)
-{
-	const char *best = NULL;
-	unsigned bestd = len <= 4 ? 1 : 2;
-	for (size_t i = 0; known[i]; i++) {
-		size_t kl = strlen(known[i]);
-		unsigned dd;
-		if ((len > kl ? len - kl : kl - len) > bestd)
-			continue;
-		dd = distance(s, len, known[i], kl);
-		if (dd <= bestd) {
-			best = known[i];
-			bestd = dd;
-		}
-	}
-	return best;
-}
-
-/* check_fields: every key of map that is not in known is an error, with a suggestion. */
-static void check_fields(struct cal *c, const struct node *map, const char *const *known,
-			 const char *where)
-{
-	for (size_t i = 0; i < map->n; i++) {
-		const struct node *key = map->pairs[i].key;
-		const char *sug = NULL;
-		struct strbuf sb = STRBUF_INIT;
-		bool found = false;
-		for (size_t j = 0; known[j] && !found; j++)
-			found = eq(key, known[j]);
-		if (found)
-			continue;
-		if (c->d->errors + c->d->warnings < SUGGEST_BUDGET)
-			sug = suggest(key->str, key->len, known);
-		if (sug) {
-			strbuf_addf(&sb, "did you mean '%s'?", sug);
-		} else {
-			strbuf_addstr(&sb, "known fields:");
-			for (size_t j = 0; known[j]; j++)
-				strbuf_addf(&sb, "%s %s", j ? "," : "", known[j]);
-		}
-		diag_error(c->d, &key->loc, "unknown field %s in %s; %s", shown(c, key), where,
-			   sb.buf);
-		strbuf_release(&sb);
-	}
 }
 
 /* ---- numbers --------------------------------------------------------- */
@@ -272,15 +104,15 @@ static bool read_float(struct cal *c, const struct node *n, const char *what, do
 		return true;
 	}
 	if (n->kind != NODE_FLOAT) {
-		diag_error(c->d, &n->loc, "%s: expected a number, got %s%s%s%s", what,
-			   node_kind_name(n->kind), is_scalar(n) ? " (" : "",
-			   is_scalar(n) ? n->str : "", is_scalar(n) ? ")" : "");
+		diag_error(c->lo.d, &n->loc, "%s: expected a number, got %s%s%s%s", what,
+			   node_kind_name(n->kind), lower_is_scalar(n) ? " (" : "",
+			   lower_is_scalar(n) ? n->str : "", lower_is_scalar(n) ? ")" : "");
 		return false;
 	}
 	v = strtod(n->str, &end);
 	if (end != n->str + n->len || !isfinite(v) || strpbrk(n->str, "xXpP_")) {
-		diag_error(c->d, &n->loc, "%s: %s is not a finite decimal number", what,
-			   shown(c, n));
+		diag_error(c->lo.d, &n->loc, "%s: %s is not a finite decimal number", what,
+			   lower_shown(&c->lo, n));
 		return false;
 	}
 	*out = v;
@@ -366,7 +198,7 @@ static const struct sel_expr *read_sel(struct cal *c, const struct node *n, cons
 	*ok = true;
 	if (!n)
 		return NULL;
-	if (!want(c, n, NODE_STR, field)) {
+	if (!lower_want(&c->lo, n, NODE_STR, field)) {
 		*ok = false;
 		return NULL;
 	}
@@ -374,18 +206,18 @@ static const struct sel_expr *read_sel(struct cal *c, const struct node *n, cons
 		return NULL;
 	*set = true;
 	if (ctx != SC_RULE_NS && text_has(n->str, n->len, "global(")) {
-		diag_error(c->d, &n->loc,
+		diag_error(c->lo.d, &n->loc,
 			   "%s: global() can only be used in a rule's namespaceSelector", field);
 		*ok = false;
 		return NULL;
 	}
-	if (!(e = calico_sel_parse(c->a, c->d, &n->loc, n->str, n->len))) {
+	if (!(e = calico_sel_parse(c->lo.a, c->lo.d, &n->loc, n->str, n->len))) {
 		*ok = false;
 		return NULL;
 	}
 	if (ctx == SC_RULE_NS && text_has(n->str, n->len, "global(") &&
 	    !lone_global(n->str, n->len)) {
-		diag_error(c->d, &n->loc,
+		diag_error(c->lo.d, &n->loc,
 			   "%s: global() cannot be combined with other selectors (write "
 			   "namespaceSelector: global() alone)",
 			   field);
@@ -413,7 +245,7 @@ static const struct sel_expr *read_sel(struct cal *c, const struct node *n, cons
 
 static struct selector *sel_of(struct cal *c, const struct sel_expr *e, const struct loc *loc)
 {
-	struct selector *s = arena_zalloc(c->a, sizeof(*s));
+	struct selector *s = arena_zalloc(c->lo.a, sizeof(*s));
 	s->loc = *loc;
 	s->expr = e;
 	return s;
@@ -422,7 +254,7 @@ static struct selector *sel_of(struct cal *c, const struct sel_expr *e, const st
 static const struct sel_expr *expr_new(struct cal *c, enum selexpr_op op, const struct loc *loc,
 				       const struct sel_expr *a, const struct sel_expr *b)
 {
-	struct sel_expr *e = arena_zalloc(c->a, sizeof(*e));
+	struct sel_expr *e = arena_zalloc(c->lo.a, sizeof(*e));
 	e->op = op;
 	e->loc = *loc;
 	e->a = a;
@@ -453,73 +285,24 @@ static bool empty_ns_match(const struct sel_expr *e)
 	}
 }
 
-/* ---- labels and names ------------------------------------------------ */
+/* ---- names and metadata ---------------------------------------------- */
 
-/* read_labels: a map of label key -> string value, validated, sorted by key. */
-static void read_labels(struct cal *c, const struct node *map, struct labelset *out)
+static const char *const meta_fields[] = { LOWER_META_FIELDS, NULL };
+
+/*
+ * policy_name_problem: why s is not a valid name of a policy, or NULL: a
+ * DNS label, optionally "<tier>." before it; a NetworkPolicy (k8s_forms)
+ * may also be named knp.default.* or ossg.default.*.
+ */
+static const char *policy_name_problem(const char *s, size_t len, bool k8s_forms)
 {
-	out->v = arena_array(c->a, map->n + 1, sizeof(*out->v));
-	out->n = 0;
-	for (size_t i = 0; i < map->n; i++) {
-		const struct node *key = map->pairs[i].key, *v = map->pairs[i].value;
-		const char *why = valid_label_key(key->str, key->len);
-		struct label *l = &out->v[out->n];
-		if (why) {
-			diag_error(c->d, &key->loc, "invalid label key %s: %s", shown(c, key), why);
-			continue;
-		}
-		if (v->kind == NODE_NULL) {
-			l->value = "";
-		} else if (!want(c, v, NODE_STR, arena_printf(c->a, "label %s", shown(c, key)))) {
-			continue;
-		} else if ((why = valid_label_value(v->str, v->len))) {
-			diag_error(c->d, &v->loc, "invalid value %s of label %s: %s", shown(c, v),
-				   shown(c, key), why);
-			continue;
-		} else {
-			l->value = v->str;
-		}
-		l->key = key->str;
-		l->loc = key->loc;
-		out->n++;
-	}
-	labelset_sort(out);
-}
-
-static const char *const meta_fields[] = { "name",
-					   "generateName",
-					   "namespace",
-					   "selfLink",
-					   "uid",
-					   "resourceVersion",
-					   "generation",
-					   "creationTimestamp",
-					   "deletionTimestamp",
-					   "deletionGracePeriodSeconds",
-					   "labels",
-					   "annotations",
-					   "ownerReferences",
-					   "finalizers",
-					   "managedFields",
-					   NULL };
-
-enum name_rule {
-	NAME_POLICY,	/* NetworkPolicy: a DNS label, optionally "<tier>." before it */
-	NAME_GLOBAL,	/* GlobalNetworkPolicy: the same, without the knp.default. form */
-	NAME_TIER,	/* a DNS label */
-	NAME_SUBDOMAIN, /* HostEndpoint */
-};
-
-/* name_problem: why s is not a valid name under rule r, or NULL. */
-static const char *name_problem(const char *s, size_t len, enum name_rule r)
-{
-	const char *why = r == NAME_TIER ? valid_dns_label(s, len) : valid_dns_subdomain(s, len);
+	const char *why = valid_dns_subdomain(s, len);
 	size_t dots = 0;
 
-	if (why || r == NAME_TIER || r == NAME_SUBDOMAIN)
+	if (why)
 		return why;
-	if (r == NAME_POLICY && ((len > 12 && !memcmp(s, "knp.default.", 12)) ||
-				 (len > 13 && !memcmp(s, "ossg.default.", 13))))
+	if (k8s_forms && ((len > 12 && !memcmp(s, "knp.default.", 12)) ||
+			  (len > 13 && !memcmp(s, "ossg.default.", 13))))
 		return NULL;
 	for (size_t i = 0; i < len; i++)
 		dots += s[i] == '.';
@@ -528,63 +311,32 @@ static const char *name_problem(const char *s, size_t len, enum name_rule r)
 	return NULL;
 }
 
-struct meta {
-	const char *name;
-	const char *ns;
-	struct loc name_loc;
-	struct labelset labels;
-};
-
-/* read_meta: metadata of a Calico object of kind; namespaced objects get ns. */
-static void read_meta(struct cal *c, const struct node *obj, const char *kind,
-		      const struct loc *anchor, bool namespaced, enum name_rule rule,
-		      struct meta *md)
+static const char *valid_policy_name(const char *s, size_t len)
 {
-	const struct node *meta, *name, *ns, *labels, *ann;
-	const char *why;
+	return policy_name_problem(s, len, true);
+}
 
-	memset(md, 0, sizeof(*md));
-	md->name_loc = *anchor;
-	meta = typed(c, obj, "metadata", NODE_MAP);
-	if (meta)
-		check_fields(c, meta, meta_fields, "metadata");
-	name = typed(c, meta, "name", NODE_STR);
-	if (!name) {
-		if (!val(meta, "name"))
-			diag_error(c->d, anchor, "%s has no metadata.name", kind);
-	} else if ((why = name_problem(name->str, name->len, rule))) {
-		diag_error(c->d, &name->loc, "invalid %s name %s: %s", kind, shown(c, name), why);
-	} else {
-		md->name = name->str;
-		md->name_loc = name->loc;
-	}
-	ns = typed(c, meta, "namespace", NODE_STR);
-	if (!namespaced) {
-		if (ns && ns->len)
-			diag_error(c->d, &ns->loc,
-				   "a %s is cluster-wide: it has no metadata.namespace", kind);
-		md->ns = "";
-	} else if (ns && ns->len) {
-		if ((why = valid_dns_label(ns->str, ns->len)))
-			diag_error(c->d, &ns->loc, "invalid namespace name %s: %s", shown(c, ns),
-				   why);
-		else
-			md->ns = ns->str;
-	} else if (!ns && val(meta, "namespace")) {
-		/* wrong type: already reported */
-	} else if (c->o && c->o->default_ns) {
-		md->ns = c->o->default_ns;
-	} else {
-		diag_error(c->d, &md->name_loc,
-			   "%s %s has no metadata.namespace; pass -n NAMESPACE", kind,
-			   name ? shown(c, name) : "(unnamed)");
-	}
-	if ((labels = typed(c, meta, "labels", NODE_MAP)))
-		read_labels(c, labels, &md->labels);
-	if ((ann = typed(c, meta, "annotations", NODE_MAP)))
-		for (size_t i = 0; i < ann->n; i++)
-			if (ann->pairs[i].value->kind != NODE_NULL)
-				want(c, ann->pairs[i].value, NODE_STR, "annotation");
+static const char *valid_global_policy_name(const char *s, size_t len)
+{
+	return policy_name_problem(s, len, false);
+}
+
+/*
+ * read_meta: metadata of a Calico object of kind, whose name valid_name
+ * checks; namespaced objects get ns, the others "".
+ */
+static void read_meta(struct cal *c, const struct node *obj, const char *kind,
+		      const struct loc *anchor, bool namespaced,
+		      const char *(*valid_name)(const char *s, size_t len), struct lower_meta *md)
+{
+	struct lower_meta_rules r = {
+		.fields = meta_fields,
+		.strict = true,
+		.scope = namespaced ? LOWER_NAMESPACED : LOWER_CLUSTER_NO_NS,
+		.valid_name = valid_name,
+		.default_ns = c->o ? c->o->default_ns : NULL,
+	};
+	lower_meta(&c->lo, obj, kind, anchor, &r, md);
 }
 
 /* ---- protocols and ports --------------------------------------------- */
@@ -616,10 +368,10 @@ static bool read_protocol(struct cal *c, const struct node *n, enum proto *proto
 	else if (n->kind == NODE_STR && all_digits(n->str, n->len))
 		num = digits_value(n->str, n->len) < 0 ? 256 : digits_value(n->str, n->len);
 	else if (n->kind != NODE_STR)
-		return want(c, n, NODE_STR, "protocol");
+		return lower_want(&c->lo, n, NODE_STR, "protocol");
 	if (num >= 0) {
 		if (num < 1 || num > 255) {
-			diag_error(c->d, &n->loc,
+			diag_error(c->lo.d, &n->loc,
 				   "protocol %lld is invalid: a protocol number is 1-255", num);
 			return false;
 		}
@@ -634,13 +386,13 @@ static bool read_protocol(struct cal *c, const struct node *n, enum proto *proto
 		return false;
 	}
 	for (int i = 0; names[i]; i++) {
-		if (eq(n, names[i])) {
+		if (lower_eq(n, names[i])) {
 			*proto = (enum proto)i;
 			return true;
 		}
 	}
 	for (int i = 0; other[i]; i++) {
-		if (eq(n, other[i])) {
+		if (lower_eq(n, other[i])) {
 			unsupported(
 				c, &n->loc,
 				"protocol %s is not supported: netpolc models TCP, UDP and SCTP",
@@ -649,19 +401,20 @@ static bool read_protocol(struct cal *c, const struct node *n, enum proto *proto
 		}
 	}
 	for (int i = 0; names[i]; i++) {
-		if (n->len == strlen(names[i]) && !distance(n->str, n->len, names[i], n->len)) {
+		if (n->len == strlen(names[i]) &&
+		    !lower_distance(n->str, n->len, names[i], n->len)) {
 			diag_error(
-				c->d, &n->loc,
+				c->lo.d, &n->loc,
 				"invalid protocol %s: Calico's protocol names are case-sensitive; "
 				"write %s",
-				shown(c, n), names[i]);
+				lower_shown(&c->lo, n), names[i]);
 			return false;
 		}
 	}
-	diag_error(c->d, &n->loc,
+	diag_error(c->lo.d, &n->loc,
 		   "invalid protocol %s: must be TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite or a number "
 		   "1-255",
-		   shown(c, n));
+		   lower_shown(&c->lo, n));
 	return false;
 }
 
@@ -694,14 +447,15 @@ static bool read_port(struct cal *c, const struct node *n, struct port *pt)
 	pt->has_port = true;
 	if (n->kind == NODE_INT) {
 		if (n->ival < 1 || n->ival > 65535) {
-			diag_error(c->d, &n->loc, "port %lld is invalid: must be 1-65535", n->ival);
+			diag_error(c->lo.d, &n->loc, "port %lld is invalid: must be 1-65535",
+				   n->ival);
 			return false;
 		}
 		pt->port = (uint16_t)n->ival;
 		return true;
 	}
 	if (n->kind != NODE_STR) {
-		diag_error(c->d, &n->loc,
+		diag_error(c->lo.d, &n->loc,
 			   "port: expected a number, a range \"a:b\" or a port name, got %s",
 			   node_kind_name(n->kind));
 		return false;
@@ -715,10 +469,10 @@ static bool read_port(struct cal *c, const struct node *n, struct port *pt)
 		lo = digits_value(n->str, (size_t)(colon - n->str));
 		hi = digits_value(colon + 1, n->len - (size_t)(colon - n->str) - 1);
 		if (lo >= 0 && hi >= 0 && lo > hi) {
-			diag_error(c->d, &n->loc,
+			diag_error(c->lo.d, &n->loc,
 				   "port range %s is invalid: the first port is greater than the "
 				   "last",
-				   shown(c, n));
+				   lower_shown(&c->lo, n));
 			return false;
 		}
 	} else if (calico_port_name_ok(n->str, n->len)) {
@@ -726,15 +480,15 @@ static bool read_port(struct cal *c, const struct node *n, struct port *pt)
 		return true;
 	} else {
 		diag_error(
-			c->d, &n->loc,
+			c->lo.d, &n->loc,
 			"invalid port %s: must be a number, a range \"a:b\" or a port name (1-128 "
 			"of letters, digits, '_', '.' and '-')",
-			shown(c, n));
+			lower_shown(&c->lo, n));
 		return false;
 	}
 	if (lo < 1 || hi < 1) {
-		diag_error(c->d, &n->loc, "port %s is invalid: port numbers are 1-65535",
-			   shown(c, n));
+		diag_error(c->lo.d, &n->loc, "port %s is invalid: port numbers are 1-65535",
+			   lower_shown(&c->lo, n));
 		return false;
 	}
 	pt->port = (uint16_t)lo;
@@ -765,17 +519,18 @@ struct entity {
 static struct prefix *read_nets(struct cal *c, const struct node *list, const char *what,
 				bool negated, int *family, const struct node **family_at, size_t *n)
 {
-	struct prefix *v = arena_array(c->a, list->n + 1, sizeof(*v));
+	struct prefix *v = arena_array(c->lo.a, list->n + 1, sizeof(*v));
 
 	*n = 0;
 	for (size_t i = 0; i < list->n; i++) {
 		const struct node *it = list->items[i];
 		struct prefix *p = &v[*n];
 		const char *why = NULL;
-		if (!want(c, it, NODE_STR, what))
+		if (!lower_want(&c->lo, it, NODE_STR, what))
 			continue;
-		if (has_nul(it) || prefix_parse(it->str, p, NULL, &why)) {
-			diag_error(c->d, &it->loc, "invalid %s entry %s: %s", what, shown(c, it),
+		if (lower_has_nul(it) || prefix_parse(it->str, p, NULL, &why)) {
+			diag_error(c->lo.d, &it->loc, "invalid %s entry %s: %s", what,
+				   lower_shown(&c->lo, it),
 				   why ? why : "must be a CIDR such as 10.0.0.0/8 or an address");
 			continue;
 		}
@@ -784,21 +539,22 @@ static struct prefix *read_nets(struct cal *c, const struct node *list, const ch
 				c, &it->loc,
 				"%s entry %s is an IPv4-mapped IPv6 network, which Calico treats "
 				"as IPv4; write the IPv4 network",
-				what, shown(c, it));
+				what, lower_shown(&c->lo, it));
 			continue;
 		}
 		if (negated && p->len == 0) {
-			diag_error(c->d, &it->loc,
+			diag_error(c->lo.d, &it->loc,
 				   "%s entry %s matches every address: the rule could never match",
-				   what, shown(c, it));
+				   what, lower_shown(&c->lo, it));
 			continue;
 		}
 		if (*family && *family != p->a.family) {
-			diag_error(c->d, &it->loc,
-				   "%s entry %s is %s, but this rule already has %s networks (%s); "
-				   "a Calico rule holds one IP version",
-				   what, shown(c, it), p->a.family == AF4 ? "IPv4" : "IPv6",
-				   *family == AF4 ? "IPv4" : "IPv6", shown(c, *family_at));
+			diag_error(
+				c->lo.d, &it->loc,
+				"%s entry %s is %s, but this rule already has %s networks (%s); "
+				"a Calico rule holds one IP version",
+				what, lower_shown(&c->lo, it), p->a.family == AF4 ? "IPv4" : "IPv6",
+				*family == AF4 ? "IPv4" : "IPv6", lower_shown(&c->lo, *family_at));
 			continue;
 		}
 		*family = p->a.family;
@@ -816,35 +572,37 @@ static void read_entity(struct cal *c, const struct node *rule, const char *name
 
 	memset(e, 0, sizeof(*e));
 	e->name = name;
-	if (!(e->n = val(rule, name)))
+	if (!(e->n = lower_val(rule, name)))
 		return;
-	if (!want(c, e->n, NODE_MAP, name)) {
+	if (!lower_want(&c->lo, e->n, NODE_MAP, name)) {
 		e->n = NULL;
 		*ok = false;
 		return;
 	}
-	check_fields(c, e->n, entity_fields, arena_printf(c->a, "a rule's %s", name));
-	e->sel = read_sel(c, val(e->n, "selector"), "selector", SC_ENDPOINT, &e->sel_set, &good);
+	lower_check_fields(&c->lo, e->n, entity_fields, arena_printf(c->lo.a, "a rule's %s", name),
+			   true, NULL);
+	e->sel = read_sel(c, lower_val(e->n, "selector"), "selector", SC_ENDPOINT, &e->sel_set,
+			  &good);
 	*ok &= good;
-	e->notsel = read_sel(c, val(e->n, "notSelector"), "notSelector", SC_ENDPOINT,
+	e->notsel = read_sel(c, lower_val(e->n, "notSelector"), "notSelector", SC_ENDPOINT,
 			     &e->notsel_set, &good);
 	*ok &= good;
-	e->nsel = read_sel(c, val(e->n, "namespaceSelector"), "namespaceSelector", SC_RULE_NS,
+	e->nsel = read_sel(c, lower_val(e->n, "namespaceSelector"), "namespaceSelector", SC_RULE_NS,
 			   &e->nsel_set, &good);
 	*ok &= good;
 	e->nsel_global = e->nsel && e->nsel->op == SX_GLOBAL;
-	if ((v = typed(c, e->n, "nets", NODE_SEQ)))
+	if ((v = lower_typed(&c->lo, e->n, "nets", NODE_SEQ)))
 		e->nets = read_nets(c, v, "nets", false, family, family_at, &e->nnets);
-	if ((v = typed(c, e->n, "notNets", NODE_SEQ)))
+	if ((v = lower_typed(&c->lo, e->n, "notNets", NODE_SEQ)))
 		e->not_nets = read_nets(c, v, "notNets", true, family, family_at, &e->nnot_nets);
-	e->ports = typed(c, e->n, "ports", NODE_SEQ);
-	e->not_ports = typed(c, e->n, "notPorts", NODE_SEQ);
-	if ((v = val(e->n, "serviceAccounts")))
+	e->ports = lower_typed(&c->lo, e->n, "ports", NODE_SEQ);
+	e->not_ports = lower_typed(&c->lo, e->n, "notPorts", NODE_SEQ);
+	if ((v = lower_val(e->n, "serviceAccounts")))
 		unsupported(c, key_loc(e->n, "serviceAccounts"),
 			    "%s.serviceAccounts is not supported: netpolc does not model service "
 			    "accounts",
 			    name);
-	if ((v = val(e->n, "services")))
+	if ((v = lower_val(e->n, "services")))
 		unsupported(c, key_loc(e->n, "services"),
 			    "%s.services is not supported: netpolc does not model Services", name);
 }
@@ -855,7 +613,7 @@ static const char *entity_restricts(const struct entity *e)
 	static const char *const fields[] = { "selector", "notSelector", "namespaceSelector",
 					      "nets",	  "notNets",	 NULL };
 	for (size_t i = 0; e->n && fields[i]; i++) {
-		const struct node *v = val(e->n, fields[i]);
+		const struct node *v = lower_val(e->n, fields[i]);
 		if (v && !((v->kind == NODE_STR || v->kind == NODE_SEQ) && !v->len && !v->n))
 			return fields[i];
 	}
@@ -872,7 +630,7 @@ static const char *const actions[] = { "Allow", "Deny", "Pass", "Log", NULL };
 /* family_all: the prefix holding every address of family. */
 static struct prefix *family_all(struct cal *c, int family)
 {
-	struct prefix *p = arena_zalloc(c->a, sizeof(*p));
+	struct prefix *p = arena_zalloc(c->lo.a, sizeof(*p));
 	p->a.family = (uint8_t)family;
 	return p;
 }
@@ -936,7 +694,7 @@ static void lower_peers(struct cal *c, const struct policy *p, const struct enti
 		}
 		n++;
 	}
-	r->peers = arena_memdup(c->a, v, n * sizeof(*v));
+	r->peers = arena_memdup(c->lo.a, v, n * sizeof(*v));
 	r->npeers = n;
 	r->peers_given = true;
 }
@@ -957,7 +715,7 @@ static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto,
 		return;
 	}
 	r->ports_given = true;
-	r->ports = arena_array(c->a, np + 1, sizeof(*r->ports));
+	r->ports = arena_array(c->lo.a, np + 1, sizeof(*r->ports));
 	for (size_t i = 0; i < np; i++) {
 		struct port *pt = &r->ports[r->nports];
 		if (!read_port(c, ports->items[i], pt))
@@ -974,7 +732,7 @@ static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto,
 	}
 	if (!nn)
 		return;
-	r->not_ports = arena_array(c->a, nn, sizeof(*r->not_ports));
+	r->not_ports = arena_array(c->lo.a, nn, sizeof(*r->not_ports));
 	for (size_t i = 0; i < nn; i++) {
 		struct port *pt = &r->not_ports[r->nnot_ports];
 		if (!read_port(c, notp->items[i], pt))
@@ -982,7 +740,7 @@ static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto,
 		if (pt->name) {
 			unsupported(c, &pt->loc,
 				    "named port %s in notPorts is not supported: give port numbers",
-				    show(c, pt->name, strlen(pt->name)));
+				    lower_show(&c->lo, pt->name, strlen(pt->name)));
 			continue;
 		}
 		pt->proto = proto;
@@ -1002,73 +760,62 @@ static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto,
 static bool read_rule(struct cal *c, const struct policy *p, const struct node *n, enum dir dir,
 		      struct rule *r)
 {
-	size_t e0 = c->d->errors;
+	size_t e0 = c->lo.d->errors;
 	const struct node *action, *v, *family_at = NULL, *proto_n;
 	struct entity src, dst;
 	const struct entity *peer, *local;
 	enum proto proto = PROTO_TCP;
 	bool has_proto = false, ok = true;
 	int family = 0, ipver = 0;
-	int act = -1;
+	int act;
 
 	memset(r, 0, sizeof(*r));
 	r->loc = n->loc;
-	check_fields(c, n, rule_fields, dir == DIR_INGRESS ? "an ingress rule" : "an egress rule");
-	if (!(action = val(n, "action"))) {
-		diag_error(c->d, &n->loc, "rule has no 'action' (Allow, Deny, Pass or Log)");
+	lower_check_fields(&c->lo, n, rule_fields,
+			   dir == DIR_INGRESS ? "an ingress rule" : "an egress rule", true, NULL);
+	if (!(action = lower_val(n, "action"))) {
+		diag_error(c->lo.d, &n->loc, "rule has no 'action' (Allow, Deny, Pass or Log)");
 		return false;
 	}
-	if (!want(c, action, NODE_STR, "action"))
+	if (!lower_want(&c->lo, action, NODE_STR, "action"))
 		return false;
-	for (int i = 0; actions[i]; i++)
-		if (eq(action, actions[i]))
-			act = i;
-	if (act < 0) {
-		const char *sug = suggest(action->str, action->len, actions);
-		if (sug)
-			diag_error(c->d, &action->loc,
-				   "unknown action %s; did you mean '%s'? (actions are "
-				   "case-sensitive)",
-				   shown(c, action), sug);
-		else
-			diag_error(c->d, &action->loc,
-				   "unknown action %s: must be Allow, Deny, Pass or Log",
-				   shown(c, action));
+	act = lower_choice(&c->lo, action, actions, "unknown action", "actions",
+			   "Allow, Deny, Pass or Log");
+	if (act < 0)
 		return false;
-	}
 	c->in_log = act == 3;
 	r->action = act == 1 ? ACT_DENY : act == 2 ? ACT_PASS : ACT_ALLOW;
 
-	if ((v = val(n, "ipVersion"))) {
+	if ((v = lower_val(n, "ipVersion"))) {
 		if (v->kind != NODE_INT || (v->ival != 4 && v->ival != 6))
-			diag_error(c->d, &v->loc, "ipVersion must be 4 or 6");
+			diag_error(c->lo.d, &v->loc, "ipVersion must be 4 or 6");
 		else
 			ipver = (int)v->ival;
 	}
-	if ((proto_n = val(n, "protocol")))
+	if ((proto_n = lower_val(n, "protocol")))
 		has_proto = read_protocol(c, proto_n, &proto);
-	if ((v = val(n, "notProtocol")))
+	if ((v = lower_val(n, "notProtocol")))
 		unsupported(c, key_loc(n, "notProtocol"), "notProtocol is not supported");
-	if (val(n, "icmp"))
+	if (lower_val(n, "icmp"))
 		unsupported(c, key_loc(n, "icmp"),
 			    "icmp is not supported (netpolc models TCP, "
 			    "UDP and SCTP)");
-	if (val(n, "notICMP"))
+	if (lower_val(n, "notICMP"))
 		unsupported(c, key_loc(n, "notICMP"), "notICMP is not supported");
-	if (val(n, "http"))
+	if (lower_val(n, "http"))
 		unsupported(c, key_loc(n, "http"),
 			    "http is not supported: netpolc does not model application-layer "
 			    "policy");
-	if ((v = typed(c, n, "metadata", NODE_MAP))) {
+	if ((v = lower_typed(&c->lo, n, "metadata", NODE_MAP))) {
 		static const char *const md_fields[] = { "annotations", NULL };
-		check_fields(c, v, md_fields, "rule metadata");
+		lower_check_fields(&c->lo, v, md_fields, "rule metadata", true, NULL);
 	}
 
 	read_entity(c, n, "source", &family, &family_at, &src, &ok);
 	read_entity(c, n, "destination", &family, &family_at, &dst, &ok);
 	if (ipver && family && family != (ipver == 4 ? AF4 : AF6))
-		diag_error(c->d, &family_at->loc, "%s is IPv%d but the rule has ipVersion %d",
-			   shown(c, family_at), family == AF4 ? 4 : 6, ipver);
+		diag_error(c->lo.d, &family_at->loc, "%s is IPv%d but the rule has ipVersion %d",
+			   lower_shown(&c->lo, family_at), family == AF4 ? 4 : 6, ipver);
 	peer = dir == DIR_INGRESS ? &src : &dst;
 	local = dir == DIR_INGRESS ? &dst : &src;
 	{
@@ -1084,17 +831,17 @@ static bool read_rule(struct cal *c, const struct policy *p, const struct node *
 		unsupported(c, key_loc(src.n, src.ports ? "ports" : "notPorts"),
 			    "source.%s is not supported: netpolc matches destination ports only",
 			    src.ports ? "ports" : "notPorts");
-	if (ok && c->d->errors == e0) {
+	if (ok && c->lo.d->errors == e0) {
 		lower_peers(c, p, peer, ipver, r);
 		lower_ports(c, &dst, has_proto, proto, proto_n ? &proto_n->loc : &n->loc, r);
 	}
 	if (c->in_log) {
-		diag_warning(c->d, &action->loc,
+		diag_warning(c->lo.d, &action->loc,
 			     "Log rule left out: it only logs and never decides a verdict");
 		c->in_log = false;
 		return false;
 	}
-	return c->d->errors == e0;
+	return c->lo.d->errors == e0;
 }
 
 /* ---- policies -------------------------------------------------------- */
@@ -1125,25 +872,20 @@ static const char *const gnp_spec_fields[] = { "tier",
 
 static void read_rules(struct cal *c, struct policy *p, const struct node *spec, enum dir dir)
 {
-	const char *key = dir == DIR_INGRESS ? "ingress" : "egress";
-	const struct node_pair *pr = pair_of(spec, key);
-	const struct node *v;
+	const struct node *v = lower_rule_list(&c->lo, p, spec, dir);
 
-	if (!pr)
+	if (!v)
 		return;
-	p->rules_given[dir] = true;
-	p->rules_loc[dir] = pr->key->loc;
-	if (!(v = typed(c, spec, key, NODE_SEQ)))
-		return;
-	p->rules[dir] = arena_array(c->a, v->n + 1, sizeof(*p->rules[dir]));
+	p->rules[dir] = arena_array(c->lo.a, v->n + 1, sizeof(*p->rules[dir]));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct node *it = v->items[i];
 		if (it->kind == NODE_NULL) {
-			diag_error(c->d, &it->loc, "%s rule: expected a mapping, got null",
+			diag_error(c->lo.d, &it->loc, "%s rule: expected a mapping, got null",
 				   dir_name(dir));
 			continue;
 		}
-		if (!want(c, it, NODE_MAP, dir == DIR_INGRESS ? "ingress rule" : "egress rule"))
+		if (!lower_want(&c->lo, it, NODE_MAP,
+				dir == DIR_INGRESS ? "ingress rule" : "egress rule"))
 			continue;
 		if (read_rule(c, p, it, dir, &p->rules[dir][p->nrules[dir]]))
 			p->nrules[dir]++;
@@ -1153,8 +895,8 @@ static void read_rules(struct cal *c, struct policy *p, const struct node *spec,
 /* read_types: spec.types, or Calico's defaulting from the rule lists as written. */
 static void read_types(struct cal *c, struct policy *p, const struct node *spec)
 {
-	const struct node_pair *tp = pair_of(spec, "types");
-	const struct node *v = typed(c, spec, "types", NODE_SEQ), *in, *out;
+	const struct node_pair *tp = lower_pair(spec, "types");
+	const struct node *v = lower_typed(&c->lo, spec, "types", NODE_SEQ), *in, *out;
 	size_t nin, nout;
 
 	if (tp)
@@ -1164,28 +906,28 @@ static void read_types(struct cal *c, struct policy *p, const struct node *spec)
 		for (size_t i = 0; i < v->n; i++) {
 			const struct node *t = v->items[i];
 			enum dir dd;
-			if (!want(c, t, NODE_STR, "types item"))
+			if (!lower_want(&c->lo, t, NODE_STR, "types item"))
 				continue;
-			if (eq(t, "Ingress")) {
+			if (lower_eq(t, "Ingress")) {
 				dd = DIR_INGRESS;
-			} else if (eq(t, "Egress")) {
+			} else if (lower_eq(t, "Egress")) {
 				dd = DIR_EGRESS;
 			} else {
-				diag_error(c->d, &t->loc,
+				diag_error(c->lo.d, &t->loc,
 					   "unknown policy type %s: must be Ingress or Egress "
 					   "(case-sensitive)",
-					   shown(c, t));
+					   lower_shown(&c->lo, t));
 				continue;
 			}
 			if (p->types[dd])
-				diag_error(c->d, &t->loc, "type '%s' is listed more than once",
+				diag_error(c->lo.d, &t->loc, "type '%s' is listed more than once",
 					   dir_type_name(dd));
 			p->types[dd] = true;
 		}
 		return;
 	}
-	in = val(spec, "ingress");
-	out = val(spec, "egress");
+	in = lower_val(spec, "ingress");
+	out = lower_val(spec, "egress");
 	nin = in && in->kind == NODE_SEQ ? in->n : 0;
 	nout = out && out->kind == NODE_SEQ ? out->n : 0;
 	p->types[DIR_INGRESS] = !nout || nin;
@@ -1195,16 +937,17 @@ static void read_types(struct cal *c, struct policy *p, const struct node *spec)
 /* read_tier: spec.tier into the policy (named tiers are resolved by model_finalize). */
 static void read_tier(struct cal *c, struct policy *p, const struct node *spec)
 {
-	const struct node *t = typed(c, spec, "tier", NODE_STR);
+	const struct node *t = lower_typed(&c->lo, spec, "tier", NODE_STR);
 	const char *why;
 
 	p->tier = "default";
 	p->tier_order = DEFAULT_TIER_ORDER;
 	p->tier_default = ACT_DENY;
-	if (!t || !t->len || eq(t, "default"))
+	if (!t || !t->len || lower_eq(t, "default"))
 		return;
 	if ((why = valid_dns_label(t->str, t->len))) {
-		diag_error(c->d, &t->loc, "invalid tier name %s: %s", shown(c, t), why);
+		diag_error(c->lo.d, &t->loc, "invalid tier name %s: %s", lower_shown(&c->lo, t),
+			   why);
 		return;
 	}
 	p->tier = t->str;
@@ -1214,16 +957,17 @@ static void read_tier(struct cal *c, struct policy *p, const struct node *spec)
 static void lower_policy(struct cal *c, const struct node *obj, const struct loc *anchor,
 			 bool global)
 {
-	size_t e0 = c->d->errors;
+	size_t e0 = c->lo.d->errors;
 	const char *kind = global ? "GlobalNetworkPolicy" : "NetworkPolicy";
-	struct policy *p = arena_zalloc(c->a, sizeof(*p));
+	struct policy *p = arena_zalloc(c->lo.a, sizeof(*p));
 	const struct node *spec, *v;
 	const struct sel_expr *sel = NULL, *nsel = NULL;
 	bool set, ok;
-	struct meta md;
+	struct lower_meta md;
 
-	check_fields(c, obj, object_fields, kind);
-	read_meta(c, obj, kind, anchor, !global, global ? NAME_GLOBAL : NAME_POLICY, &md);
+	lower_check_fields(&c->lo, obj, object_fields, kind, true, NULL);
+	read_meta(c, obj, kind, anchor, !global,
+		  global ? valid_global_policy_name : valid_policy_name, &md);
 	p->loc = obj->loc;
 	p->kind = kind;
 	p->name = md.name;
@@ -1231,21 +975,21 @@ static void lower_policy(struct cal *c, const struct node *obj, const struct loc
 	p->ns = md.ns;
 	p->global = global;
 	p->types_loc = *anchor;
-	spec = typed(c, obj, "spec", NODE_MAP);
+	spec = lower_typed(&c->lo, obj, "spec", NODE_MAP);
 	if (spec)
-		check_fields(c, spec, global ? gnp_spec_fields : np_spec_fields,
-			     arena_printf(c->a, "%s spec", kind));
+		lower_check_fields(&c->lo, spec, global ? gnp_spec_fields : np_spec_fields,
+				   arena_printf(c->lo.a, "%s spec", kind), true, NULL);
 	read_tier(c, p, spec);
-	if ((v = val(spec, "order")) && read_float(c, v, "order", &p->order))
+	if ((v = lower_val(spec, "order")) && read_float(c, v, "order", &p->order))
 		p->has_order = true;
-	sel = read_sel(c, val(spec, "selector"), "selector", SC_ENDPOINT, &set, &ok);
+	sel = read_sel(c, lower_val(spec, "selector"), "selector", SC_ENDPOINT, &set, &ok);
 	if (!set)
 		sel = expr_new(c, SX_ALL, spec ? &spec->loc : anchor, NULL, NULL);
 	if (sel)
 		p->pod_sel = sel_of(c, sel, &sel->loc);
-	if (global && (nsel = read_sel(c, val(spec, "namespaceSelector"), "namespaceSelector",
+	if (global && (nsel = read_sel(c, lower_val(spec, "namespaceSelector"), "namespaceSelector",
 				       SC_POLICY_NS, &set, &ok))) {
-		v = val(spec, "namespaceSelector");
+		v = lower_val(spec, "namespaceSelector");
 		if (empty_ns_match(nsel))
 			unsupported(c, &v->loc,
 				    "this namespaceSelector is also true for host endpoints (they "
@@ -1260,18 +1004,19 @@ static void lower_policy(struct cal *c, const struct node *obj, const struct loc
 		else
 			p->global_ns_sel = sel_of(c, nsel, &nsel->loc);
 	}
-	if ((v = val(spec, "serviceAccountSelector")) && !(v->kind == NODE_STR && !v->len))
+	if ((v = lower_val(spec, "serviceAccountSelector")) && !(v->kind == NODE_STR && !v->len))
 		unsupported(c, key_loc(spec, "serviceAccountSelector"),
 			    "serviceAccountSelector is not supported: netpolc does not model "
 			    "service accounts");
-	if ((v = typed(c, spec, "performanceHints", NODE_SEQ)))
+	if ((v = lower_typed(&c->lo, spec, "performanceHints", NODE_SEQ)))
 		for (size_t i = 0; i < v->n; i++)
-			want(c, v->items[i], NODE_STR, "performanceHints item");
+			lower_want(&c->lo, v->items[i], NODE_STR, "performanceHints item");
 	if (global) {
 		static const char *const flags[] = { "doNotTrack", "preDNAT", "applyOnForward",
 						     NULL };
 		for (size_t i = 0; flags[i]; i++)
-			if ((v = val(spec, flags[i])) && want(c, v, NODE_BOOL, flags[i]) && v->bval)
+			if ((v = lower_val(spec, flags[i])) &&
+			    lower_want(&c->lo, v, NODE_BOOL, flags[i]) && v->bval)
 				unsupported(c, &v->loc,
 					    "%s is not supported: netpolc models policy on the "
 					    "endpoints' normal path only",
@@ -1281,7 +1026,7 @@ static void lower_policy(struct cal *c, const struct node *obj, const struct loc
 	read_rules(c, p, spec, DIR_INGRESS);
 	read_rules(c, p, spec, DIR_EGRESS);
 	c->m->has_tiers = true;
-	if (c->d->errors == e0 && p->name && p->ns && p->pod_sel)
+	if (c->lo.d->errors == e0 && p->name && p->ns && p->pod_sel)
 		model_add_policy(c->m, p);
 }
 
@@ -1293,37 +1038,38 @@ static const char *const hep_port_fields[] = { "name", "protocol", "port", NULL 
 
 static void read_hep_ports(struct cal *c, const struct node *ports, struct pod *pod)
 {
-	pod->ports = arena_array(c->a, ports->n + 1, sizeof(*pod->ports));
+	pod->ports = arena_array(c->lo.a, ports->n + 1, sizeof(*pod->ports));
 	for (size_t i = 0; i < ports->n; i++) {
 		const struct node *it = ports->items[i], *name, *proto, *num;
 		struct named_port *np = &pod->ports[pod->nports];
 		enum proto pr;
-		if (!want(c, it, NODE_MAP, "ports item"))
+		if (!lower_want(&c->lo, it, NODE_MAP, "ports item"))
 			continue;
-		check_fields(c, it, hep_port_fields, "a HostEndpoint port");
+		lower_check_fields(&c->lo, it, hep_port_fields, "a HostEndpoint port", true, NULL);
 		np->loc = it->loc;
-		name = typed(c, it, "name", NODE_STR);
-		proto = val(it, "protocol");
-		num = val(it, "port");
+		name = lower_typed(&c->lo, it, "name", NODE_STR);
+		proto = lower_val(it, "protocol");
+		num = lower_val(it, "port");
 		if (!name || !proto || !num) {
-			diag_error(c->d, &it->loc,
+			diag_error(c->lo.d, &it->loc,
 				   "a HostEndpoint port needs name, protocol and port");
 			continue;
 		}
 		if (!calico_port_name_ok(name->str, name->len)) {
-			diag_error(c->d, &name->loc, "invalid port name %s", shown(c, name));
+			diag_error(c->lo.d, &name->loc, "invalid port name %s",
+				   lower_shown(&c->lo, name));
 			continue;
 		}
 		if (!read_protocol(c, proto, &pr))
 			continue;
 		if (num->kind != NODE_INT || num->ival < 1 || num->ival > 65535) {
-			diag_error(c->d, &num->loc, "port: expected a number 1-65535");
+			diag_error(c->lo.d, &num->loc, "port: expected a number 1-65535");
 			continue;
 		}
 		for (size_t j = 0; j < pod->nports; j++)
 			if (pod->ports[j].proto == pr && !strcmp(pod->ports[j].name, name->str))
-				diag_error(c->d, &name->loc, "duplicate %s port name %s",
-					   proto_name(pr), shown(c, name));
+				diag_error(c->lo.d, &name->loc, "duplicate %s port name %s",
+					   proto_name(pr), lower_shown(&c->lo, name));
 		np->name = name->str;
 		np->proto = pr;
 		np->port = (uint16_t)num->ival;
@@ -1333,20 +1079,20 @@ static void read_hep_ports(struct cal *c, const struct node *ports, struct pod *
 
 static void lower_hep(struct cal *c, const struct node *obj, const struct loc *anchor)
 {
-	size_t e0 = c->d->errors;
-	struct pod *pod = arena_zalloc(c->a, sizeof(*pod));
+	size_t e0 = c->lo.d->errors;
+	struct pod *pod = arena_zalloc(c->lo.a, sizeof(*pod));
 	const struct node *spec, *v;
-	struct meta md;
+	struct lower_meta md;
 
-	check_fields(c, obj, object_fields, "HostEndpoint");
-	read_meta(c, obj, "HostEndpoint", anchor, false, NAME_SUBDOMAIN, &md);
+	lower_check_fields(&c->lo, obj, object_fields, "HostEndpoint", true, NULL);
+	read_meta(c, obj, "HostEndpoint", anchor, false, valid_dns_subdomain, &md);
 	pod->loc = obj->loc;
 	pod->name = md.name;
 	pod->ns = "";
 	pod->labels = md.labels;
 	pod->host_endpoint = true;
 	if (!pod->labels.v)
-		pod->labels.v = arena_array(c->a, 1, sizeof(*pod->labels.v));
+		pod->labels.v = arena_array(c->lo.a, 1, sizeof(*pod->labels.v));
 	for (size_t i = 0; i < pod->labels.n; i++) {
 		const struct label *l = &pod->labels.v[i];
 		if (!strncmp(l->key, "pcns.", 5) || !strncmp(l->key, "pcsa.", 5) ||
@@ -1356,30 +1102,30 @@ static void lower_hep(struct cal *c, const struct node *obj, const struct loc *a
 				    "it as namespace data",
 				    l->key);
 	}
-	if (!(spec = typed(c, obj, "spec", NODE_MAP))) {
-		if (!val(obj, "spec"))
-			diag_error(c->d, anchor, "HostEndpoint has no spec");
+	if (!(spec = lower_typed(&c->lo, obj, "spec", NODE_MAP))) {
+		if (!lower_val(obj, "spec"))
+			diag_error(c->lo.d, anchor, "HostEndpoint has no spec");
 		return;
 	}
-	check_fields(c, spec, hep_spec_fields, "HostEndpoint spec");
-	if (!(v = val(spec, "node")) || (v->kind == NODE_STR && !v->len))
-		diag_error(c->d, anchor, "HostEndpoint has no spec.node");
-	else if (want(c, v, NODE_STR, "node"))
+	lower_check_fields(&c->lo, spec, hep_spec_fields, "HostEndpoint spec", true, NULL);
+	if (!(v = lower_val(spec, "node")) || (v->kind == NODE_STR && !v->len))
+		diag_error(c->lo.d, anchor, "HostEndpoint has no spec.node");
+	else if (lower_want(&c->lo, v, NODE_STR, "node"))
 		pod->node_name = v->str;
-	typed(c, spec, "interfaceName", NODE_STR);
-	if ((v = typed(c, spec, "expectedIPs", NODE_SEQ))) {
-		pod->ips = arena_array(c->a, v->n + 1, sizeof(*pod->ips));
+	lower_typed(&c->lo, spec, "interfaceName", NODE_STR);
+	if ((v = lower_typed(&c->lo, spec, "expectedIPs", NODE_SEQ))) {
+		pod->ips = arena_array(c->lo.a, v->n + 1, sizeof(*pod->ips));
 		for (size_t i = 0; i < v->n; i++) {
 			const struct node *it = v->items[i];
 			struct addr a;
 			bool dup = false;
-			if (!want(c, it, NODE_STR, "expectedIPs item"))
+			if (!lower_want(&c->lo, it, NODE_STR, "expectedIPs item"))
 				continue;
-			if (has_nul(it) || addr_parse(it->str, &a)) {
-				diag_error(c->d, &it->loc,
+			if (lower_has_nul(it) || addr_parse(it->str, &a)) {
+				diag_error(c->lo.d, &it->loc,
 					   "invalid expectedIPs entry %s: not an IP "
 					   "address",
-					   shown(c, it));
+					   lower_shown(&c->lo, it));
 				continue;
 			}
 			for (size_t j = 0; j < pod->nips; j++)
@@ -1388,27 +1134,28 @@ static void lower_hep(struct cal *c, const struct node *obj, const struct loc *a
 				pod->ips[pod->nips++] = a;
 		}
 	}
-	if (!pod->nips && !(val(spec, "interfaceName") && val(spec, "interfaceName")->len))
-		diag_error(c->d, anchor,
+	if (!pod->nips &&
+	    !(lower_val(spec, "interfaceName") && lower_val(spec, "interfaceName")->len))
+		diag_error(c->lo.d, anchor,
 			   "HostEndpoint needs interfaceName or expectedIPs (at least one)");
-	v = val(spec, "profiles");
+	v = lower_val(spec, "profiles");
 	if (!v || (v->kind == NODE_SEQ && !v->n)) {
 		unsupported(c, v ? &v->loc : anchor,
 			    "HostEndpoint without profiles is not supported: Calico drops what no "
 			    "policy decides for it, which netpolc does not model; netpolc reads "
 			    "host endpoints with profiles: [" ALLOW_PROFILE "]");
-	} else if (want(c, v, NODE_SEQ, "profiles")) {
+	} else if (lower_want(&c->lo, v, NODE_SEQ, "profiles")) {
 		for (size_t i = 0; i < v->n; i++)
-			if (want(c, v->items[i], NODE_STR, "profiles item") &&
-			    !eq(v->items[i], ALLOW_PROFILE))
+			if (lower_want(&c->lo, v->items[i], NODE_STR, "profiles item") &&
+			    !lower_eq(v->items[i], ALLOW_PROFILE))
 				unsupported(c, &v->items[i]->loc,
 					    "profile %s is not supported: netpolc does not read "
 					    "profiles, except the built-in " ALLOW_PROFILE,
-					    shown(c, v->items[i]));
+					    lower_shown(&c->lo, v->items[i]));
 	}
-	if ((v = typed(c, spec, "ports", NODE_SEQ)))
+	if ((v = lower_typed(&c->lo, spec, "ports", NODE_SEQ)))
 		read_hep_ports(c, v, pod);
-	if (c->d->errors == e0 && pod->name)
+	if (c->lo.d->errors == e0 && pod->name)
 		model_add_pod(c->m, pod);
 }
 
@@ -1429,41 +1176,42 @@ static void lower_tier(struct cal *c, const struct node *obj, const struct loc *
 {
 	static const char *const tier_fields[] = { "apiVersion", "kind",   "metadata",
 						   "spec",	 "status", NULL };
-	size_t e0 = c->d->errors;
-	struct tier *t = arena_zalloc(c->a, sizeof(*t));
+	size_t e0 = c->lo.d->errors;
+	struct tier *t = arena_zalloc(c->lo.a, sizeof(*t));
 	const struct node *spec, *v;
-	struct meta md;
+	struct lower_meta md;
 
-	check_fields(c, obj, tier_fields, "Tier");
-	read_meta(c, obj, "Tier", anchor, false, NAME_TIER, &md);
+	lower_check_fields(&c->lo, obj, tier_fields, "Tier", true, NULL);
+	read_meta(c, obj, "Tier", anchor, false, valid_dns_label, &md);
 	t->loc = md.name_loc;
 	t->name = md.name;
 	t->default_action = ACT_DENY;
-	spec = typed(c, obj, "spec", NODE_MAP);
+	spec = lower_typed(&c->lo, obj, "spec", NODE_MAP);
 	if (spec)
-		check_fields(c, spec, tier_spec_fields, "Tier spec");
-	if ((v = val(spec, "order")) && read_float(c, v, "order", &t->order))
+		lower_check_fields(&c->lo, spec, tier_spec_fields, "Tier spec", true, NULL);
+	if ((v = lower_val(spec, "order")) && read_float(c, v, "order", &t->order))
 		t->has_order = true;
-	if ((v = val(spec, "defaultAction")) && want(c, v, NODE_STR, "defaultAction")) {
-		if (eq(v, "Pass"))
+	if ((v = lower_val(spec, "defaultAction")) &&
+	    lower_want(&c->lo, v, NODE_STR, "defaultAction")) {
+		if (lower_eq(v, "Pass"))
 			t->default_action = ACT_PASS;
-		else if (!eq(v, "Deny"))
-			diag_error(c->d, &v->loc, "defaultAction must be Deny or Pass, not %s",
-				   shown(c, v));
+		else if (!lower_eq(v, "Deny"))
+			diag_error(c->lo.d, &v->loc, "defaultAction must be Deny or Pass, not %s",
+				   lower_shown(&c->lo, v));
 	}
 	for (size_t i = 0; t->name && i < ARRAY_SIZE(fixed_tiers); i++) {
 		if (strcmp(t->name, fixed_tiers[i].name))
 			continue;
 		if ((t->has_order && t->order != fixed_tiers[i].order) ||
 		    t->default_action != fixed_tiers[i].action)
-			diag_error(c->d, &t->loc,
+			diag_error(c->lo.d, &t->loc,
 				   "tier '%s' must have order %.0f and defaultAction %s", t->name,
 				   fixed_tiers[i].order,
 				   fixed_tiers[i].action == ACT_PASS ? "Pass" : "Deny");
 		t->has_order = true;
 		t->order = fixed_tiers[i].order;
 	}
-	if (c->d->errors == e0 && t->name)
+	if (c->lo.d->errors == e0 && t->name)
 		model_add_tier(c->m, t);
 }
 
@@ -1520,17 +1268,17 @@ static void lower_one(struct cal *c, const struct node *obj, int ki, const struc
 		lower_tier(c, obj, anchor);
 		break;
 	case CK_NETSET:
-		diag_error(c->d, anchor,
+		diag_error(c->lo.d, anchor,
 			   "%s is not supported: Calico selectors also match network sets, which "
 			   "netpolc does not model",
 			   kinds[ki].kind);
 		break;
 	case CK_STAGED:
-		diag_warning(c->d, anchor, "ignoring %s: staged policies are never enforced",
+		diag_warning(c->lo.d, anchor, "ignoring %s: staged policies are never enforced",
 			     kinds[ki].kind);
 		break;
 	case CK_LIST: {
-		const struct node *items = typed(c, obj, "items", NODE_SEQ);
+		const struct node *items = lower_typed(&c->lo, obj, "items", NODE_SEQ);
 		for (size_t i = 0; items && i < items->n; i++)
 			lower_object(c, items->items[i], -1);
 		break;
@@ -1548,43 +1296,41 @@ static void lower_object(struct cal *c, const struct node *obj, int implied)
 	int ki;
 	bool list = false;
 
-	if (obj->kind != NODE_MAP) {
-		diag_error(c->d, &obj->loc,
-			   "expected a Calico object (a mapping with apiVersion and kind), got %s",
-			   node_kind_name(obj->kind));
+	if (!lower_want_object(&c->lo, obj, "Calico"))
 		return;
-	}
-	kn = val(obj, "kind");
-	av = val(obj, "apiVersion");
-	if ((kn && !want(c, kn, NODE_STR, "kind")) || (av && !want(c, av, NODE_STR, "apiVersion")))
+	kn = lower_val(obj, "kind");
+	av = lower_val(obj, "apiVersion");
+	if ((kn && !lower_want(&c->lo, kn, NODE_STR, "kind")) ||
+	    (av && !lower_want(&c->lo, av, NODE_STR, "apiVersion")))
 		return;
 	if (!kn && implied >= 0) {
-		if (av && !eq(av, CALICO_API)) {
-			diag_error(c->d, &av->loc, "%s must have apiVersion " CALICO_API ", not %s",
-				   kinds[implied].kind, shown(c, av));
+		if (av && !lower_eq(av, CALICO_API)) {
+			diag_error(c->lo.d, &av->loc,
+				   "%s must have apiVersion " CALICO_API ", not %s",
+				   kinds[implied].kind, lower_shown(&c->lo, av));
 			return;
 		}
 		lower_one(c, obj, implied, &obj->loc);
 		return;
 	}
 	if (!kn) {
-		diag_error(c->d, &obj->loc, "object has no 'kind'");
+		diag_error(c->lo.d, &obj->loc, "object has no 'kind'");
 		return;
 	}
 	if (!av) {
-		diag_error(c->d, &kn->loc,
+		diag_error(c->lo.d, &kn->loc,
 			   "object has no 'apiVersion'; add apiVersion: " CALICO_API);
 		return;
 	}
 	if (!calico_api(av)) {
 		/* a Kubernetes object inside a v1 List that also holds Calico objects */
-		k8s_lower(c->a, c->d, c->o, obj, c->m);
+		k8s_lower(c->lo.a, c->lo.d, c->o, obj, c->m);
 		return;
 	}
-	if (!eq(av, CALICO_API)) {
-		diag_error(c->d, &av->loc,
+	if (!lower_eq(av, CALICO_API)) {
+		diag_error(c->lo.d, &av->loc,
 			   "netpolc reads Calico objects of apiVersion " CALICO_API ", not %s",
-			   shown(c, av));
+			   lower_shown(&c->lo, av));
 		return;
 	}
 	ki = find_kind(kn->str, kn->len);
@@ -1595,12 +1341,12 @@ static void lower_object(struct cal *c, const struct node *obj, int implied)
 			ki = -1;
 	}
 	if (ki < 0) {
-		diag_warning(c->d, &kn->loc, "ignoring Calico %s: not a kind netpolc reads",
-			     shown(c, kn));
+		diag_warning(c->lo.d, &kn->loc, "ignoring Calico %s: not a kind netpolc reads",
+			     lower_shown(&c->lo, kn));
 		return;
 	}
 	if (list) {
-		const struct node *items = typed(c, obj, "items", NODE_SEQ);
+		const struct node *items = lower_typed(&c->lo, obj, "items", NODE_SEQ);
 		for (size_t i = 0; items && i < items->n; i++)
 			lower_object(c, items->items[i], ki);
 		return;
@@ -1614,13 +1360,14 @@ bool calico_document(const struct node *doc)
 
 	if (!doc || doc->kind != NODE_MAP)
 		return false;
-	if (calico_api(val(doc, "apiVersion")))
+	if (calico_api(lower_val(doc, "apiVersion")))
 		return true;
-	if (!eq(val(doc, "apiVersion"), "v1") || !eq(val(doc, "kind"), "List"))
+	if (!lower_eq(lower_val(doc, "apiVersion"), "v1") ||
+	    !lower_eq(lower_val(doc, "kind"), "List"))
 		return false;
-	items = val(doc, "items");
+	items = lower_val(doc, "items");
 	for (size_t i = 0; items && items->kind == NODE_SEQ && i < items->n; i++)
-		if (calico_api(val(items->items[i], "apiVersion")))
+		if (calico_api(lower_val(items->items[i], "apiVersion")))
 			return true;
 	return false;
 }
@@ -1628,14 +1375,14 @@ bool calico_document(const struct node *doc)
 int calico_lower(struct arena *a, struct diag *d, const struct frontend_opts *o,
 		 const struct node *doc, struct model *m)
 {
-	struct cal c = { a, d, o, m, false };
+	struct cal c = { .lo = { .a = a, .d = d }, .o = o, .m = m };
 	size_t e0 = d->errors;
 
 	if (!doc)
 		return 0;
-	if (!calico_api(val(doc, "apiVersion"))) {
+	if (!calico_api(lower_val(doc, "apiVersion"))) {
 		/* a v1 List: Calico items here, the others to the Kubernetes frontend */
-		const struct node *items = val(doc, "items");
+		const struct node *items = lower_val(doc, "items");
 		for (size_t i = 0; items && items->kind == NODE_SEQ && i < items->n; i++)
 			lower_object(&c, items->items[i], -1);
 	} else {

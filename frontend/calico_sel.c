@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/lower.h"
 #include "ir/strbuf.h"
 #include "ir/util.h"
 
@@ -165,24 +166,7 @@ static struct loc loc_at(const struct selp *p, size_t off)
 /* shown: text[off..off+n) quoted for a message, escaped and cut after 40 bytes. */
 static const char *shown(struct selp *p, size_t off, size_t n)
 {
-	struct strbuf sb = STRBUF_INIT;
-	size_t cut = n > 40 ? 40 : n;
-	const char *res;
-
-	while (cut < n && cut > 0 && is_cont((unsigned char)p->text[off + cut]))
-		cut--;
-	strbuf_addch(&sb, '\'');
-	for (size_t i = 0; i < cut; i++) {
-		unsigned char c = (unsigned char)p->text[off + i];
-		if (c < 0x20 || c == 0x7f)
-			strbuf_addf(&sb, "\\x%02x", c);
-		else
-			strbuf_addch(&sb, c);
-	}
-	strbuf_addstr(&sb, cut < n ? "...'" : "'");
-	res = arena_strndup(p->a, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return res;
+	return lower_quote(p->a, p->text + off, n, 40);
 }
 
 /* tok_text: how token t is named in a message. */

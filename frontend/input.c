@@ -102,21 +102,6 @@ size_t utf8_check(const char *text, size_t len)
 	return len;
 }
 
-/* text_loc: 1-based line and character column of byte off (text valid UTF-8 before off). */
-static struct loc text_loc(const char *file, const char *text, size_t off)
-{
-	struct loc l = { file, 1, 1 };
-	for (size_t i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			l.line++;
-			l.col = 1;
-		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			l.col++;
-		}
-	}
-	return l;
-}
-
 /* ---- one text ---------------------------------------------------------- */
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -173,7 +158,7 @@ static void load_text(struct loader *l, const char *name, const char *text, size
 	}
 	bad = utf8_check(text, len);
 	if (bad < len) {
-		struct loc at = text_loc(file, text, bad);
+		struct loc at = node_text_loc(file, text, bad);
 		diag_error(l->d, &at, "invalid UTF-8 (byte 0x%02x); input must be UTF-8 text",
 			   (unsigned char)text[bad]);
 		return;

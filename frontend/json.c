@@ -320,20 +320,6 @@ static bool next_token(const char *t, size_t len, size_t *i, size_t *s, size_t *
 	return true;
 }
 
-static struct loc offset_loc(const char *file, const char *text, size_t off)
-{
-	struct loc l = { file, 1, 1 };
-	for (size_t i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			l.line++;
-			l.col = 1;
-		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			l.col++;
-		}
-	}
-	return l;
-}
-
 /* error_offset: where the token jansson complained about starts. */
 static size_t error_offset(const char *text, size_t len, const json_error_t *e)
 {
@@ -440,16 +426,16 @@ static void syntax_error(struct jreader *r, const json_error_t *e)
 
 	if (json_error_code(e) == json_error_stack_overflow) {
 		off = too_deep_offset(r->text, len, r->lim->max_depth, off);
-		l = offset_loc(r->file, r->text, off);
+		l = node_text_loc(r->file, r->text, off);
 		diag_error(r->d, &l, "JSON nesting is deeper than %u levels", r->lim->max_depth);
 		return;
 	}
-	l = offset_loc(r->file, r->text, off);
+	l = node_text_loc(r->file, r->text, off);
 	diag_error(r->d, &l, "%s", e->text);
 	if (json_error_code(e) == json_error_duplicate_key) {
 		size_t first = first_key_offset(r->text, len, off);
 		if (first != SIZE_MAX) {
-			l = offset_loc(r->file, r->text, first);
+			l = node_text_loc(r->file, r->text, first);
 			diag_note(r->d, &l, "first occurrence of the key is here");
 		}
 	}
@@ -468,13 +454,9 @@ int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, 
 	size_t i;
 
 	json_init();
-	if (!lim) {
-		input_limits_default(&deflim);
-		lim = &deflim;
-	}
 	r.a = a;
 	r.d = d;
-	r.lim = lim;
+	r.lim = input_limits_or_default(lim, &deflim);
 	r.file = file;
 	r.text = r.p = r.colpos = text;
 	r.end = text + len;
@@ -494,7 +476,7 @@ int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, 
 	 */
 	nul = memchr(text, '\0', len);
 	if (nul) {
-		struct loc l = offset_loc(file, text, (size_t)(nul - text));
+		struct loc l = node_text_loc(file, text, (size_t)(nul - text));
 		diag_error(d, &l, "invalid control character U+0000 in JSON text");
 		return -1;
 	}

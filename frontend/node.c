@@ -1,6 +1,6 @@
 /*
- * node.c - helpers over the document tree of node.h, and the default
- * input limits.
+ * node.c - helpers over the document tree of node.h, the default input
+ * limits, and locations in the text the readers read.
  */
 #include "frontend/node.h"
 
@@ -11,6 +11,15 @@ void input_limits_default(struct input_limits *l)
 	l->max_file_size = (size_t)1 << 30;
 	l->max_depth = 64;
 	l->max_nodes = (size_t)16 << 20;
+}
+
+const struct input_limits *input_limits_or_default(const struct input_limits *lim,
+						   struct input_limits *buf)
+{
+	if (lim)
+		return lim;
+	input_limits_default(buf);
+	return buf;
 }
 
 struct node *node_get(const struct node *map, const char *key)
@@ -51,4 +60,18 @@ const char *node_kind_name(enum node_kind k)
 bool node_is_null(const struct node *n)
 {
 	return !n || n->kind == NODE_NULL;
+}
+
+struct loc node_text_loc(const char *file, const char *text, size_t off)
+{
+	struct loc l = { file, 1, 1 };
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			l.line++;
+			l.col = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			l.col++;
+		}
+	}
+	return l;
 }

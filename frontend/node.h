@@ -32,11 +32,11 @@ struct node_pair {
 struct node {
 	enum node_kind kind;
 	struct loc loc;
-	const char *str; /* scalar text (decoded for strings); "" for containers */
-	size_t len;	 /* bytes in str (a JSON string may hold NUL) */
-	long long ival;	 /* NODE_INT */
-	bool bval;	 /* NODE_BOOL */
-	size_t n;	 /* entries of a map or seq */
+	const char *str;	 /* scalar text (decoded for strings); "" for containers */
+	size_t len;		 /* bytes in str (a JSON string may hold NUL) */
+	long long ival;		 /* NODE_INT */
+	bool bval;		 /* NODE_BOOL */
+	size_t n;		 /* entries of a map or seq */
 	struct node_pair *pairs; /* NODE_MAP */
 	struct node **items;	 /* NODE_SEQ */
 };
@@ -49,6 +49,12 @@ struct input_limits {
 };
 
 void input_limits_default(struct input_limits *l);
+/*
+ * input_limits_or_default: lim, or when it is NULL the default limits,
+ * written into *buf (which must outlive the result).
+ */
+const struct input_limits *input_limits_or_default(const struct input_limits *lim,
+						   struct input_limits *buf);
 
 /*
  * A parsed input file: its documents in order (a YAML stream may hold
@@ -77,5 +83,12 @@ struct node *node_get(const struct node *map, const char *key);
 const char *node_kind_name(enum node_kind k);
 /* node_is_null: absent (NULL pointer) or an explicit null. */
 bool node_is_null(const struct node *n);
+
+/*
+ * node_text_loc: the 1-based line and character column of byte off of
+ * text (off bytes must be readable; they are counted as UTF-8, one column
+ * per character), in the file named file.
+ */
+struct loc node_text_loc(const char *file, const char *text, size_t off);
 
 #endif

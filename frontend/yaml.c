@@ -105,24 +105,6 @@ static struct loc mark_loc(const struct yreader *r, const yaml_mark_t *m)
 	return l;
 }
 
-/* offset_loc: 1-based line and character column of byte offset off. */
-static struct loc offset_loc(const struct yreader *r, size_t off)
-{
-	struct loc l = { r->file, 1, 1 };
-	if (off > r->len)
-		off = r->len;
-	for (size_t i = 0; i < off; i++) {
-		unsigned char c = (unsigned char)r->text[i];
-		if (c == '\n') {
-			l.line++;
-			l.col = 1;
-		} else if ((c & 0xC0) != 0x80) {
-			l.col++;
-		}
-	}
-	return l;
-}
-
 /* byte_at: the byte at a 0-based libyaml mark (line, character column), or -1. */
 static int byte_at(const struct yreader *r, const yaml_mark_t *m)
 {
@@ -865,7 +847,8 @@ static void parser_error(struct yreader *r, yaml_parser_t *p)
 	if (p->error == YAML_MEMORY_ERROR)
 		oom();
 	if (p->error == YAML_READER_ERROR) {
-		l = offset_loc(r, p->problem_offset);
+		l = node_text_loc(r->file, r->text,
+				  p->problem_offset < r->len ? p->problem_offset : r->len);
 		strbuf_addstr(&msg, problem);
 		if (p->problem_value >= 0)
 			strbuf_addf(&msg, " (character 0x%02x)", (unsigned)p->problem_value);
@@ -910,13 +893,9 @@ int yaml_parse(struct arena *a, struct diag *d, const struct input_limits *lim, 
 	yaml_event_t ev;
 	bool done = false;
 
-	if (!lim) {
-		input_limits_default(&deflim);
-		lim = &deflim;
-	}
 	r.a = a;
 	r.d = d;
-	r.lim = lim;
+	r.lim = input_limits_or_default(lim, &deflim);
 	r.file = file;
 	r.text = text;
 	r.len = len;

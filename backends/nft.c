@@ -49,7 +49,9 @@
  * on the number of endpoints; endpoints without a program in a direction
  * are not in that map and pass untouched.  Every base chain starts with
  * `ct state established,related accept`, accepts IPv6 neighbour discovery
- * (ICMPv6 133-137), drops `ct state invalid`, and has policy accept.
+ * (ICMPv6 133-137) and has policy accept; every program starts with
+ * `ct state invalid drop`, so the traffic of endpoints that no policy
+ * selects is never touched, not even its invalid packets.
  *
  * Every piece of user text (names, paths) reaches the script through
  * nft_quote(); set and chain names come from program numbers only.
@@ -867,11 +869,15 @@ static const char *verdict_text(struct nft *e, enum action a, const char *next)
  * tier is unreachable and left out.
  */
 static void emit_tier(struct nft *e, enum dir dir, const struct ir_tier *t, const char *chain,
-		      const char *next)
+		      const char *next, bool first)
 {
 	struct strbuf ch = STRBUF_INIT;
 	size_t run = 0;
 	bool open = true;
+
+	/* only traffic of endpoints with a program is touched: invalid packets too */
+	if (first)
+		strbuf_addstr(&ch, "\t\tct state invalid drop\n");
 
 	for (size_t i = 0; i < t->nrules && open; run++) {
 		const struct ir_rule *const *rules = &t->rules[i];
@@ -981,7 +987,7 @@ static void emit_program(struct nft *e, enum dir dir, size_t pi)
 	for (size_t k = 0; k < na; k++) {
 		const char *chain = tier_chain(e, dir, pi, k);
 		const char *next = k + 1 < na ? tier_chain(e, dir, pi, k + 1) : NULL;
-		emit_tier(e, dir, &d->tiers[applying[k]], chain, next);
+		emit_tier(e, dir, &d->tiers[applying[k]], chain, next, k == 0);
 	}
 	strbuf_release(&sb);
 	free(applying);
@@ -998,7 +1004,6 @@ static void base_prologue(struct strbuf *out, const char *name, const char *hook
 		strbuf_addf(out, "\t\t%s \"lo\" accept\n", lo);
 	strbuf_addstr(out, "\t\ticmpv6 type { nd-router-solicit, nd-router-advert, "
 			   "nd-neighbor-solicit, nd-neighbor-advert, nd-redirect } accept\n");
-	strbuf_addstr(out, "\t\tct state invalid drop\n");
 }
 
 static void emit_host(struct nft *e)

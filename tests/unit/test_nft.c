@@ -351,7 +351,10 @@ static void test_nft_host_allow_from_pods_on_port(void **state)
 	assert_has(t, "type filter hook input priority filter; policy accept;\n"
 		      "\t\tct state established,related accept\n\t\tiif \"lo\" accept\n");
 	assert_has(t, "nd-neighbor-solicit");
-	assert_has(t, "\t\tct state invalid drop\n\t\tjump in0\n\t}\n");
+	assert_has(t, "} accept\n\t\tjump in0\n\t}\n");
+	/* invalid packets are dropped only inside programs: unselected traffic is untouched */
+	assert_has(t, "\tchain in0 {\n\t\tct state invalid drop\n");
+	assert_int_equal(count(t, "ct state invalid drop"), 1);
 	/* egress not isolated: the output chain jumps nowhere */
 	assert_lacks(t, "jump eg");
 	assert_lacks(t, "chain eg0");
@@ -380,7 +383,8 @@ static void test_nft_no_ports_matches_every_protocol(void **state)
 	assert_has(t, "\t\tip daddr @eg0_r0_p4 return comment");
 	assert_lacks(t, "th dport");
 	/* everything from everyone: one unconditional return, nothing after it */
-	assert_has(t, "\tchain in0 {\n\t\t# \"default/allow-web ingress[0]\"\n\t\treturn comment "
+	assert_has(t, "\tchain in0 {\n\t\tct state invalid drop\n\t\t# \"default/allow-web "
+		      "ingress[0]\"\n\t\treturn comment "
 		      "\"default/allow-web ingress[0]\"\n\t}\n");
 	assert_has(t, "\t\tjump in0\n");
 	assert_has(t, "\t\tjump eg0\n");
@@ -461,11 +465,11 @@ static void test_nft_node_mode_dispatch(void **state)
 		      "\t\t\t10.1.0.2 : jump eg0\n\t\t}\n\t}\n");
 	/* the free pod is in no map */
 	assert_lacks(t, "10.1.0.3 :");
-	assert_has(t, "\tchain eg0 {\n\t\tdrop comment");
+	assert_has(t, "\tchain eg0 {\n\t\tct state invalid drop\n\t\tdrop comment");
 	assert_has(t, "type filter hook forward priority filter; policy accept;\n"
 		      "\t\tct state established,related accept\n\t\ticmpv6 type");
 	/* egress of the source first, then ingress of the destination */
-	assert_has(t, "\t\tct state invalid drop\n\t\tip saddr vmap @egress_v4\n"
+	assert_has(t, "} accept\n\t\tip saddr vmap @egress_v4\n"
 		      "\t\tip6 saddr vmap @egress_v6\n\t\tip daddr vmap @ingress_v4\n"
 		      "\t\tip6 daddr vmap @ingress_v6\n\t}\n");
 	assert_has(t, "# node mode: 3 endpoints, 1 ingress and 1 egress programs");

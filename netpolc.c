@@ -170,7 +170,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			c->port = optarg;
 			break;
 		case OPT_FAMILY:
-			if (!strcmp(optarg, "4") || !strcmp(optarg, "ipv4") || !strcmp(optarg, "inet"))
+			if (!strcmp(optarg, "4") || !strcmp(optarg, "ipv4") ||
+			    !strcmp(optarg, "inet"))
 				c->family = AF4;
 			else if (!strcmp(optarg, "6") || !strcmp(optarg, "ipv6") ||
 				 !strcmp(optarg, "inet6"))
@@ -261,7 +262,8 @@ static const struct pod *host_pod(struct cli *c, int *rc)
 		p = model_pod(&c->model, ns, slash + 1);
 		if (!p) {
 			struct loc l = loc_none(NULL);
-			diag_error(&c->diag, &l, "--endpoint %s: no such pod or workload in the input",
+			diag_error(&c->diag, &l,
+				   "--endpoint %s: no such pod or workload in the input",
 				   c->endpoint);
 			*rc = 1;
 		}
@@ -326,7 +328,8 @@ static int cmd_compile(struct cli *c)
 					   c->table);
 	}
 	if ((c->endpoint || c->host_ns) && c->node)
-		return usage_error("%s", "--node is for node mode; it excludes --endpoint/--namespace");
+		return usage_error("%s",
+				   "--node is for node mode; it excludes --endpoint/--namespace");
 	rc = load(c);
 	if (rc)
 		return finish(c, rc);
@@ -445,8 +448,8 @@ static int parse_peer(struct cli *c, const char *s, struct eval_peer *peer, cons
 		ns = arena_strndup(&c->arena, s, (size_t)(slash - s));
 		peer->pod = model_pod(&c->model, ns, slash + 1);
 		if (!peer->pod) {
-			diag_error(&c->diag, &l, "%s %s: no such pod or workload in the input", what,
-				   s);
+			diag_error(&c->diag, &l, "%s %s: no such pod or workload in the input",
+				   what, s);
 			return 1;
 		}
 		peer->ep = endpoint_of(&c->ir, peer->pod);
@@ -545,8 +548,8 @@ static int cmd_query(struct cli *c)
 	if (dst.pod && !dst.has_addr)
 		eval_peer_pod(&dst, dst.pod, dst.ep, family);
 	eval_conn(&src, &dst, proto, port, &res);
-	printf("%s: %s/%u from %s to %s\n", res.allowed ? "allow" : "deny", proto_name(proto),
-	       port, peer_text(c, &src), peer_text(c, &dst));
+	printf("%s: %s/%u from %s to %s\n", res.allowed ? "allow" : "deny", proto_name(proto), port,
+	       peer_text(c, &src), peer_text(c, &dst));
 	explain_side(c, &src, DIR_EGRESS, &res.side[DIR_EGRESS]);
 	explain_side(c, &dst, DIR_INGRESS, &res.side[DIR_INGRESS]);
 	return finish(c, 0);
@@ -598,10 +601,11 @@ static int cmd_table(struct cli *c)
 		}
 		strbuf_addstr(&out, "]}\n");
 	} else {
-		strbuf_addf(&out,
-			    "%s/%u over IPv%d: rows are sources, columns destinations; "
-			    "X allowed, . denied (the diagonal, a pod to itself, in lower case)\n\n",
-			    proto_name(proto), port, family);
+		strbuf_addf(
+			&out,
+			"%s/%u over IPv%d: rows are sources, columns destinations; "
+			"X allowed, . denied (the diagonal, a pod to itself, in lower case)\n\n",
+			proto_name(proto), port, family);
 		for (size_t i = 0; i < n; i++)
 			strbuf_addf(&out, "%4zu  %s/%s%s\n", i, c->model.pods[i]->ns,
 				    c->model.pods[i]->name,
@@ -615,8 +619,7 @@ static int cmd_table(struct cli *c)
 			for (size_t j = 0; j < n; j++) {
 				struct eval_result res;
 				eval_conn(&peers[i], &peers[j], proto, port, &res);
-				strbuf_addf(&out, "  %c",
-					    res.allowed ? (i == j ? 'x' : 'X') : '.');
+				strbuf_addf(&out, "  %c", res.allowed ? (i == j ? 'x' : 'X') : '.');
 			}
 			strbuf_addch(&out, '\n');
 		}

@@ -9,7 +9,7 @@
 # apt-get line is printed and the script fails.
 set -eu
 BUILD_PKGS="gcc make pkg-config libyaml-dev libjansson-dev libcmocka-dev flex bison"
-TEST_PKGS="nftables iproute2 iptables clang libclang-rt-14-dev valgrind iprange procps"
+TEST_PKGS="nftables iproute2 iptables clang clang-format libclang-rt-14-dev valgrind iprange procps"
 mode=${1:-all}
 case "$mode" in
 --demo) pkgs=$BUILD_PKGS ;;

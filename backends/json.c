@@ -162,7 +162,8 @@ int json_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d)
 						json_t *pa = json_array();
 						psid[r->pods->id] = ++nps;
 						for (size_t k = 0; k < r->pods->n; k++) {
-							const struct pod *p = m->pods[r->pods->v[k]];
+							const struct pod *p =
+								m->pods[r->pods->v[k]];
 							json_array_append_new(
 								pa, json_string(arena_printf(
 									    ir->arena, "%s/%s",
@@ -207,10 +208,10 @@ int json_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d)
 				const struct ir_tier *tier = &dd->tiers[t];
 				for (size_t k = 0; k < tier->npolicies; k++)
 					json_array_append_new(
-						pols, json_string(arena_printf(
-							      ir->arena, "%s/%s",
-							      tier->policies[k]->ns,
-							      tier->policies[k]->name)));
+						pols,
+						json_string(arena_printf(ir->arena, "%s/%s",
+									 tier->policies[k]->ns,
+									 tier->policies[k]->name)));
 				for (size_t k = 0; k < tier->nrules; k++)
 					json_array_append_new(
 						rl, json_string(keys[tier->rules[k]->id].key));

@@ -67,7 +67,10 @@ struct addrset {
 	bool dirty; /* intervals appended but not yet normalised */
 };
 
-#define ADDRSET_INIT { 0 }
+#define ADDRSET_INIT \
+	{            \
+		0    \
+	}
 
 void addrset_init(struct addrset *s);
 void addrset_release(struct addrset *s);

@@ -15,7 +15,7 @@ struct arena_block {
 	_Alignas(16) char data[];
 };
 
-#define ARENA_BLOCK (64 * 1024)
+#define ARENA_BLOCK	(64 * 1024)
 #define ARENA_BLOCK_MAX (4 * 1024 * 1024)
 
 void *arena_alloc(struct arena *a, size_t n)
@@ -26,7 +26,7 @@ void *arena_alloc(struct arena *a, size_t n)
 		n = 16;
 	if ((size_t)(a->end - a->cur) < n || !a->cur) {
 		/* blocks grow with the arena (64 KiB up to 4 MiB): few mallocs for big inputs */
-		size_t grow = a->total / 8 < ARENA_BLOCK ? ARENA_BLOCK
+		size_t grow = a->total / 8 < ARENA_BLOCK       ? ARENA_BLOCK
 			      : a->total / 8 > ARENA_BLOCK_MAX ? ARENA_BLOCK_MAX
 							       : a->total / 8;
 		size_t sz = n > grow / 4 ? n : grow;

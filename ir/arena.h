@@ -19,7 +19,10 @@ struct arena {
 	size_t total; /* bytes handed out, for --stats and benchmarks */
 };
 
-#define ARENA_INIT { 0 }
+#define ARENA_INIT \
+	{          \
+		0  \
+	}
 
 void *arena_alloc(struct arena *a, size_t n);
 void *arena_zalloc(struct arena *a, size_t n);

@@ -34,7 +34,7 @@ struct diag_record {
 	enum diag_level level;
 	struct loc loc;
 	char *msg;
-	size_t seq; /* insertion order, breaks ties when sorting */
+	size_t seq;		   /* insertion order, breaks ties when sorting */
 	struct diag_record *notes; /* chain of DIAG_NOTE records attached to this one */
 	struct diag_record *next_note;
 };
@@ -51,10 +51,10 @@ struct diag {
 	struct diag_source *src;
 	size_t nsrc, asrc;
 	size_t errors, warnings;
-	bool werror;	    /* treat warnings as errors */
-	bool no_warnings;   /* drop warnings (-q) */
-	bool caret;	    /* print source line and caret (default true) */
-	size_t max_errors;  /* 0: unlimited; else stop queueing after this many */
+	bool werror;	   /* treat warnings as errors */
+	bool no_warnings;  /* drop warnings (-q) */
+	bool caret;	   /* print source line and caret (default true) */
+	size_t max_errors; /* 0: unlimited; else stop queueing after this many */
 };
 
 void diag_init(struct diag *d);

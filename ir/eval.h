@@ -17,8 +17,8 @@
 
 /* One side of a connection: an inventory pod and/or an address. */
 struct eval_peer {
-	const struct pod *pod;		/* NULL: not an inventory pod */
-	const struct ir_endpoint *ep;	/* its endpoint in the IR, or NULL */
+	const struct pod *pod;	      /* NULL: not an inventory pod */
+	const struct ir_endpoint *ep; /* its endpoint in the IR, or NULL */
 	bool has_addr;
 	struct addr addr; /* the address the traffic carries */
 };
@@ -32,7 +32,8 @@ struct eval_side {
 
 struct eval_result {
 	bool allowed;
-	struct eval_side side[NDIR]; /* [DIR_EGRESS]: the source's; [DIR_INGRESS]: the destination's */
+	struct eval_side
+		side[NDIR]; /* [DIR_EGRESS]: the source's; [DIR_INGRESS]: the destination's */
 };
 
 /* eval_rule_matches: rule r matches traffic with peer on (proto, port). */

@@ -81,8 +81,8 @@ int pass_group(struct ir *ir, struct diag *d)
 			strbuf_addf(&key, "%d:%zu;", dd->isolated, dd->ntiers);
 			for (size_t t = 0; t < dd->ntiers; t++) {
 				const struct ir_tier *tier = &dd->tiers[t];
-				strbuf_addf(&key, "%d,%d,%zu:", tier->applies, (int)tier->end_action,
-					    tier->nrules);
+				strbuf_addf(&key, "%d,%d,%zu:", tier->applies,
+					    (int)tier->end_action, tier->nrules);
 				for (size_t k = 0; k < tier->nrules; k++) {
 					const struct ir_rule *r = tier->rules[k];
 					uint64_t h = rule_hash(r);

@@ -55,7 +55,7 @@ struct ir_rule {
 	const struct podset *pods; /* may be NULL (no pods) */
 	struct addrset nets;	   /* addresses (ipBlocks), normalised */
 	struct portset ports;
-	struct origin origin;	    /* the first (or only) rule this one stands for */
+	struct origin origin;	   /* the first (or only) rule this one stands for */
 	const struct origin *more; /* the others, when a pass merged several rules */
 	size_t nmore;
 	size_t id; /* stable number, for output */

@@ -107,7 +107,8 @@ static void lint_ns_selectors(const struct model *m, const struct policy *p, str
 					lint_ns_key(m, s->match_labels[k].key,
 						    &s->match_labels[k].loc, d);
 				for (size_t k = 0; k < s->nexprs; k++)
-					if (s->exprs[k].op == SEL_IN || s->exprs[k].op == SEL_EXISTS)
+					if (s->exprs[k].op == SEL_IN ||
+					    s->exprs[k].op == SEL_EXISTS)
 						lint_ns_key(m, s->exprs[k].key, &s->exprs[k].loc,
 							    d);
 			}
@@ -345,8 +346,7 @@ static bool rule_allows_dns(const struct rule *r)
 			continue;
 		if (p->name) /* a name might resolve to 53: do not guess */
 			return true;
-		if (!p->has_port ||
-		    (p->port <= 53 && (p->end_port ? p->end_port : p->port) >= 53))
+		if (!p->has_port || (p->port <= 53 && (p->end_port ? p->end_port : p->port) >= 53))
 			return true;
 	}
 	return false;
@@ -358,9 +358,8 @@ static bool ir_allows_dns(const struct ir_endpoint *ep)
 	for (size_t t = 0; t < dd->ntiers; t++)
 		for (size_t i = 0; i < dd->tiers[t].nrules; i++) {
 			const struct ir_rule *r = dd->tiers[t].rules[i];
-			if (r->action == ACT_ALLOW &&
-			    (portset_contains(&r->ports, PROTO_UDP, 53) ||
-			     portset_contains(&r->ports, PROTO_TCP, 53)))
+			if (r->action == ACT_ALLOW && (portset_contains(&r->ports, PROTO_UDP, 53) ||
+						       portset_contains(&r->ports, PROTO_TCP, 53)))
 				return true;
 		}
 	return false;
@@ -381,11 +380,12 @@ static void lint_dns(const struct model *m, const struct ir *ir, bool inventory,
 				if (warned[p->index])
 					continue;
 				warned[p->index] = true;
-				diag_warning(d, ploc(p),
-					     "policy '%s' isolates egress of %s/%s (and maybe "
-					     "others), and no egress rule allows DNS (port 53): name "
-					     "resolution will fail",
-					     p->name, ep->pod->ns, ep->pod->name);
+				diag_warning(
+					d, ploc(p),
+					"policy '%s' isolates egress of %s/%s (and maybe "
+					"others), and no egress rule allows DNS (port 53): name "
+					"resolution will fail",
+					p->name, ep->pod->ns, ep->pod->name);
 			}
 		}
 	} else {
@@ -404,10 +404,11 @@ static void lint_dns(const struct model *m, const struct ir *ir, bool inventory,
 					ok = rule_allows_dns(&q->rules[DIR_EGRESS][r]);
 			}
 			if (!ok)
-				diag_warning(d, ploc(p),
-					     "policy '%s' isolates egress and no egress rule allows "
-					     "DNS (port 53): name resolution will fail",
-					     p->name);
+				diag_warning(
+					d, ploc(p),
+					"policy '%s' isolates egress and no egress rule allows "
+					"DNS (port 53): name resolution will fail",
+					p->name);
 		}
 	}
 	free(warned);
@@ -427,9 +428,10 @@ static void egress_ports_to(const struct ir_endpoint *src, const struct eval_pee
 	for (size_t t = 0; t < dd->ntiers; t++)
 		for (size_t i = 0; i < dd->tiers[t].nrules; i++) {
 			const struct ir_rule *r = dd->tiers[t].rules[i];
-			bool peer_ok = r->all_peers ||
-				       (r->pods && podset_contains(r->pods, (uint32_t)dst->pod->index)) ||
-				       (dst->has_addr && addrset_contains(&r->nets, &dst->addr));
+			bool peer_ok =
+				r->all_peers ||
+				(r->pods && podset_contains(r->pods, (uint32_t)dst->pod->index)) ||
+				(dst->has_addr && addrset_contains(&r->nets, &dst->addr));
 			if (r->action == ACT_ALLOW && peer_ok)
 				portset_merge(out, &r->ports);
 		}
@@ -468,7 +470,8 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 			const struct pod *example = NULL;
 			const struct policy *isolator = NULL;
 			for (size_t i = 0; i < t->nrules && !rr; i++)
-				if (t->rules[i]->origin.policy == p && t->rules[i]->origin.rule == (int)k)
+				if (t->rules[i]->origin.policy == p &&
+				    t->rules[i]->origin.rule == (int)k)
 					rr = t->rules[i];
 			if (!rr)
 				continue;
@@ -479,7 +482,8 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 				size_t s = src->index;
 				const struct ir_endpoint *sep = &ir->eps[s];
 				bool usable = false;
-				if (!rr->all_peers && !(rr->pods && podset_contains(rr->pods, (uint32_t)s)))
+				if (!rr->all_peers &&
+				    !(rr->pods && podset_contains(rr->pods, (uint32_t)s)))
 					continue;
 				total++;
 				for (size_t j = 0; j < nsel && !usable; j++) {
@@ -505,13 +509,14 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 			}
 			if (blocked && isolator) {
 				const struct rule *ru = &p->rules[DIR_INGRESS][k];
-				diag_warning(d, &ru->loc,
-					     "ingress rule %zu of policy '%s' admits %zu pod%s of "
-					     "namespace '%s' that cannot use it (e.g. %s): their own "
-					     "egress is isolated by '%s' and no egress rule allows "
-					     "traffic to the pods this policy selects",
-					     k, p->name, blocked, blocked == 1 ? "" : "s", p->ns,
-					     example->name, isolator->name);
+				diag_warning(
+					d, &ru->loc,
+					"ingress rule %zu of policy '%s' admits %zu pod%s of "
+					"namespace '%s' that cannot use it (e.g. %s): their own "
+					"egress is isolated by '%s' and no egress rule allows "
+					"traffic to the pods this policy selects",
+					k, p->name, blocked, blocked == 1 ? "" : "s", p->ns,
+					example->name, isolator->name);
 				diag_note(d, ploc(isolator),
 					  "a connection needs the egress of its source and the "
 					  "ingress of its destination to allow it");

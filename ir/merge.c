@@ -192,7 +192,8 @@ static const struct ir_rule *materialize(struct ir *ir, struct mrule *m)
 	r = ir_rule_new(ir, m->action, m->origins[0]);
 	r->all_peers = m->all_peers;
 	if (!m->all_peers && m->npods)
-		r->pods = ir_podset_new(ir, arena_memdup(ir->arena, m->pods, m->npods * 4), m->npods);
+		r->pods =
+			ir_podset_new(ir, arena_memdup(ir->arena, m->pods, m->npods * 4), m->npods);
 	if (!m->all_peers)
 		addrset_merge(&r->nets, &m->nets);
 	portset_merge(&r->ports, &m->ports);

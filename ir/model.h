@@ -121,9 +121,9 @@ struct port {
 	struct loc loc;
 	enum proto proto;
 	bool proto_explicit;
-	bool has_port;	  /* false: every port of proto */
-	const char *name; /* named port (has_port set), or NULL for a number */
-	uint16_t port;	  /* numeric port */
+	bool has_port;	   /* false: every port of proto */
+	const char *name;  /* named port (has_port set), or NULL for a number */
+	uint16_t port;	   /* numeric port */
 	uint16_t end_port; /* 0: none; else the inclusive end, >= port */
 };
 
@@ -133,7 +133,7 @@ struct rule {
 	struct peer *peers;
 	size_t npeers; /* 0: every peer */
 	struct port *ports;
-	size_t nports; /* 0: every port and protocol */
+	size_t nports;		/* 0: every port and protocol */
 	struct port *not_ports; /* Calico notPorts: numeric only, subtracted */
 	size_t nnot_ports;
 	bool peers_given; /* from/to was present (possibly empty) */
@@ -152,26 +152,26 @@ struct policy {
 	size_t nrules[NDIR];
 	bool rules_given[NDIR]; /* ingress/egress key present */
 	struct loc rules_loc[NDIR];
-	const char *kind;	/* "NetworkPolicy", "GlobalNetworkPolicy" */
-	size_t index;		/* position after model_finalize */
+	const char *kind; /* "NetworkPolicy", "GlobalNetworkPolicy" */
+	size_t index;	  /* position after model_finalize */
 	/*
 	 * Ordering (Calico).  Kubernetes policies are in tier "default"
 	 * (order 1,000,000, ends in deny) with order 1000.  Tiers run in
 	 * (tier_order, tier name) order, policies inside a tier in (order,
 	 * namespace/name) order, a policy without order last.
 	 */
-	const char *tier;	    /* NULL: "default" */
-	double tier_order;	    /* meaningful when tier != NULL */
-	enum action tier_default;   /* end of tier: ACT_DENY or ACT_PASS */
-	struct loc tier_loc;	    /* where tier is named; tier_loc.file NULL: set already */
+	const char *tier;	  /* NULL: "default" */
+	double tier_order;	  /* meaningful when tier != NULL */
+	enum action tier_default; /* end of tier: ACT_DENY or ACT_PASS */
+	struct loc tier_loc;	  /* where tier is named; tier_loc.file NULL: set already */
 	bool has_order;
 	double order;
-	bool global;		    /* GlobalNetworkPolicy: endpoints of every namespace */
+	bool global; /* GlobalNetworkPolicy: endpoints of every namespace */
 	const struct selector *global_ns_sel; /* GNP spec.namespaceSelector, or NULL */
 };
 
 #define DEFAULT_TIER_ORDER 1000000.0
-#define K8S_POLICY_ORDER 1000.0
+#define K8S_POLICY_ORDER   1000.0
 
 /*
  * A Calico Tier.  A policy that names a tier and carries tier_loc gets the
@@ -205,7 +205,7 @@ struct pod {
 	const char *node_name;
 	bool host_network;
 	const char *workload_kind; /* "Deployment", ... for a template pod; NULL for a Pod */
-	bool host_endpoint;	   /* a Calico HostEndpoint (ns is ""): only global policies select it */
+	bool host_endpoint; /* a Calico HostEndpoint (ns is ""): only global policies select it */
 	struct named_port *ports;
 	size_t nports;
 	size_t index; /* position after model_finalize */
@@ -216,7 +216,8 @@ const struct addr *pod_addr(const struct pod *p, int family);
 /* pod_named_port: the container port called name with protocol proto, or NULL. */
 const struct named_port *pod_named_port(const struct pod *p, const char *name, enum proto proto);
 
-struct namespace {
+struct namespace
+{
 	struct loc loc;
 	const char *name;
 	struct labelset labels; /* includes kubernetes.io/metadata.name */

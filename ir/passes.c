@@ -25,7 +25,8 @@ static const struct pass passes[] = {
 
 static int cmp_ptr(const void *a, const void *b)
 {
-	uintptr_t x = (uintptr_t) * (const void *const *)a, y = (uintptr_t) * (const void *const *)b;
+	uintptr_t x = (uintptr_t) * (const void *const *)a,
+		  y = (uintptr_t) * (const void *const *)b;
 	return x < y ? -1 : x > y;
 }
 
@@ -67,7 +68,9 @@ int passes_run(struct ir *ir, struct diag *d, FILE *stats)
 	struct ir_counts before, after;
 	if (stats) {
 		ir_count(ir, &before);
-		fprintf(stats, "netpolc: resolve: %zu endpoints, %zu distinct rules, %zu prefixes, %zu port ranges\n",
+		fprintf(stats,
+			"netpolc: resolve: %zu endpoints, %zu distinct rules, %zu prefixes, %zu "
+			"port ranges\n",
 			ir->neps, before.rules, before.prefixes, before.port_ranges);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(passes); i++) {
@@ -76,7 +79,8 @@ int passes_run(struct ir *ir, struct diag *d, FILE *stats)
 		if (stats) {
 			ir_count(ir, &after);
 			fprintf(stats,
-				"netpolc: %s: rules %zu -> %zu, prefixes %zu -> %zu, port ranges %zu -> %zu, "
+				"netpolc: %s: rules %zu -> %zu, prefixes %zu -> %zu, port ranges "
+				"%zu -> %zu, "
 				"rule lists %zu -> %zu, groups %zu\n",
 				passes[i].name, before.rules, after.rules, before.prefixes,
 				after.prefixes, before.port_ranges, after.port_ranges, before.lists,

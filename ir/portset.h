@@ -35,7 +35,10 @@ struct portset {
 	size_t n[NPROTO], a[NPROTO];
 };
 
-#define PORTSET_INIT { 0 }
+#define PORTSET_INIT \
+	{            \
+		0    \
+	}
 
 void portset_init(struct portset *s);
 void portset_release(struct portset *s);

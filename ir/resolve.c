@@ -492,8 +492,8 @@ static void numeric_ports(const struct rule *ru, struct portset *ps, bool *named
 				portset_add(&not, p->proto, p->port,
 					    p->end_port ? p->end_port : p->port);
 		}
-		portset_remove(ps, &not);
-		portset_release(&not);
+		portset_remove(ps, &not );
+		portset_release(&not );
 	}
 }
 
@@ -575,10 +575,9 @@ static void egress_named(struct resolver *r, const struct rule *ru, const struct
 	for (size_t k = 0; k < ng; k++) {
 		struct ir_rule *nr = ir_rule_new(r->ir, ru->action, o);
 		if (g[k].npods)
-			nr->pods = ir_podset_new(r->ir,
-						 arena_memdup(r->a, g[k].pods,
-							      g[k].npods * sizeof(uint32_t)),
-						 g[k].npods);
+			nr->pods = ir_podset_new(
+				r->ir, arena_memdup(r->a, g[k].pods, g[k].npods * sizeof(uint32_t)),
+				g[k].npods);
 		addrset_merge(&nr->nets, &g[k].addrs);
 		portset_merge(&nr->ports, &g[k].ports);
 		rres_add(rr, nr);
@@ -611,7 +610,8 @@ static struct rres *resolve_rule(struct resolver *r, const struct policy *pol, e
 				rr->all_peers = true;
 			if (c.npods)
 				VEC_PUSH(sets, nsets, asets,
-					 ir_podset_new(r->ir, arena_memdup(r->a, c.pods, c.npods * 4),
+					 ir_podset_new(r->ir,
+						       arena_memdup(r->a, c.pods, c.npods * 4),
 						       c.npods));
 			addrset_merge(&rr->nets, &c.nets);
 			conj_release(&c);
@@ -641,8 +641,8 @@ static struct rres *resolve_rule(struct resolver *r, const struct policy *pol, e
 }
 
 /* ingress_named: the per-endpoint rule for an ingress rule with named ports (memoised). */
-static const struct ir_rule *ingress_named(struct resolver *r, const struct policy *pol,
-					   size_t idx, struct rres *rr, const struct pod *ep)
+static const struct ir_rule *ingress_named(struct resolver *r, const struct policy *pol, size_t idx,
+					   struct rres *rr, const struct pod *ep)
 {
 	const struct rule *ru = &pol->rules[DIR_INGRESS][idx];
 	struct portset ps = PORTSET_INIT;
@@ -669,8 +669,7 @@ static const struct ir_rule *ingress_named(struct resolver *r, const struct poli
 	return nr;
 }
 
-static struct rres *get_rres(struct resolver *r, const struct policy *pol, enum dir dir,
-			     size_t idx)
+static struct rres *get_rres(struct resolver *r, const struct policy *pol, enum dir dir, size_t idx)
 {
 	struct rres **v = r->rres[dir][pol->index];
 	if (!v) {

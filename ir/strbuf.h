@@ -17,7 +17,10 @@ struct strbuf {
 };
 
 extern char strbuf_slopbuf[];
-#define STRBUF_INIT { .buf = strbuf_slopbuf }
+#define STRBUF_INIT                   \
+	{                             \
+		.buf = strbuf_slopbuf \
+	}
 
 void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);

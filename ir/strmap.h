@@ -22,7 +22,10 @@ struct strmap {
 	size_t nslots, n;
 };
 
-#define STRMAP_INIT { 0 }
+#define STRMAP_INIT \
+	{           \
+		0   \
+	}
 
 void strmap_release(struct strmap *m);
 /* strmap_get: the value stored under key (len bytes), or NULL. */

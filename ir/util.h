@@ -21,7 +21,7 @@
 #define BUG(...) util_bug(__FILE__, __LINE__, __VA_ARGS__)
 
 __attribute__((noreturn, format(printf, 3, 4))) void util_bug(const char *file, int line,
-							       const char *fmt, ...);
+							      const char *fmt, ...);
 __attribute__((noreturn)) void oom(void);
 
 void *xmalloc(size_t n);
@@ -40,22 +40,22 @@ size_t st_add(size_t a, size_t b);
  * VEC_GROW(v, nr, alloc): make room for at least nr elements in the array
  * v whose capacity is alloc (both updated in place).  Growth is geometric.
  */
-#define VEC_GROW(v, nr, alloc)                                                                     \
-	do {                                                                                       \
-		if ((size_t)(nr) > (size_t)(alloc)) {                                              \
-			size_t vec_grow_n_ = (size_t)(alloc) < 8 ? 8 : st_mult((alloc), 2);        \
-			if (vec_grow_n_ < (size_t)(nr))                                            \
-				vec_grow_n_ = (nr);                                                \
-			(v) = xreallocarray((v), vec_grow_n_, sizeof(*(v)));                       \
-			(alloc) = vec_grow_n_;                                                     \
-		}                                                                                  \
+#define VEC_GROW(v, nr, alloc)                                                              \
+	do {                                                                                \
+		if ((size_t)(nr) > (size_t)(alloc)) {                                       \
+			size_t vec_grow_n_ = (size_t)(alloc) < 8 ? 8 : st_mult((alloc), 2); \
+			if (vec_grow_n_ < (size_t)(nr))                                     \
+				vec_grow_n_ = (nr);                                         \
+			(v) = xreallocarray((v), vec_grow_n_, sizeof(*(v)));                \
+			(alloc) = vec_grow_n_;                                              \
+		}                                                                           \
 	} while (0)
 
 /* VEC_PUSH(v, nr, alloc, x): append x, growing as needed. */
-#define VEC_PUSH(v, nr, alloc, x)                                                                  \
-	do {                                                                                       \
-		VEC_GROW((v), (size_t)(nr) + 1, (alloc));                                          \
-		(v)[(nr)++] = (x);                                                                 \
+#define VEC_PUSH(v, nr, alloc, x)                         \
+	do {                                              \
+		VEC_GROW((v), (size_t)(nr) + 1, (alloc)); \
+		(v)[(nr)++] = (x);                        \
 	} while (0)
 
 /* Allocation counting hook; reset by tests. */

@@ -5,10 +5,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "ir/arena.h"
 #include "ir/diag.h"
@@ -97,13 +98,13 @@ static void test_diag_sorted_and_counted(void **state)
 	diag_release(&d);
 }
 
-static struct label L(const char *k, const char *v)
-{
+static struct label L(const char *k, const char *v) {
 	struct label l = { k, v, { "t", 1, 1 } };
 	return l;
 }
 
-static void test_selector_operators(void **state)
+static void
+test_selector_operators(void **state)
 {
 	struct label labels[] = { L("app", "web"), L("tier", "front") };
 	struct labelset ls = { labels, 2 };

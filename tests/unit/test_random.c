@@ -1284,82 +1284,98 @@ static int check_case(const struct r_case *c)
 	 * (merge, grouping): the passes must not change a single verdict.
 	 */
 	for (int round = 0; round < 2 && !rc; round++)
-	for (int f = 0; f < NFAM && !rc; f++) {
-		int n = 0;
-		if (round == 1 && f == 0)
-			assert_int_equal(passes_run(&ctx->ir, &ctx->diag, NULL), 0);
-		for (int i = 0; i < c->npods; i++, n++) {
-			ends[n].pod = i;
-			ends[n].has_addr = c->pods[i].has[f];
-			ends[n].addr = c->pods[i].ip[f];
-			eval_peer_pod(&peers[n], mp[i], &ctx->ir.eps[mp[i]->index],
-				      f == F4 ? AF4 : AF6);
-		}
-		for (int i = 0; i < NEXT; i++, n++) {
-			ends[n].pod = -1;
-			ends[n].has_addr = true;
-			ends[n].addr = c->ext[f][i];
-			memset(&peers[n], 0, sizeof(peers[n]));
-			peers[n].has_addr = true;
-			peers[n].addr = to_addr(&c->ext[f][i]);
-		}
-		for (int s = 0; s < n && !rc; s++) {
-			for (int d = 0; d < n && !rc; d++) {
-				if (ends[s].pod < 0 && ends[d].pod < 0)
-					continue;
-				for (int proto = 0; proto < R_NPROTO && !rc; proto++) {
-					for (size_t k = 0;
-					     k < sizeof(check_ports) / sizeof(check_ports[0]);
-					     k++) {
-						int port = check_ports[k];
-						struct eval_result res;
-						bool want[2], got;
-						bf_conn(c, &ends[s], &ends[d], proto, port, want);
-						got = eval_conn(&peers[s], &peers[d], proto,
-								(uint16_t)port, &res);
-						cells_checked++;
-						cells_allowed += got;
-						for (int dir = 0; dir < NDIR; dir++) {
-							sides_isolated += res.side[dir].isolated;
-							sides_by_rule += res.side[dir].rule != NULL;
+		for (int f = 0; f < NFAM && !rc; f++) {
+			int n = 0;
+			if (round == 1 && f == 0)
+				assert_int_equal(passes_run(&ctx->ir, &ctx->diag, NULL), 0);
+			for (int i = 0; i < c->npods; i++, n++) {
+				ends[n].pod = i;
+				ends[n].has_addr = c->pods[i].has[f];
+				ends[n].addr = c->pods[i].ip[f];
+				eval_peer_pod(&peers[n], mp[i], &ctx->ir.eps[mp[i]->index],
+					      f == F4 ? AF4 : AF6);
+			}
+			for (int i = 0; i < NEXT; i++, n++) {
+				ends[n].pod = -1;
+				ends[n].has_addr = true;
+				ends[n].addr = c->ext[f][i];
+				memset(&peers[n], 0, sizeof(peers[n]));
+				peers[n].has_addr = true;
+				peers[n].addr = to_addr(&c->ext[f][i]);
+			}
+			for (int s = 0; s < n && !rc; s++) {
+				for (int d = 0; d < n && !rc; d++) {
+					if (ends[s].pod < 0 && ends[d].pod < 0)
+						continue;
+					for (int proto = 0; proto < R_NPROTO && !rc; proto++) {
+						for (size_t k = 0;
+						     k <
+						     sizeof(check_ports) / sizeof(check_ports[0]);
+						     k++) {
+							int port = check_ports[k];
+							struct eval_result res;
+							bool want[2], got;
+							bf_conn(c, &ends[s], &ends[d], proto, port,
+								want);
+							got = eval_conn(&peers[s], &peers[d], proto,
+									(uint16_t)port, &res);
+							cells_checked++;
+							cells_allowed += got;
+							for (int dir = 0; dir < NDIR; dir++) {
+								sides_isolated +=
+									res.side[dir].isolated;
+								sides_by_rule +=
+									res.side[dir].rule != NULL;
+							}
+							if (got == (want[D_EG] && want[D_IN]) &&
+							    res.side[DIR_EGRESS].allowed ==
+								    want[D_EG] &&
+							    res.side[DIR_INGRESS].allowed ==
+								    want[D_IN])
+								continue;
+							rc = -1;
+							if (reports++ < MAX_REPORTS) {
+								char sn[160], dn[160], msg[600];
+								end_name(c, &ends[s], sn,
+									 sizeof(sn));
+								end_name(c, &ends[d], dn,
+									 sizeof(dn));
+								snprintf(
+									msg, sizeof(msg),
+									"%scell %s -> %s %s/%d "
+									"IPv%d: "
+									"expected %s "
+									"(egress %s, ingress %s), "
+									"netpolc "
+									"says %s "
+									"(egress %s, ingress %s)",
+									round ? "after the passes: "
+									      : "",
+									sn, dn, proto_names[proto],
+									port, f == F4 ? 4 : 6,
+									want[D_EG] && want[D_IN]
+										? "allow"
+										: "deny",
+									want[D_EG] ? "allow"
+										   : "deny",
+									want[D_IN] ? "allow"
+										   : "deny",
+									got ? "allow" : "deny",
+									res.side[DIR_EGRESS].allowed
+										? "allow"
+										: "deny",
+									res.side[DIR_INGRESS]
+											.allowed
+										? "allow"
+										: "deny");
+								report(c, text, msg);
+							}
+							break;
 						}
-						if (got == (want[D_EG] && want[D_IN]) &&
-						    res.side[DIR_EGRESS].allowed == want[D_EG] &&
-						    res.side[DIR_INGRESS].allowed == want[D_IN])
-							continue;
-						rc = -1;
-						if (reports++ < MAX_REPORTS) {
-							char sn[160], dn[160], msg[600];
-							end_name(c, &ends[s], sn, sizeof(sn));
-							end_name(c, &ends[d], dn, sizeof(dn));
-							snprintf(msg, sizeof(msg),
-								 "%scell %s -> %s %s/%d IPv%d: "
-								 "expected %s "
-								 "(egress %s, ingress %s), netpolc "
-								 "says %s "
-								 "(egress %s, ingress %s)",
-								 round ? "after the passes: " : "",
-								 sn, dn, proto_names[proto], port,
-								 f == F4 ? 4 : 6,
-								 want[D_EG] && want[D_IN] ? "allow"
-											  : "deny",
-								 want[D_EG] ? "allow" : "deny",
-								 want[D_IN] ? "allow" : "deny",
-								 got ? "allow" : "deny",
-								 res.side[DIR_EGRESS].allowed
-									 ? "allow"
-									 : "deny",
-								 res.side[DIR_INGRESS].allowed
-									 ? "allow"
-									 : "deny");
-							report(c, text, msg);
-						}
-						break;
 					}
 				}
 			}
 		}
-	}
 out:
 	tl_release(ctx);
 	free(text);

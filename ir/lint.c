@@ -277,30 +277,14 @@ static bool peer_covered(const struct policy *p, enum dir dir, size_t k, const s
 			continue;
 		for (size_t j = 0; j < r->npeers && !covered; j++) {
 			const struct peer *q = &r->peers[j];
-			if (pe->ipblock && q->ipblock) {
-				struct addrset one = ADDRSET_INIT;
-				addrset_add_prefix(&one, &q->ipblock->cidr);
-				for (size_t e = 0; e < q->ipblock->nexcept; e++) {
-					struct addrset ex = ADDRSET_INIT;
-					addrset_add_prefix(&ex, &q->ipblock->except[e]);
-					addrset_remove(&one, &ex);
-					addrset_release(&ex);
-				}
-				addrset_merge(&nets, &one);
-				addrset_release(&one);
-			} else if (peer_within(pe, q)) {
+			if (pe->ipblock && q->ipblock)
+				ipblock_addrs(q->ipblock, &nets);
+			else if (peer_within(pe, q))
 				covered = true;
-			}
 		}
 	}
 	if (!covered && pe && pe->ipblock) {
-		addrset_add_prefix(&want, &pe->ipblock->cidr);
-		for (size_t e = 0; e < pe->ipblock->nexcept; e++) {
-			struct addrset ex = ADDRSET_INIT;
-			addrset_add_prefix(&ex, &pe->ipblock->except[e]);
-			addrset_remove(&want, &ex);
-			addrset_release(&ex);
-		}
+		ipblock_addrs(pe->ipblock, &want);
 		covered = addrset_subset(&want, &nets);
 	}
 	addrset_release(&nets);

@@ -161,6 +161,19 @@ const char *selector_format(struct arena *a, const struct selector *s)
 	return res;
 }
 
+void ipblock_addrs(const struct ipblock *b, struct addrset *out)
+{
+	struct addrset cidr = ADDRSET_INIT, ex = ADDRSET_INIT, res = ADDRSET_INIT;
+	addrset_add_prefix(&cidr, &b->cidr);
+	for (size_t i = 0; i < b->nexcept; i++)
+		addrset_add_prefix(&ex, &b->except[i]);
+	addrset_subtract(&res, &cidr, &ex);
+	addrset_merge(out, &res);
+	addrset_release(&cidr);
+	addrset_release(&ex);
+	addrset_release(&res);
+}
+
 const struct addr *pod_addr(const struct pod *p, int family)
 {
 	for (size_t i = 0; i < p->nips; i++)

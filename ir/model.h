@@ -103,6 +103,9 @@ struct ipblock {
  * peers set either selectors or an ipBlock; Calico entity rules may set
  * several, and negations.
  */
+/* ipblock_addrs: out |= the addresses b matches (cidr minus every except). */
+void ipblock_addrs(const struct ipblock *b, struct addrset *out);
+
 struct peer {
 	struct loc loc;
 	const struct selector *pod_sel; /* NULL: not set */

@@ -300,19 +300,6 @@ static const struct podset *union_podsets(struct resolver *r, const struct podse
 	return ir_podset_new(r->ir, v, n);
 }
 
-static void ipblock_set(struct addrset *out, const struct ipblock *b)
-{
-	struct addrset cidr = ADDRSET_INIT, ex = ADDRSET_INIT, res = ADDRSET_INIT;
-	addrset_add_prefix(&cidr, &b->cidr);
-	for (size_t i = 0; i < b->nexcept; i++)
-		addrset_add_prefix(&ex, &b->except[i]);
-	addrset_subtract(&res, &cidr, &ex);
-	addrset_merge(out, &res);
-	addrset_release(&cidr);
-	addrset_release(&ex);
-	addrset_release(&res);
-}
-
 /*
  * The conjunction of a general (Calico) peer's criteria, as a state
  * (all) or (pods by identity) + (addresses), refined criterion by
@@ -440,7 +427,7 @@ static void peer_conj(struct resolver *r, const struct policy *pol, const struct
 	}
 	if (pe->ipblock) {
 		struct addrset a = ADDRSET_INIT;
-		ipblock_set(&a, pe->ipblock);
+		ipblock_addrs(pe->ipblock, &a);
 		conj_restrict(r, c, &a);
 		addrset_release(&a);
 	}
@@ -616,7 +603,7 @@ static struct rres *resolve_rule(struct resolver *r, const struct policy *pol, e
 			addrset_merge(&rr->nets, &c.nets);
 			conj_release(&c);
 		} else if (pe->ipblock) {
-			ipblock_set(&rr->nets, pe->ipblock);
+			ipblock_addrs(pe->ipblock, &rr->nets);
 		} else {
 			VEC_PUSH(sets, nsets, asets, peer_pods(r, pol, pe));
 		}

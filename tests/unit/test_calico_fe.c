@@ -23,37 +23,8 @@
 
 /* ---- fixture --------------------------------------------------------- */
 
-struct fx {
-	struct arena a;
-	struct diag d;
-	struct model m;
-	struct frontend_opts o;
-	char *out;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	diag_init(&f->d);
-	model_init(&f->m, &f->a);
-	frontend_opts_default(&f->o);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	model_release(&f->m);
-	diag_release(&f->d);
-	arena_release(&f->a);
-	free(f->out);
-	free(f);
-	return 0;
-}
-
 /* diags: every queued diagnostic as printed without source lines (the queue is emptied). */
-static const char *diags(struct fx *f)
+static const char *diags(struct tl_fx *f)
 {
 	size_t len;
 	FILE *fp;
@@ -68,7 +39,7 @@ static const char *diags(struct fx *f)
 }
 
 /* load: text as test.yaml through frontend_load_buffer and model_finalize; 0 or -1. */
-static int load(struct fx *f, const char *text)
+static int load(struct tl_fx *f, const char *text)
 {
 	int rc = frontend_load_buffer(&f->a, &f->d, &f->o, "test.yaml", text, strlen(text), &f->m);
 	if (model_finalize(&f->m, &f->d))
@@ -76,7 +47,7 @@ static int load(struct fx *f, const char *text)
 	return diag_has_errors(&f->d) ? -1 : rc;
 }
 
-static void load_ok(struct fx *f, const char *text)
+static void load_ok(struct tl_fx *f, const char *text)
 {
 	int rc = load(f, text);
 	if (rc || f->d.errors)
@@ -85,7 +56,7 @@ static void load_ok(struct fx *f, const char *text)
 }
 
 /* load_err: text must fail, and the diagnostics must contain want. */
-static void load_err(struct fx *f, const char *text, const char *want)
+static void load_err(struct tl_fx *f, const char *text, const char *want)
 {
 	const char *got;
 	assert_int_equal(load(f, text), -1);
@@ -172,7 +143,7 @@ static void fmt(struct strbuf *sb, const struct sel_expr *e)
  * when it does not start with a quote), so that columns can be checked.
  * Returns the formatted tree, or the diagnostics when parsing failed.
  */
-static const char *parse(struct fx *f, const char *text)
+static const char *parse(struct tl_fx *f, const char *text)
 {
 	char *src = arena_printf(&f->a, "sel: %s\n", text);
 	const char *file = diag_source(&f->d, "sel.yaml", src, strlen(src));
@@ -200,7 +171,7 @@ static const char *parse(struct fx *f, const char *text)
 
 static void test_sel_operators(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	assert_string_equal(parse(f, "all()"), "all()");
 	assert_string_equal(parse(f, "global( )"), "global()");
 	assert_string_equal(parse(f, "has(app)"), "has(app)");
@@ -230,7 +201,7 @@ static void test_sel_operators(void **state)
 
 static void test_sel_precedence(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	assert_string_equal(parse(f, "a == 'x' || b == 'y' && !c == 'z'"),
 			    "(a == 'x' || (b == 'y' && !c == 'z'))");
 	assert_string_equal(parse(f, "a == 'x' && b == 'y' || c == 'z'"),
@@ -246,7 +217,7 @@ static void test_sel_precedence(void **state)
 
 static void test_sel_semantics(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	struct label lv[] = { { "app", "web", { 0 } }, { "tier", "front-end", { 0 } } };
 	struct labelset ls = { lv, 2 };
 	struct loc loc = { "x", 0, 0 };
@@ -282,7 +253,7 @@ static void test_sel_semantics(void **state)
 
 static void test_sel_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	/* "sel: " is 5 columns: the text starts at column 6 (7 when quoted) */
 	assert_string_equal(parse(f, "a == 'x' && b = 'y'"),
 			    "sel.yaml:1:20: error: selector: expected '==' (a single '=' is not an "
@@ -350,7 +321,7 @@ static void test_sel_errors(void **state)
 
 static void test_sel_caps(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	struct strbuf sb = STRBUF_INIT;
 	struct loc loc = { "x", 0, 0 };
 	const struct sel_expr *e;
@@ -411,7 +382,7 @@ static void test_sel_caps(void **state)
 
 #define CAL "apiVersion: projectcalico.org/v3\n"
 
-static const struct policy *policy(struct fx *f, const char *ns, const char *name)
+static const struct policy *policy(struct tl_fx *f, const char *ns, const char *name)
 {
 	const struct policy *p = model_policy(&f->m, ns, name);
 	assert_non_null(p);
@@ -420,7 +391,7 @@ static const struct policy *policy(struct fx *f, const char *ns, const char *nam
 
 static void test_lower_network_policy(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	const struct rule *r;
 
@@ -486,7 +457,7 @@ static void test_lower_network_policy(void **state)
 
 static void test_lower_types_default(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_ok(f, CAL "kind: NetworkPolicy\nmetadata: {name: e, namespace: ns}\n"
 		       "spec: {egress: [{action: Allow}]}\n"
 		       "---\n" CAL "kind: NetworkPolicy\nmetadata: {name: b, namespace: ns}\n"
@@ -513,7 +484,7 @@ static void test_lower_types_default(void **state)
 
 static void test_lower_global_and_tiers(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 
 	load_ok(f, CAL "kind: Tier\nmetadata: {name: security}\n"
@@ -550,7 +521,7 @@ static void test_lower_global_and_tiers(void **state)
 
 static void test_lower_peers(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct rule *r;
 
 	load_ok(f, CAL "kind: NetworkPolicy\nmetadata: {name: p, namespace: ns}\n"
@@ -601,7 +572,7 @@ static void test_lower_peers(void **state)
 
 static void test_lower_host_endpoint(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct pod *p;
 
 	load_ok(f, CAL "kind: HostEndpoint\n"
@@ -626,7 +597,7 @@ static void test_lower_host_endpoint(void **state)
 
 static void test_lower_lists(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_ok(f,
 		CAL "kind: NetworkPolicyList\n"
 		    "items:\n"
@@ -651,7 +622,7 @@ static void test_lower_lists(void **state)
 /* Each input must fail with a message containing the given text, at the given place. */
 static void test_lower_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	static const struct {
 		const char *yaml, *want;
 	} cases[] = {
@@ -784,8 +755,8 @@ static void test_lower_errors(void **state)
 		  "projectcalico.org/v3" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		teardown(state);
-		setup(state);
+		tl_fx_teardown(state);
+		tl_fx_setup(state);
 		f = *state;
 		load_err(f, cases[i].yaml, getenv("CALICO_SHOW") ? "" : cases[i].want);
 	}
@@ -794,7 +765,7 @@ static void test_lower_errors(void **state)
 /* A Log rule is checked but never an error for what netpolc cannot model. */
 static void test_lower_log_rule(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_ok(f, CAL "kind: NetworkPolicy\nmetadata: {name: p, namespace: ns}\n"
 		       "spec:\n"
 		       "  ingress:\n"
@@ -988,7 +959,7 @@ static void test_verdict_named_port_and_not_ports(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, tl_fx_setup, tl_fx_teardown)
 		T(test_sel_operators),
 		T(test_sel_precedence),
 		T(test_sel_semantics),

@@ -18,45 +18,17 @@
 #include "frontend/frontend.h"
 #include "frontend/validate.h"
 #include "ir/model.h"
+#include "tests/unit/testlib.h"
 
 /* ---- fixture ---- */
 
-struct fx {
-	struct arena a;
-	struct diag d;
-	struct model m;
-	struct frontend_opts o;
-	char *out; /* printed diagnostics, after diags() */
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	diag_init(&f->d);
-	model_init(&f->m, &f->a);
-	frontend_opts_default(&f->o);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	model_release(&f->m);
-	diag_release(&f->d);
-	arena_release(&f->a);
-	free(f->out);
-	free(f);
-	return 0;
-}
-
 /* load_as: read text as the file name (YAML, or JSON when it looks like JSON); 0 or -1. */
-static int load_as(struct fx *f, const char *name, const char *text)
+static int load_as(struct tl_fx *f, const char *name, const char *text)
 {
 	return frontend_load_buffer(&f->a, &f->d, &f->o, name, text, strlen(text), &f->m);
 }
 
-static int load(struct fx *f, const char *text)
+static int load(struct tl_fx *f, const char *text)
 {
 	return load_as(f, "test.yaml", text);
 }
@@ -66,7 +38,7 @@ static int load(struct fx *f, const char *text)
  * lines (the queue is emptied).  K8S_SHOW=1 in the environment prints them
  * in full to stderr, to check where each one points.
  */
-static const char *diags(struct fx *f)
+static const char *diags(struct tl_fx *f)
 {
 	size_t len;
 	char *full, *in, *out;
@@ -95,7 +67,7 @@ static const char *diags(struct fx *f)
 	return f->out;
 }
 
-static void load_ok(struct fx *f, const char *text)
+static void load_ok(struct tl_fx *f, const char *text)
 {
 	int rc = load(f, text);
 	if (rc)
@@ -105,7 +77,7 @@ static void load_ok(struct fx *f, const char *text)
 }
 
 /* load_err: text must fail with exactly the diagnostics want. */
-static void load_err(struct fx *f, const char *text, const char *want)
+static void load_err(struct tl_fx *f, const char *text, const char *want)
 {
 	assert_int_equal(load(f, text), -1);
 	assert_string_equal(diags(f), want);
@@ -116,7 +88,7 @@ static void load_err(struct fx *f, const char *text, const char *want)
 	"kind: NetworkPolicy\n"              \
 	"metadata: {name: p, namespace: ns}\n"
 
-static const struct policy *only_policy(struct fx *f)
+static const struct policy *only_policy(struct tl_fx *f)
 {
 	assert_int_equal(f->m.npolicies, 1);
 	return f->m.policies[0];
@@ -126,7 +98,7 @@ static const struct policy *only_policy(struct fx *f)
 
 static void test_k8s_default_deny_ingress(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	load_ok(f, NP_HEAD "spec:\n  podSelector: {}\n");
 	p = only_policy(f);
@@ -145,7 +117,7 @@ static void test_k8s_default_deny_ingress(void **state)
 
 static void test_k8s_no_spec(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	load_ok(f, NP_HEAD);
 	p = only_policy(f);
@@ -156,7 +128,7 @@ static void test_k8s_no_spec(void **state)
 
 static void test_k8s_empty_egress_does_not_isolate(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	load_ok(f, NP_HEAD "spec:\n  podSelector: {}\n  egress: []\n");
 	p = only_policy(f);
@@ -169,7 +141,7 @@ static void test_k8s_empty_egress_does_not_isolate(void **state)
 
 static void test_k8s_null_egress_does_not_isolate(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	load_ok(f, NP_HEAD "spec:\n  podSelector:\n  egress:\n");
 	p = only_policy(f);
@@ -179,7 +151,7 @@ static void test_k8s_null_egress_does_not_isolate(void **state)
 
 static void test_k8s_egress_rules_add_egress(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	load_ok(f, NP_HEAD "spec:\n"
 			   "  podSelector: {matchLabels: {app: web}}\n"
@@ -199,7 +171,7 @@ static void test_k8s_egress_rules_add_egress(void **state)
 
 static void test_k8s_explicit_egress_ignores_ingress(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	load_ok(f, NP_HEAD "spec:\n"
 			   "  podSelector: {}\n"
@@ -219,7 +191,7 @@ static void test_k8s_explicit_egress_ignores_ingress(void **state)
 
 static void test_k8s_empty_policy_types_defaults(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	load_ok(f, NP_HEAD "spec:\n  policyTypes: []\n  egress: [{ports: [{port: 53}]}]\n");
 	p = only_policy(f);
@@ -230,7 +202,7 @@ static void test_k8s_empty_policy_types_defaults(void **state)
 
 static void test_k8s_both_types(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	load_ok(f, NP_HEAD "spec:\n  policyTypes: [Egress, Ingress]\n");
 	p = only_policy(f);
@@ -241,7 +213,7 @@ static void test_k8s_both_types(void **state)
 
 static void test_k8s_duplicate_type_warns(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	load_ok(f, NP_HEAD "spec:\n  policyTypes: [Ingress, Ingress]\n");
 	p = only_policy(f);
@@ -255,7 +227,7 @@ static void test_k8s_duplicate_type_warns(void **state)
 
 static void test_k8s_empty_vs_absent_peers(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	const struct rule *r;
 	load_ok(f, NP_HEAD "spec:\n"
@@ -296,7 +268,7 @@ static void test_k8s_empty_vs_absent_peers(void **state)
 
 static void test_k8s_selectors(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	const struct selector *s;
 	load_ok(f, NP_HEAD "spec:\n"
@@ -335,7 +307,7 @@ static void test_k8s_selectors(void **state)
 
 static void test_k8s_ipblock(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct ipblock *b;
 	char buf[ADDR_STRLEN];
 	load_ok(f, NP_HEAD "spec:\n"
@@ -360,7 +332,7 @@ static void test_k8s_ipblock(void **state)
 
 static void test_k8s_ipblock_host_bits_warns(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct ipblock *b;
 	char buf[ADDR_STRLEN];
 	load_ok(f, NP_HEAD "spec:\n  egress:\n  - to: [{ipBlock: {cidr: 10.244.1.1/4}}]\n");
@@ -372,7 +344,7 @@ static void test_k8s_ipblock_host_bits_warns(void **state)
 
 static void test_k8s_ports(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct rule *r;
 	load_ok(f, NP_HEAD "spec:\n"
 			   "  ingress:\n"
@@ -407,7 +379,7 @@ static void test_k8s_ports(void **state)
 
 static void test_k8s_namespace_label_added(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct namespace *ns;
 	load_ok(f, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n"
 		   "  labels: {team: a, zone: b}\n");
@@ -423,7 +395,7 @@ static void test_k8s_namespace_label_added(void **state)
 
 static void test_k8s_namespace_label_kept(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_ok(f, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n"
 		   "  labels: {kubernetes.io/metadata.name: prod}\n");
 	assert_int_equal(f->m.namespaces[0]->labels.n, 1);
@@ -431,7 +403,7 @@ static void test_k8s_namespace_label_kept(void **state)
 
 static void test_k8s_namespace_label_mismatch(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n"
 		 "  labels: {kubernetes.io/metadata.name: dev}\n",
@@ -444,7 +416,7 @@ static void test_k8s_namespace_label_mismatch(void **state)
 
 static void test_k8s_pod(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct pod *p;
 	char buf[ADDR_STRLEN];
 	load_ok(f, "apiVersion: v1\n"
@@ -499,7 +471,7 @@ static void test_k8s_pod(void **state)
 
 static void test_k8s_pod_ips(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: nsx}\n"
 		 "spec: {hostNetwork: true}\n"
@@ -524,7 +496,7 @@ static void test_k8s_workloads(void **state)
 	static const char *const kinds[] = { "Deployment", "StatefulSet",	    "DaemonSet",
 					     "ReplicaSet", "ReplicationController", "Job",
 					     "CronJob" };
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_ok(f,
 		"apiVersion: apps/v1\nkind: Deployment\n"
 		"metadata: {name: nginx, namespace: web, labels: {x: 'y'}}\n"
@@ -577,7 +549,7 @@ static void test_k8s_workloads(void **state)
 
 static void test_k8s_workload_without_template(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c, namespace: nsx}\n"
 		 "spec: {jobTemplate: {}}\n",
@@ -590,7 +562,7 @@ static void test_k8s_workload_without_template(void **state)
 
 static void test_k8s_lists(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_ok(f, "apiVersion: v1\n"
 		   "kind: List\n"
 		   "metadata: {resourceVersion: ''}\n"
@@ -641,7 +613,7 @@ static void test_k8s_lists(void **state)
 
 static void test_k8s_list_item_error_skips_item(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(
 		f,
 		"apiVersion: v1\nkind: PodList\nitems:\n"
@@ -662,7 +634,7 @@ static void test_k8s_list_item_error_skips_item(void **state)
 
 static void test_k8s_json_list(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	const struct policy *p;
 	assert_int_equal(
 		load_as(f, "in.json",
@@ -688,7 +660,7 @@ static void test_k8s_json_list(void **state)
 
 static void test_k8s_json_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	assert_int_equal(load_as(f, "in.json",
 				 "{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n"
 				 " \"metadata\": {\"name\": \"x\", \"namespace\": \"a\",\n"
@@ -706,7 +678,7 @@ static void test_k8s_json_errors(void **state)
 
 static void test_k8s_default_namespace(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	f->o.default_ns = "dflt";
 	load_ok(f, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
 		   "---\napiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: ''}\n");
@@ -716,7 +688,7 @@ static void test_k8s_default_namespace(void **state)
 
 static void test_k8s_missing_namespace(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n",
 		 "test.yaml:3:18: error: NetworkPolicy 'p' has no metadata.namespace; pass -n "
 		 "NAMESPACE\n");
@@ -727,7 +699,7 @@ static void test_k8s_missing_namespace(void **state)
 
 static void test_k8s_many_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 NP_HEAD "spec:\n"
 			 "  podSelector: {matchLabels: {app: true}}\n"
@@ -762,7 +734,7 @@ static void test_k8s_many_errors(void **state)
 
 static void test_k8s_unknown_fields(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 NP_HEAD
 		 "spec:\n"
@@ -794,7 +766,7 @@ static void test_k8s_unknown_fields(void **state)
 
 static void test_k8s_selector_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(
 		f,
 		NP_HEAD "spec:\n"
@@ -830,7 +802,7 @@ static void test_k8s_selector_errors(void **state)
 
 static void test_k8s_kinds(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 "apiVersion: v1\nkind: networkpolicy\nmetadata: {name: a}\n"
 		 "---\nkind: Pod\nmetadata: {name: b}\n"
@@ -856,7 +828,7 @@ static void test_k8s_kinds(void **state)
 
 static void test_k8s_wrong_types(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 NP_HEAD "spec:\n"
 			 "  podSelector: []\n"
@@ -879,7 +851,7 @@ static void test_k8s_wrong_types(void **state)
 
 static void test_k8s_endport_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 NP_HEAD "spec:\n"
 			 "  ingress:\n"
@@ -902,7 +874,7 @@ static void test_k8s_endport_errors(void **state)
 
 static void test_k8s_ipblock_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(
 		f,
 		NP_HEAD "spec:\n"
@@ -926,7 +898,7 @@ static void test_k8s_ipblock_errors(void **state)
 
 static void test_k8s_labels(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(
 		f,
 		"apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: nsx\n"
@@ -955,7 +927,7 @@ static void test_k8s_labels(void **state)
 
 static void test_k8s_metadata(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
 		 "metadata: {generateName: p-, namespace: Prod, lables: {}}\n"
@@ -979,7 +951,7 @@ static void test_k8s_metadata(void **state)
 
 static void test_k8s_container_ports(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fx *f = *state;
 	load_err(f,
 		 "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: nsx}\n"
 		 "spec:\n  containers:\n"
@@ -1079,7 +1051,7 @@ static void test_validate_port_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, tl_fx_setup, tl_fx_teardown)
 		T(test_k8s_default_deny_ingress),
 		T(test_k8s_no_spec),
 		T(test_k8s_empty_egress_does_not_isolate),

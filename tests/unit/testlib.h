@@ -26,11 +26,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "frontend/frontend.h"
 #include "ir/arena.h"
 #include "ir/diag.h"
 #include "ir/eval.h"
 #include "ir/ir.h"
 #include "ir/model.h"
+
+/*
+ * A frontend fixture for cmocka setup/teardown: an arena, a diagnostic
+ * queue, an empty model and default frontend options; out is a buffer the
+ * test may fill (freed by tl_fx_teardown).
+ */
+struct tl_fx {
+	struct arena a;
+	struct diag d;
+	struct model m;
+	struct frontend_opts o;
+	char *out;
+};
+
+int tl_fx_setup(void **state);
+int tl_fx_teardown(void **state);
 
 struct tl_ctx {
 	struct arena arena;

@@ -478,3 +478,25 @@ void tl_assert_table_at(struct tl_ctx *c, const char *port, const char *pods, co
 	if (!ok)
 		_fail(file, line);
 }
+
+int tl_fx_setup(void **state)
+{
+	struct tl_fx *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	diag_init(&f->d);
+	model_init(&f->m, &f->a);
+	frontend_opts_default(&f->o);
+	*state = f;
+	return 0;
+}
+
+int tl_fx_teardown(void **state)
+{
+	struct tl_fx *f = *state;
+	model_release(&f->m);
+	diag_release(&f->d);
+	arena_release(&f->a);
+	free(f->out);
+	free(f);
+	return 0;
+}

@@ -224,35 +224,14 @@ scenario() {
 		done
 	done
 	# node mode
-	if ! "$NETPOLC" compile -q -t nftables -o "$sd/node.nft" "$@" 2>"$sd/compile.err"; then
-		echo "FAIL $name: netpolc compile (node mode) failed"
-		sed 's/^/    /' "$sd/compile.err" | head -20
-		return 1
-	fi
-	sabotage "$sd/node.nft"
-	echo "$R" >>"$tmp/dirty"
-	if ! ip netns exec "$R" nft -f "$sd/node.nft" 2>"$sd/nft.err"; then
-		echo "FAIL $name: nft -f rejected the node-mode ruleset"
-		sed 's/^/    /' "$sd/nft.err" | head -20
-		return 1
-	fi
+	install_rules "$R" "$sd/node.nft" "the node-mode ruleset" "$@" || return 1
 	probe_round "$name [node mode]"
 	report "$name" node $rc || return 1
 	clean_tables
 	# host mode, in every pod namespace
 	while read -r k pod ip4 ip6; do
-		if ! "$NETPOLC" compile -q -t nftables --endpoint "$pod" -o "$sd/h$k.nft" "$@" 2>"$sd/compile.err"; then
-			echo "FAIL $name: netpolc compile --endpoint $pod failed"
-			sed 's/^/    /' "$sd/compile.err" | head -20
-			return 1
-		fi
-		sabotage "$sd/h$k.nft"
-		echo "${P}p$k" >>"$tmp/dirty"
-		if ! ip netns exec "${P}p$k" nft -f "$sd/h$k.nft" 2>"$sd/nft.err"; then
-			echo "FAIL $name: nft -f rejected the host-mode ruleset of $pod"
-			sed 's/^/    /' "$sd/nft.err" | head -20
-			return 1
-		fi
+		install_rules "${P}p$k" "$sd/h$k.nft" "the host-mode ruleset of $pod" \
+			--endpoint "$pod" "$@" || return 1
 	done <"$sd/slots"
 	probe_round "$name [host mode]"
 	report "$name" host $rc || return 1
@@ -261,6 +240,26 @@ scenario() {
 }
 
 # sabotage FILE: in the self-test, turn isolation drops into allows
+# install_rules NETNS OUT WHAT ARGS...: compile ARGS to OUT with netpolc,
+# sabotage it when the self-test asks, and apply it in NETNS (marked dirty
+# for clean_tables); reports a failure with the tool's messages.
+install_rules() {
+	ns=$1 out=$2 what=$3
+	shift 3
+	if ! "$NETPOLC" compile -q -t nftables -o "$out" "$@" 2>"$sd/compile.err"; then
+		echo "FAIL $name: netpolc compile failed for $what"
+		sed 's/^/    /' "$sd/compile.err" | head -20
+		return 1
+	fi
+	sabotage "$out"
+	echo "$ns" >>"$tmp/dirty"
+	if ! ip netns exec "$ns" nft -f "$out" 2>"$sd/nft.err"; then
+		echo "FAIL $name: nft -f rejected $what"
+		sed 's/^/    /' "$sd/nft.err" | head -20
+		return 1
+	fi
+}
+
 sabotage() {
 	[ "${sabotaging:-0}" = 1 ] || return 0
 	sed -i 's/^\t\tdrop comment/\t\treturn comment/' "$1"

@@ -1,50 +1,104 @@
 /*
  * backend.h - the output formats.
  *
- * A backend is one .c file and one row in backends/registry.c.  It writes
- * its whole output into a strbuf; the CLI commits it to the output file only
- * when no error was reported.  Output must be deterministic: the same input
- * gives the same bytes.
+ * A backend is one .c file and one row in backends/registry.c: its name,
+ * level, kind of output, its own options and its emitter.  The emitter
+ * writes one or more parts into a struct emit_out; the CLI commits them all
+ * (or none, on any error) to their files.  Output must be deterministic:
+ * the same input gives the same bytes.
  */
 #ifndef NETPOLC_BACKEND_H
 #define NETPOLC_BACKEND_H
 
-#include "ir/diag.h"
+#include "ir/flat.h"
 #include "ir/ir.h"
 #include "ir/model.h"
-#include "ir/strbuf.h"
+#include "lib/diag.h"
+#include "lib/strbuf.h"
 
 enum ir_level {
 	LEVEL_MODEL,	/* works from the policy model; needs no inventory */
 	LEVEL_ENDPOINT, /* works from the resolved endpoint IR */
+	LEVEL_FLAT,	/* works from the flat programs (firewalls) */
 };
 
-struct emit_opts {
-	const char *table;	 /* nftables table name (default "netpolc") */
-	const char *name_prefix; /* calico: metadata.name prefix ("knp.default.") */
-	const char *cmdline;	 /* the inputs as given, for header comments */
-	bool stats;
+enum out_kind {
+	OUT_FILE, /* one file: -o FILE, or standard output */
+	OUT_DIR,  /* files in a directory: -o DIR is required */
 };
+
+/* An option of one backend: `compile -t NAME --name VALUE`. */
+struct backend_opt {
+	const char *name; /* long option without "--" */
+	const char *arg;  /* argument name for usage ("NAME"); NULL: a flag */
+	const char *help;
+	const char *(*check)(const char *value); /* NULL, or a reason: usage error, exit 2 */
+};
+
+struct backend;
 
 struct emit_ctx {
 	const struct model *model;
-	const struct ir *ir; /* NULL for LEVEL_MODEL backends */
-	const struct emit_opts *opts;
+	const struct ir *ir;	 /* NULL for LEVEL_MODEL backends */
+	const struct flat *flat; /* LEVEL_FLAT backends only */
+	const char *cmdline;	 /* the inputs as given, for header comments */
+	bool stats;
+	const struct backend *backend;
+	const char *const *opt_values; /* parallel to backend->opts; NULL: not given; "" a flag */
 };
+
+/* emit_opt: the value given for the backend's option name, or NULL (a bug if undeclared). */
+const char *emit_opt(const struct emit_ctx *ctx, const char *name);
+
+/*
+ * The parts of a backend's output.  Parts are allocated one by one, so a
+ * strbuf pointer returned below stays valid until emit_out_release.
+ */
+struct emit_part {
+	char *path;  /* NULL: the main part; else a file name in the directory, or a path */
+	bool in_dir; /* path is a plain file name inside -o DIR */
+	struct strbuf buf;
+};
+
+struct emit_out {
+	struct emit_part **v;
+	size_t n, alloc;
+};
+
+/* emit_main: the part of an OUT_FILE backend that goes to -o FILE or stdout. */
+struct strbuf *emit_main(struct emit_out *o);
+/* emit_file: the part of an OUT_DIR backend written to DIR/name (a plain file name). */
+struct strbuf *emit_file(struct emit_out *o, const char *name);
+/* emit_path: a part written to a path the user gave in a backend option. */
+struct strbuf *emit_path(struct emit_out *o, const char *path);
+void emit_out_release(struct emit_out *o);
 
 struct backend {
 	const char *name;
 	const char *summary;
 	enum ir_level level;
-	int (*emit)(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d);
+	enum out_kind out;
+	const struct backend_opt *opts; /* terminated by a row with name NULL; may be NULL */
+	int (*emit)(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
 };
 
 extern const struct backend backends[];
 
 /* The emitters, one per backends/<name>.c. */
-int json_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d);
-int calico_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d);
-int nft_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d);
+int json_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
+int dsl_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
+int calico_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
+int nft_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
+int bpf_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
+int ipt4_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
+int ipt6_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
+
+/* nft_table_check: NULL if s can name an nftables table, else the reason. */
+const char *nft_table_check(const char *s);
+/* ipt_prefix_check: NULL if s can prefix the names of our iptables chains, else the reason. */
+const char *ipt_prefix_check(const char *s);
+/* ipt_ipset_check: NULL if s can name the ipset file (a path, not standard output). */
+const char *ipt_ipset_check(const char *s);
 
 const struct backend *backend_find(const char *name);
 

@@ -11,6 +11,13 @@
  * types (§7), with the keys in calicoctl's order (sorted, §11).  The model
  * already carries the API server's defaulting (protocol TCP, policyTypes).
  *
+ * Cluster-wide policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+ * ClusterNetworkPolicy) become what Calico's ClusterNetworkPolicy converter
+ * writes (§13.3): a GlobalNetworkPolicy named after the object in tier
+ * kube-admin or kube-baseline (both built into Calico, ending in Pass),
+ * order = priority, the subject as spec namespaceSelector + selector, rule
+ * actions Allow/Deny/Pass in order, a rule's name in its annotations.
+ *
  * Where Calico's converter would drop or widen something (a rule it cannot
  * convert, a selector its tokenizer cannot read), this backend reports a
  * located error instead: the output is exact or there is none.
@@ -22,7 +29,8 @@
 #include <string.h>
 
 #include "backends/backend.h"
-#include "ir/util.h"
+#include "ir/names.h"
+#include "lib/util.h"
 
 /*
  * Protocol spellings (numorstring's canonical names) and the order Calico
@@ -37,8 +45,6 @@ static const enum proto calico_proto_order[NPROTO] = { PROTO_SCTP, PROTO_TCP, PR
 
 /* The longest label key Calico's selector tokenizer accepts. */
 #define CALICO_KEY_MAX 512
-/* The longest resource name (a DNS-1123 subdomain). */
-#define CALICO_NAME_MAX 253
 /* The longest named port numorstring accepts. */
 #define CALICO_PORT_NAME_MAX 128
 
@@ -445,20 +451,10 @@ static int bucket_add(struct bucket *b, const struct port *p, struct diag *d)
 
 /* ---- peers (§4) ---- */
 
-/* v4_mapped: an IPv6 network inside ::ffff:0:0/96, which Go prints as IPv4. */
-static bool v4_mapped(const struct prefix *p)
-{
-	return p->a.family == AF6 && p->len >= 96 && (p->a.v >> 32) == 0xffff;
-}
-
 char *calico_format_cidr(const struct prefix *p, char *buf)
 {
-	if (v4_mapped(p)) {
-		struct prefix v4 = { .a = { .family = AF4, .v = p->a.v & 0xffffffffu },
-				     .len = (uint8_t)(p->len - 96) };
-		return prefix_format(&v4, buf);
-	}
-	return prefix_format(p, buf);
+	struct prefix v4;
+	return prefix_format(prefix_v4_mapped(p, &v4) ? &v4 : p, buf);
 }
 
 /* pick_loc: the more precise location when it was recorded, else the fallback. */
@@ -467,66 +463,70 @@ static const struct loc *pick_loc(const struct loc *precise, const struct loc *f
 	return precise && precise->file ? precise : fallback;
 }
 
-/*
- * check_mapped: Calico would print an IPv4-mapped IPv6 network as the IPv4
- * network it maps and then match IPv4 traffic with it: not the same rule.
- */
-static int check_mapped(const struct prefix *p, const struct loc *loc, struct diag *d)
-{
-	char b6[ADDR_STRLEN], b4[ADDR_STRLEN];
-
-	if (!v4_mapped(p))
-		return 0;
-	return diag_error(d, loc,
-			  "IPv4-mapped IPv6 network %s cannot be expressed in Calico: it would be "
-			  "written as the IPv4 network %s and match IPv4 traffic",
-			  prefix_format(p, b6), calico_format_cidr(p, b4));
-}
-
 /* The Calico fields of one peer, built once per k8s rule. */
 struct peer_text {
 	const struct ipblock *ipb;
+	struct prefix *nets; /* an admin networks peer: its networks of one family */
+	size_t nnets;
 	struct strbuf sel, ns;
 	bool has_sel, has_ns;
 };
 
-static int peer_text_init(struct peer_text *pt, const struct peer *p, struct diag *d)
+/*
+ * peer_text_init: the Calico fields of peer p (NULL: any peer); of an
+ * admin networks peer, only its networks of family fam, since a Calico
+ * rule holds one IP version.
+ */
+static int peer_text_init(struct peer_text *pt, const struct peer *p, int fam, struct diag *d)
 {
 	int rc = 0;
 
 	strbuf_init(&pt->sel);
 	strbuf_init(&pt->ns);
 	pt->ipb = NULL;
+	pt->nets = NULL;
+	pt->nnets = 0;
 	pt->has_sel = pt->has_ns = false;
 	if (!p)
 		return 0;
+	if (p->node_sel)
+		return diag_error(d, &p->loc,
+				  "a nodes peer cannot be expressed by the calico backend: Calico "
+				  "matches Nodes through host endpoints, which the input does not "
+				  "describe");
+	if (p->nnets) {
+		pt->nets = xcalloc(p->nnets, sizeof(*pt->nets));
+		for (size_t i = 0; i < p->nnets; i++) {
+			if (p->nets[i].a.family != fam)
+				continue;
+			pt->nets[pt->nnets++] = p->nets[i]; /* never IPv4-mapped either */
+		}
+		return 0;
+	}
 	if (p->ipblock) {
 		if (p->pod_sel || p->ns_sel)
 			return diag_error(
 				d, &p->loc,
 				"a peer with both ipBlock and a selector cannot be expressed "
 				"in Calico (Calico would drop the selector)");
-		pt->ipb = p->ipblock;
-		rc |= check_mapped(&pt->ipb->cidr, pick_loc(&pt->ipb->cidr_loc, &pt->ipb->loc), d);
-		for (size_t i = 0; i < pt->ipb->nexcept; i++)
-			rc |= check_mapped(
-				&pt->ipb->except[i],
-				pick_loc(pt->ipb->except_loc ? &pt->ipb->except_loc[i] : NULL,
-					 &pt->ipb->loc),
-				d);
-		return rc ? -1 : 0;
+		pt->ipb = p->ipblock; /* never IPv4-mapped: frontend/build refuses those */
+		return 0;
 	}
 	pt->has_sel = true;
 	rc |= calico_selector(&pt->sel, p->pod_sel, CALICO_SEL_POD, d);
-	if (p->ns_sel) {
+	if (p->ns_sel || p->global_scope) {
+		/* an admin peer without namespaceSelector: every namespace */
 		pt->has_ns = true;
 		rc |= calico_selector(&pt->ns, p->ns_sel, CALICO_SEL_NAMESPACE, d);
+		if (!p->ns_sel)
+			strbuf_addstr(&pt->ns, "all()");
 	}
 	return rc ? -1 : 0;
 }
 
 static void peer_text_release(struct peer_text *pt)
 {
+	free(pt->nets);
 	strbuf_release(&pt->sel);
 	strbuf_release(&pt->ns);
 }
@@ -574,13 +574,21 @@ static void emit_entity(struct strbuf *out, const char *key, const struct peer_t
 			const struct calico_port *ports, size_t nports)
 {
 	char buf[ADDR_STRLEN];
-	bool peer = pt && (pt->ipb || pt->has_sel || pt->has_ns);
+	bool peer = pt && (pt->ipb || pt->nnets || pt->has_sel || pt->has_ns);
 
 	if (!peer && !nports)
 		return;
 	strbuf_addf(out, "    %s:\n", key);
 	if (peer && pt->has_ns)
 		emit_kv(out, "      ", "namespaceSelector", pt->ns.buf);
+	if (peer && pt->nnets) {
+		strbuf_addstr(out, "      nets:\n");
+		for (size_t i = 0; i < pt->nnets; i++) {
+			strbuf_addstr(out, "      - ");
+			emit_str(out, calico_format_cidr(&pt->nets[i], buf));
+			strbuf_addch(out, '\n');
+		}
+	}
 	if (peer && pt->ipb) {
 		strbuf_addstr(out, "      nets:\n      - ");
 		emit_str(out, calico_format_cidr(&pt->ipb->cidr, buf));
@@ -598,21 +606,49 @@ static void emit_entity(struct strbuf *out, const char *key, const struct peer_t
 		emit_kv(out, "      ", "selector", pt->sel.buf);
 }
 
-/* emit_rule: one Calico rule; proto NULL for the protocol-less bucket. */
-static void emit_rule(struct strbuf *out, enum dir dir, const char *proto,
+/* Calico's spellings of the model's actions. */
+static const char *const calico_action[] = {
+	[ACT_ALLOW] = "Allow", [ACT_DENY] = "Deny", [ACT_PASS] = "Pass"
+};
+
+/*
+ * emit_rule: one Calico rule of rule r; proto NULL for the protocol-less
+ * bucket.  An admin rule's name goes into the rule's annotations, as
+ * Calico's converter keeps it.
+ */
+static void emit_rule(struct strbuf *out, enum dir dir, const struct rule *r, const char *proto,
 		      const struct peer_text *pt, const struct calico_port *ports, size_t nports)
 {
-	strbuf_addstr(out, "  - action: Allow\n");
-	if (dir == DIR_INGRESS) {
-		emit_entity(out, "destination", NULL, ports, nports);
-		if (proto)
-			strbuf_addf(out, "    protocol: %s\n", proto);
-		emit_entity(out, "source", pt, NULL, 0);
-	} else {
-		emit_entity(out, "destination", pt, ports, nports);
-		if (proto)
-			strbuf_addf(out, "    protocol: %s\n", proto);
+	/* the keys in calicoctl's (sorted) order: the peer is the source of an ingress rule */
+	strbuf_addf(out, "  - action: %s\n", calico_action[r->action]);
+	emit_entity(out, "destination", dir == DIR_INGRESS ? NULL : pt, ports, nports);
+	if (r->name) {
+		strbuf_addstr(out, "    metadata:\n      annotations:\n");
+		emit_kv(out, "        ", "name", r->name);
 	}
+	if (proto)
+		strbuf_addf(out, "    protocol: %s\n", proto);
+	if (dir == DIR_INGRESS)
+		emit_entity(out, "source", pt, NULL, 0);
+}
+
+/*
+ * peer_families: the peer texts of peer p at pt[*npt...]: one, or for a
+ * networks peer of both families, its IPv4 then its IPv6 networks.
+ */
+static int peer_families(struct peer_text *pt, size_t *npt, const struct peer *p, struct diag *d)
+{
+	bool has[AF6 + 1] = { false };
+	int rc = 0;
+	for (size_t i = 0; i < p->nnets; i++)
+		has[p->nets[i].a.family] = true;
+	if (!p->nnets)
+		return peer_text_init(&pt[(*npt)++], p, AF4, d);
+	if (has[AF4])
+		rc |= peer_text_init(&pt[(*npt)++], p, AF4, d);
+	if (has[AF6])
+		rc |= peer_text_init(&pt[(*npt)++], p, AF6, d);
+	return rc;
 }
 
 /*
@@ -620,27 +656,30 @@ static void emit_rule(struct strbuf *out, enum dir dir, const char *proto,
  * in name order, for each peer in input order.  Nothing is written when
  * the rule has an error.
  */
-static int convert_rule(struct strbuf *out, enum dir dir, const struct rule *r, struct diag *d)
+static int convert_rule(struct strbuf *out, enum dir dir, const struct rule *r, bool admin,
+			struct diag *d)
 {
 	struct bucket b[NPROTO] = { { 0 } };
-	size_t npt = r->npeers ? r->npeers : 1;
-	struct peer_text *pt = xcalloc(npt, sizeof(*pt));
+	size_t npt = 0;
+	struct peer_text *pt = xcalloc(2 * (r->npeers ? r->npeers : 1), sizeof(*pt));
 	int rc = 0;
 
-	if (r->action != ACT_ALLOW)
+	if (!admin && r->action != ACT_ALLOW)
 		rc |= diag_error(
 			d, &r->loc,
 			"%s rules cannot be expressed by the calico backend yet (Kubernetes "
 			"NetworkPolicy rules are Allow)",
 			action_name(r->action));
-	for (size_t i = 0; i < npt; i++)
-		rc |= peer_text_init(&pt[i], r->npeers ? &r->peers[i] : NULL, d);
+	if (!r->npeers)
+		rc |= peer_text_init(&pt[npt++], NULL, AF4, d);
+	for (size_t i = 0; i < r->npeers; i++)
+		rc |= peer_families(pt, &npt, &r->peers[i], d);
 	for (size_t i = 0; i < r->nports; i++)
 		rc |= bucket_add(b, &r->ports[i], d);
 
 	if (!rc && !r->nports) {
 		for (size_t i = 0; i < npt; i++)
-			emit_rule(out, dir, NULL, &pt[i], NULL, 0);
+			emit_rule(out, dir, r, NULL, &pt[i], NULL, 0);
 	} else if (!rc) {
 		for (size_t k = 0; k < NPROTO; k++) {
 			struct bucket *pb = &b[calico_proto_order[k]];
@@ -650,7 +689,7 @@ static int convert_rule(struct strbuf *out, enum dir dir, const struct rule *r, 
 				continue;
 			n = pb->all ? 0 : calico_simplify_ports(pb->v, pb->n);
 			for (size_t i = 0; i < npt; i++)
-				emit_rule(out, dir, calico_proto_name[calico_proto_order[k]],
+				emit_rule(out, dir, r, calico_proto_name[calico_proto_order[k]],
 					  &pt[i], pb->v, n);
 		}
 	}
@@ -663,27 +702,91 @@ static int convert_rule(struct strbuf *out, enum dir dir, const struct rule *r, 
 	return rc ? -1 : 0;
 }
 
-/*
- * calico_name_ok: a DNS-1123 subdomain, which Calico requires of resource
- * names: dot-separated labels of [a-z0-9-] that start and end with [a-z0-9].
- */
-static bool calico_name_ok(const char *s)
+/* resource_name: prefix + name into out, or "invalid" after reporting a name Calico refuses. */
+static int resource_name(struct strbuf *out, const struct policy *p, const char *prefix,
+			 struct diag *d)
 {
-	size_t n = strlen(s);
+	int rc;
+	strbuf_addstr(out, prefix ? prefix : "");
+	strbuf_addstr(out, p->name);
+	/* Calico requires a DNS-1123 subdomain of resource names */
+	if (!valid_dns_subdomain(out->buf, out->len))
+		return 0;
+	rc = report(d, pick_loc(&p->name_loc, &p->loc),
+		    prefix && *prefix
+			    ? "name '%s' (with --calico-name-prefix) is not a valid Calico "
+			      "resource name (a DNS subdomain: lowercase letters, digits, '-' "
+			      "and '.', at most 253 characters)"
+			    : "name '%s' is not a valid Calico resource name (a DNS subdomain: "
+			      "lowercase letters, digits, '-' and '.', at most 253 characters)",
+		    out->buf);
+	strbuf_reset(out);
+	strbuf_addstr(out, "invalid");
+	return rc;
+}
 
-	if (n < 1 || n > CALICO_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-		bool edge = i == 0 || i == n - 1 || s[i - 1] == '.' || s[i + 1] == '.';
+/* emit_types: Ingress then Egress; none at all means [Ingress] (§7). */
+static void emit_types(struct strbuf *out, const struct policy *p)
+{
+	strbuf_addstr(out, "  types:\n");
+	if (p->types[DIR_INGRESS] || !p->types[DIR_EGRESS])
+		strbuf_addstr(out, "  - Ingress\n");
+	if (p->types[DIR_EGRESS])
+		strbuf_addstr(out, "  - Egress\n");
+}
 
-		if (!alnum && !(c == '-' && !edge) && !(c == '.' && i > 0 && i < n - 1))
-			return false;
-		if (c == '.' && s[i - 1] == '.')
-			return false;
+/* Calico's spec keys sort egress before ingress (§11). */
+static const enum dir dir_order[NDIR] = { DIR_EGRESS, DIR_INGRESS };
+
+/* emit_rules: the "egress:" and "ingress:" lists of p. */
+static int emit_rules(struct strbuf *out, const struct policy *p, bool admin, struct diag *d)
+{
+	int rc = 0;
+	for (size_t k = 0; k < NDIR; k++) {
+		enum dir dir = dir_order[k];
+
+		if (!p->nrules[dir])
+			continue;
+		strbuf_addf(out, "  %s:\n", dir == DIR_INGRESS ? "ingress" : "egress");
+		for (size_t i = 0; i < p->nrules[dir]; i++)
+			rc |= convert_rule(out, dir, &p->rules[dir][i], admin, d);
 	}
-	return true;
+	return rc;
+}
+
+/*
+ * convert_admin: a cluster-wide policy as the GlobalNetworkPolicy Calico's
+ * converter writes for it (§13.3).  Host-network pods, which these
+ * policies never select, are not Calico workload endpoints either.
+ */
+static int convert_admin(struct strbuf *out, const struct policy *p, const char *prefix,
+			 struct diag *d)
+{
+	struct strbuf name = STRBUF_INIT, sel = STRBUF_INIT;
+	int rc = resource_name(&name, p, prefix, d);
+
+	strbuf_addstr(out, "---\n"
+			   "apiVersion: projectcalico.org/v3\n"
+			   "kind: GlobalNetworkPolicy\n"
+			   "metadata:\n");
+	emit_kv(out, "  ", "name", name.buf);
+	strbuf_addstr(out, "spec:\n");
+	rc |= emit_rules(out, p, true, d);
+	if (p->global_ns_sel) {
+		rc |= calico_selector(&sel, p->global_ns_sel, CALICO_SEL_NAMESPACE, d);
+		emit_kv(out, "  ", "namespaceSelector", sel.buf);
+		strbuf_reset(&sel);
+	}
+	/* the BaselineAdminNetworkPolicy has no priority: last in its tier */
+	if (p->has_order)
+		strbuf_addf(out, "  order: %.0f\n", p->order);
+	rc |= calico_selector(&sel, p->pod_sel, CALICO_SEL_POD, d);
+	emit_kv(out, "  ", "selector", sel.buf);
+	emit_kv(out, "  ", "tier", p->tier);
+	emit_types(out, p);
+	strbuf_release(&sel);
+	strbuf_release(&name);
+	return rc ? -1 : 0;
 }
 
 /* convert_policy: one "---" document (§2). */
@@ -691,14 +794,11 @@ static int convert_policy(struct strbuf *out, const struct policy *p, const char
 			  struct diag *d)
 {
 	struct strbuf name = STRBUF_INIT;
-	static const char *const dir_key[NDIR] = {
-		[DIR_INGRESS] = "ingress", [DIR_EGRESS] = "egress"
-	};
-	/* Calico's spec keys sort egress before ingress (§11). */
-	static const enum dir dir_order[NDIR] = { DIR_EGRESS, DIR_INGRESS };
 	struct strbuf sel = STRBUF_INIT;
 	int rc = 0;
 
+	if (p->no_host_network)
+		return convert_admin(out, p, prefix, d);
 	if (p->tier)
 		rc |= diag_error(d, &p->loc,
 				 "the calico backend converts Kubernetes NetworkPolicies; this %s "
@@ -707,21 +807,7 @@ static int convert_policy(struct strbuf *out, const struct policy *p, const char
 	else if (p->kind && strcmp(p->kind, "NetworkPolicy"))
 		rc |= diag_error(d, &p->loc, "the calico backend cannot convert a %s", p->kind);
 
-	strbuf_addstr(&name, prefix ? prefix : "");
-	strbuf_addstr(&name, p->name);
-	if (!calico_name_ok(name.buf)) {
-		rc |= report(
-			d, pick_loc(&p->name_loc, &p->loc),
-			prefix && *prefix
-				? "name '%s' (with --calico-name-prefix) is not a valid Calico "
-				  "resource name (a DNS subdomain: lowercase letters, digits, '-' "
-				  "and '.', at most 253 characters)"
-				: "name '%s' is not a valid Calico resource name (a DNS subdomain: "
-				  "lowercase letters, digits, '-' and '.', at most 253 characters)",
-			name.buf);
-		strbuf_reset(&name);
-		strbuf_addstr(&name, "invalid");
-	}
+	rc |= resource_name(&name, p, prefix, d);
 	if (p->ns && !utf8_ok(p->ns))
 		rc |= diag_error(d, &p->loc, "namespace is not valid UTF-8");
 	strbuf_addstr(out, "---\n"
@@ -732,15 +818,7 @@ static int convert_policy(struct strbuf *out, const struct policy *p, const char
 	if (p->ns && *p->ns)
 		emit_kv(out, "  ", "namespace", p->ns);
 	strbuf_addstr(out, "spec:\n");
-	for (size_t k = 0; k < NDIR; k++) {
-		enum dir dir = dir_order[k];
-
-		if (!p->nrules[dir])
-			continue;
-		strbuf_addf(out, "  %s:\n", dir_key[dir]);
-		for (size_t i = 0; i < p->nrules[dir]; i++)
-			rc |= convert_rule(out, dir, &p->rules[dir][i], d);
-	}
+	rc |= emit_rules(out, p, false, d);
 	strbuf_addstr(out, "  order: 1000\n");
 	/* An absent podSelector means {} (§3). */
 	if (!p->pod_sel)
@@ -748,28 +826,24 @@ static int convert_policy(struct strbuf *out, const struct policy *p, const char
 	else
 		rc |= calico_selector(&sel, p->pod_sel, CALICO_SEL_POD, d);
 	emit_kv(out, "  ", "selector", sel.buf);
-	strbuf_addstr(out, "  tier: default\n"
-			   "  types:\n");
-	/* Ingress then Egress; none at all means [Ingress] (§7). */
-	if (p->types[DIR_INGRESS] || !p->types[DIR_EGRESS])
-		strbuf_addstr(out, "  - Ingress\n");
-	if (p->types[DIR_EGRESS])
-		strbuf_addstr(out, "  - Egress\n");
+	strbuf_addstr(out, "  tier: default\n");
+	emit_types(out, p);
 	strbuf_release(&sel);
 	strbuf_release(&name);
 	return rc ? -1 : 0;
 }
 
-int calico_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d)
+int calico_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 {
 	const struct model *m = ctx->model;
-	const char *prefix = ctx->opts ? ctx->opts->name_prefix : NULL;
+	const char *prefix = emit_opt(ctx, "calico-name-prefix");
+	struct strbuf *out = emit_main(o);
 	int rc = 0;
 
 	strbuf_addstr(out, "# projectcalico.org/v3 NetworkPolicy generated by netpolc from:");
-	if (ctx->opts && ctx->opts->cmdline) {
+	if (ctx->cmdline) {
 		strbuf_addch(out, ' ');
-		yaml_comment_text(out, ctx->opts->cmdline);
+		yaml_comment_text(out, ctx->cmdline);
 	} else {
 		for (size_t i = 0; i < m->ninputs; i++) {
 			strbuf_addch(out, ' ');

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 #include "ir/addrset.h"
-#include "ir/diag.h"
 #include "ir/model.h"
-#include "ir/strbuf.h"
+#include "lib/diag.h"
+#include "lib/strbuf.h"
 
 /* The orchestrator clause that begins every pod-mode selector (§3.1). */
 #define CALICO_ORCHESTRATOR "projectcalico.org/orchestrator == 'k8s'"

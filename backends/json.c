@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "backends/backend.h"
-#include "ir/util.h"
+#include "lib/util.h"
 
 struct rkey {
 	const struct ir_rule *r;
@@ -98,8 +98,9 @@ static int dump_cb(const char *buf, size_t size, void *data)
 	return 0;
 }
 
-int json_emit(const struct emit_ctx *ctx, struct strbuf *out, struct diag *d)
+int json_emit(const struct emit_ctx *ctx, struct emit_out *parts, struct diag *d)
 {
+	struct strbuf *out = emit_main(parts);
 	const struct ir *ir = ctx->ir;
 	const struct model *m = ctx->model;
 	struct rkey *keys = xcalloc(ir->nrules + 1, sizeof(*keys));

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "ir/strbuf.h"
+#include "lib/strbuf.h"
 
 /* NFT_COMMENT_MAX: the longest comment nft accepts on a rule (bytes). */
 #define NFT_COMMENT_MAX 128

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,20 +19,15 @@
 #include <unistd.h>
 
 #include "ir/addrset.h"
-#include "ir/diag.h"
-#include "ir/strbuf.h"
-#include "ir/util.h"
-
-#define CIDR_USAGE \
-	"usage: netpolc cidr [--merge | --exclude FILE | --intersect FILE] [--ranges] [FILE...]\n"
+#include "lib/diag.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 /* Bytes read at a time; a longer line grows the buffer. */
 #define CIDR_CHUNK (256 * 1024)
 
 /* Diagnostics kept per run; past this, diag_print says how many were dropped. */
 #define CIDR_MAX_DIAGS 1000
-
-enum cidr_op { OP_MERGE, OP_EXCLUDE, OP_INTERSECT };
 
 /* The text of an input with diagnostics: kept until they are printed. */
 struct cidr_input {
@@ -46,20 +40,6 @@ struct cidr_run {
 	struct cidr_input *in;
 	size_t nin, ain;
 };
-
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...);
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("netpolc cidr: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(CIDR_USAGE, stderr);
-	return 2;
-}
 
 /* read_fd: the whole of fd into a malloc'ed buffer; -1 with errno on failure. */
 static int read_fd(int fd, char **out, size_t *outlen)
@@ -299,17 +279,6 @@ static void read_list(struct cidr_run *run, const char *name, struct addrset *se
 	}
 }
 
-/* flush: write out once it holds a chunk (or at the end); 0 or 1 after an error. */
-static int flush(struct strbuf *out, bool last)
-{
-	int status = 0;
-	if (out->len >= CIDR_CHUNK || (last && out->len))
-		status = cli_write_output(NULL, out->buf, out->len);
-	if (out->len >= CIDR_CHUNK || last)
-		strbuf_reset(out);
-	return status;
-}
-
 static int print_prefixes(const struct addrset *s)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -323,10 +292,10 @@ static int print_prefixes(const struct addrset *s)
 		size_t n = strlen(prefix_format(&p, buf));
 		buf[n++] = '\n';
 		strbuf_add(&out, buf, n);
-		status = flush(&out, false);
+		status = cli_flush(&out, false);
 	}
 	if (!status)
-		status = flush(&out, true);
+		status = cli_flush(&out, true);
 	strbuf_release(&out);
 	return status;
 }
@@ -352,107 +321,52 @@ static int print_ranges(struct addrset *s)
 	addrset_normalize(s);
 	for (size_t i = 0; !status && i < s->n4; i++) {
 		format_range(&out, AF4, s->v4[i].lo, s->v4[i].hi);
-		status = flush(&out, false);
+		status = cli_flush(&out, false);
 	}
 	for (size_t i = 0; !status && i < s->n6; i++) {
 		format_range(&out, AF6, s->v6[i].lo, s->v6[i].hi);
-		status = flush(&out, false);
+		status = cli_flush(&out, false);
 	}
 	if (!status)
-		status = flush(&out, true);
+		status = cli_flush(&out, true);
 	strbuf_release(&out);
 	return status;
 }
 
-int cmd_cidr(int argc, char **argv)
+int cmd_cidr(struct cli *c)
 {
-	enum cidr_op op = OP_MERGE;
-	bool op_given = false, ranges = false, options = true;
-	const char *other = NULL;
-	const char **files = xcalloc((size_t)argc + 1, sizeof(*files));
-	size_t nfiles = 0, stdin_uses = 0;
 	struct cidr_run run = { .in = NULL };
 	struct addrset in = ADDRSET_INIT, arg = ADDRSET_INIT, res = ADDRSET_INIT;
+	size_t stdin_uses = 0;
 	int status = 0;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		enum cidr_op this_op;
-		const char *val = NULL;
-		if (!options || a[0] != '-' || !a[1]) {
-			files[nfiles++] = a;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			options = false;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(CIDR_USAGE, stdout);
-			free(files);
-			return 0;
-		}
-		if (!strcmp(a, "--ranges")) {
-			ranges = true;
-			continue;
-		}
-		if (!strcmp(a, "--merge")) {
-			this_op = OP_MERGE;
-		} else if (!strcmp(a, "--exclude") || !strcmp(a, "--intersect")) {
-			this_op = a[2] == 'e' ? OP_EXCLUDE : OP_INTERSECT;
-			if (i + 1 == argc) {
-				free(files);
-				return usage_error("option '%s' needs a FILE argument", a);
-			}
-			val = argv[++i];
-		} else if (!strncmp(a, "--exclude=", 10) || !strncmp(a, "--intersect=", 12)) {
-			this_op = a[2] == 'e' ? OP_EXCLUDE : OP_INTERSECT;
-			val = strchr(a, '=') + 1;
-		} else {
-			free(files);
-			return usage_error("unknown option '%s'", a);
-		}
-		if (op_given && (this_op != op || this_op != OP_MERGE)) {
-			free(files);
-			return usage_error(
-				"only one of --merge, --exclude, --intersect may be given");
-		}
-		op = this_op;
-		op_given = true;
-		if (val)
-			other = val;
-	}
-	if (!nfiles)
-		files[nfiles++] = "-";
-	for (size_t i = 0; i < nfiles; i++)
-		stdin_uses += !strcmp(files[i], "-");
-	if (other && !strcmp(other, "-"))
+	for (size_t i = 0; i < c->npaths; i++)
+		stdin_uses += !strcmp(c->paths[i], "-");
+	if (c->cidr_other && !strcmp(c->cidr_other, "-"))
 		stdin_uses++;
-	if (stdin_uses > 1) {
-		free(files);
-		return usage_error("standard input can be read only once");
-	}
+	if (stdin_uses > 1)
+		return cli_usage_error(c, "standard input can be read only once");
 
 	diag_init(&run.diag);
 	run.diag.max_errors = CIDR_MAX_DIAGS;
-	for (size_t i = 0; i < nfiles; i++)
-		read_list(&run, files[i], &in);
-	if (other)
-		read_list(&run, other, &arg);
+	for (size_t i = 0; i < c->npaths; i++)
+		read_list(&run, c->paths[i], &in);
+	if (c->cidr_other)
+		read_list(&run, c->cidr_other, &arg);
 	diag_print(&run.diag, stderr);
 	if (diag_has_errors(&run.diag)) {
 		status = 1;
 		goto out;
 	}
 
-	if (op == OP_EXCLUDE)
+	if (c->cidr_op == CIDR_EXCLUDE)
 		addrset_subtract(&res, &in, &arg);
-	else if (op == OP_INTERSECT)
+	else if (c->cidr_op == CIDR_INTERSECT)
 		addrset_intersect(&res, &in, &arg);
-	if (ranges)
-		status = print_ranges(op == OP_MERGE ? &in : &res);
+	if (c->ranges)
+		status = print_ranges(c->cidr_op == CIDR_MERGE ? &in : &res);
 	else
-		status = print_prefixes(op == OP_MERGE ? &in : &res);
+		status = print_prefixes(c->cidr_op == CIDR_MERGE ? &in : &res);
 out:
 	addrset_release(&in);
 	addrset_release(&arg);
@@ -461,6 +375,5 @@ out:
 		free(run.in[i].text);
 	free(run.in);
 	diag_release(&run.diag);
-	free(files);
 	return status;
 }

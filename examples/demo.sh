@@ -15,13 +15,21 @@ echo
 echo "== netpolc table: who may open TCP/80 to whom"
 ./netpolc table $tut --port tcp/80
 echo
-for t in $(./netpolc compile -t help | awk '{print $1}'); do
+# the targets are the unindented lines of -t help (indented ones are their options)
+for t in $(./netpolc compile -t help | awk '/^[^ ]/ {print $1}'); do
 	case $t in
 	json) ext=json ;;
 	nftables) ext=nft ;;
 	calico) ext=yaml ;;
+	dsl) ext=np ;;
 	*) ext=out ;;
 	esac
 	./netpolc compile -q -t "$t" $tut -o "$out/tutorial.$ext"
 	echo "== compiled -t $t -> $out/tutorial.$ext ($(wc -l <"$out/tutorial.$ext") lines)"
 done
+echo
+dsl=examples/dsl/host-firewall.np
+echo "== the policy language: hosts and policies of a fleet in one file ($dsl)"
+./netpolc table $dsl --port tcp/5432
+./netpolc compile -q -t nftables --endpoint fleet/web1 $dsl -o "$out/web1.nft"
+echo "== compiled the firewall of host fleet/web1 -> $out/web1.nft ($(wc -l <"$out/web1.nft") lines)"

@@ -45,9 +45,8 @@
 #include <string.h>
 
 #include "frontend/lower.h"
-#include "frontend/validate.h"
-#include "ir/strbuf.h"
-#include "ir/util.h"
+#include "ir/names.h"
+#include "lib/util.h"
 
 #define CALICO_GROUP  "projectcalico.org/"
 #define CALICO_API    "projectcalico.org/v3"
@@ -57,7 +56,6 @@ struct cal {
 	struct lower lo; /* the arena, the diagnostics and the Calico wording */
 	const struct frontend_opts *o;
 	struct model *m;
-	bool in_log; /* reading a Log rule: what netpolc cannot model is no error there */
 };
 
 /* ---- messages and field access --------------------------------------- */
@@ -67,25 +65,6 @@ static const struct loc *key_loc(const struct node *map, const char *key)
 {
 	const struct node_pair *p = lower_pair(map, key);
 	return p ? &p->key->loc : &map->loc;
-}
-
-/*
- * unsupported: a located error for something valid in Calico that netpolc
- * cannot express; nothing inside a Log rule (it is skipped anyway).
- */
-__attribute__((format(printf, 3, 4))) static void unsupported(struct cal *c, const struct loc *loc,
-							      const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	if (c->in_log)
-		return;
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	diag_error(c->lo.d, loc, "%s", sb.buf);
-	strbuf_release(&sb);
 }
 
 /* ---- numbers --------------------------------------------------------- */
@@ -104,14 +83,14 @@ static bool read_float(struct cal *c, const struct node *n, const char *what, do
 		return true;
 	}
 	if (n->kind != NODE_FLOAT) {
-		diag_error(c->lo.d, &n->loc, "%s: expected a number, got %s%s%s%s", what,
+		diag_error(c->lo.b.d, &n->loc, "%s: expected a number, got %s%s%s%s", what,
 			   node_kind_name(n->kind), lower_is_scalar(n) ? " (" : "",
 			   lower_is_scalar(n) ? n->str : "", lower_is_scalar(n) ? ")" : "");
 		return false;
 	}
 	v = strtod(n->str, &end);
 	if (end != n->str + n->len || !isfinite(v) || strpbrk(n->str, "xXpP_")) {
-		diag_error(c->lo.d, &n->loc, "%s: %s is not a finite decimal number", what,
+		diag_error(c->lo.b.d, &n->loc, "%s: %s is not a finite decimal number", what,
 			   lower_shown(&c->lo, n));
 		return false;
 	}
@@ -121,78 +100,16 @@ static bool read_float(struct cal *c, const struct node *n, const char *what, do
 
 /* ---- selectors ------------------------------------------------------- */
 
-/* Where a selector string is used: what its text may hold and how it matches. */
-enum sel_ctx {
-	SC_ENDPOINT,  /* a policy's selector, a rule's selector or notSelector */
-	SC_RULE_NS,   /* a rule's namespaceSelector */
-	SC_POLICY_NS, /* a GlobalNetworkPolicy's namespaceSelector */
-};
-
-/* text_has: the n bytes at s contain the string w. */
-static bool text_has(const char *s, size_t n, const char *w)
-{
-	size_t wl = strlen(w);
-	for (size_t i = 0; i + wl <= n; i++)
-		if (!memcmp(s + i, w, wl))
-			return true;
-	return false;
-}
-
-/* lone_global: the text is "global()" with nothing but blanks around or inside the parentheses. */
-static bool lone_global(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (n - i < 7 || memcmp(s + i, "global(", 7))
-		return false;
-	i += 7;
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (i >= n || s[i] != ')')
-		return false;
-	for (i++; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return false;
-	return true;
-}
-
-/* values_have: some string literal of e contains w. */
-static bool values_have(const struct sel_expr *e, const char *w)
-{
-	if (!e)
-		return false;
-	if (e->value && strstr(e->value, w))
-		return true;
-	for (size_t i = 0; i < e->nvalues; i++)
-		if (strstr(e->values[i], w))
-			return true;
-	return values_have(e->a, w) || values_have(e->b, w);
-}
-
-/* derived_key: a label key Calico derives from namespaces or service accounts (not modelled). */
-static const struct sel_expr *derived_key(const struct sel_expr *e)
-{
-	const struct sel_expr *r;
-	if (!e)
-		return NULL;
-	if (e->key && (!strncmp(e->key, "pcns.", 5) || !strncmp(e->key, "pcsa.", 5) ||
-		       !strcmp(e->key, "projectcalico.org/serviceaccount")))
-		return e;
-	if ((r = derived_key(e->a)))
-		return r;
-	return derived_key(e->b);
-}
-
 /*
- * read_sel: the selector string n in context ctx.  *set tells whether the
- * field counts as given (a non-empty string); the expression is NULL when
- * it is not given or after an error (*ok false then).
+ * read_sel: the selector string n of field in context ctx.  *set tells
+ * whether the field counts as given (a non-empty string); the expression is
+ * NULL when it is not given or after an error (*ok false then).
  */
 static const struct sel_expr *read_sel(struct cal *c, const struct node *n, const char *field,
-				       enum sel_ctx ctx, bool *set, bool *ok)
+				       enum build_sel_ctx ctx, bool *set, bool *ok)
 {
-	const struct sel_expr *e, *k;
+	struct build_str text;
+	const struct sel_expr *e;
 
 	*set = false;
 	*ok = true;
@@ -205,47 +122,15 @@ static const struct sel_expr *read_sel(struct cal *c, const struct node *n, cons
 	if (!n->len)
 		return NULL;
 	*set = true;
-	if (ctx != SC_RULE_NS && text_has(n->str, n->len, "global(")) {
-		diag_error(c->lo.d, &n->loc,
-			   "%s: global() can only be used in a rule's namespaceSelector", field);
-		*ok = false;
-		return NULL;
-	}
-	if (!(e = calico_sel_parse(c->lo.a, c->lo.d, &n->loc, n->str, n->len))) {
-		*ok = false;
-		return NULL;
-	}
-	if (ctx == SC_RULE_NS && text_has(n->str, n->len, "global(") &&
-	    !lone_global(n->str, n->len)) {
-		diag_error(c->lo.d, &n->loc,
-			   "%s: global() cannot be combined with other selectors (write "
-			   "namespaceSelector: global() alone)",
-			   field);
-		*ok = false;
-		return NULL;
-	}
-	if (ctx != SC_ENDPOINT && values_have(e, "all()")) {
-		unsupported(c, &n->loc,
-			    "%s: a string holding 'all()' is not supported here (Calico rewrites "
-			    "all() inside a namespaceSelector's text, strings included)",
-			    field);
-		*ok = false;
-		return NULL;
-	}
-	if (ctx == SC_ENDPOINT && (k = derived_key(e))) {
-		unsupported(c, &k->loc,
-			    "%s: label '%s' is one Calico derives from namespaces or service "
-			    "accounts; netpolc does not model it (use namespaceSelector)",
-			    field, k->key);
-		*ok = false;
-		return NULL;
-	}
+	text = lower_str(n);
+	e = build_calico_selector(&c->lo.b, &text, field, ctx);
+	*ok = e != NULL;
 	return e;
 }
 
 static struct selector *sel_of(struct cal *c, const struct sel_expr *e, const struct loc *loc)
 {
-	struct selector *s = arena_zalloc(c->lo.a, sizeof(*s));
+	struct selector *s = arena_zalloc(c->lo.b.a, sizeof(*s));
 	s->loc = *loc;
 	s->expr = e;
 	return s;
@@ -254,7 +139,7 @@ static struct selector *sel_of(struct cal *c, const struct sel_expr *e, const st
 static const struct sel_expr *expr_new(struct cal *c, enum selexpr_op op, const struct loc *loc,
 				       const struct sel_expr *a, const struct sel_expr *b)
 {
-	struct sel_expr *e = arena_zalloc(c->lo.a, sizeof(*e));
+	struct sel_expr *e = arena_zalloc(c->lo.b.a, sizeof(*e));
 	e->op = op;
 	e->loc = *loc;
 	e->a = a;
@@ -262,64 +147,9 @@ static const struct sel_expr *expr_new(struct cal *c, enum selexpr_op op, const 
 	return e;
 }
 
-/*
- * empty_ns_match: whether namespace selector e is true for an endpoint
- * with no namespace (a host endpoint): it has none of the namespace labels,
- * all() there means "has a namespace" and global() "has none".
- */
-static bool empty_ns_match(const struct sel_expr *e)
-{
-	switch (e->op) {
-	case SX_GLOBAL:
-	case SX_NE:
-	case SX_NOT_IN:
-		return true;
-	case SX_AND:
-		return empty_ns_match(e->a) && empty_ns_match(e->b);
-	case SX_OR:
-		return empty_ns_match(e->a) || empty_ns_match(e->b);
-	case SX_NOT:
-		return !empty_ns_match(e->a);
-	default:
-		return false;
-	}
-}
-
 /* ---- names and metadata ---------------------------------------------- */
 
 static const char *const meta_fields[] = { LOWER_META_FIELDS, NULL };
-
-/*
- * policy_name_problem: why s is not a valid name of a policy, or NULL: a
- * DNS label, optionally "<tier>." before it; a NetworkPolicy (k8s_forms)
- * may also be named knp.default.* or ossg.default.*.
- */
-static const char *policy_name_problem(const char *s, size_t len, bool k8s_forms)
-{
-	const char *why = valid_dns_subdomain(s, len);
-	size_t dots = 0;
-
-	if (why)
-		return why;
-	if (k8s_forms && ((len > 12 && !memcmp(s, "knp.default.", 12)) ||
-			  (len > 13 && !memcmp(s, "ossg.default.", 13))))
-		return NULL;
-	for (size_t i = 0; i < len; i++)
-		dots += s[i] == '.';
-	if (dots > 1)
-		return "a policy name is a DNS label, optionally preceded by its tier and '.'";
-	return NULL;
-}
-
-static const char *valid_policy_name(const char *s, size_t len)
-{
-	return policy_name_problem(s, len, true);
-}
-
-static const char *valid_global_policy_name(const char *s, size_t len)
-{
-	return policy_name_problem(s, len, false);
-}
 
 /*
  * read_meta: metadata of a Calico object of kind, whose name valid_name
@@ -341,95 +171,20 @@ static void read_meta(struct cal *c, const struct node *obj, const char *kind,
 
 /* ---- protocols and ports --------------------------------------------- */
 
-/* digits_value: the decimal number s[0..n) if it is at most 65535, else -1. */
-static long digits_value(const char *s, size_t n)
-{
-	long v = 0;
-	for (size_t i = 0; i < n; i++) {
-		v = v * 10 + (s[i] - '0');
-		if (v > 65535)
-			return -1;
-	}
-	return v;
-}
-
 /*
- * read_protocol: a rule's protocol (a name or a number 1-255) into *proto;
- * false after reporting.  Only TCP, UDP and SCTP can be modelled.
+ * read_protocol: a rule's protocol (a name or a number) into *proto;
+ * false after reporting.
  */
 static bool read_protocol(struct cal *c, const struct node *n, enum proto *proto)
 {
-	static const char *const names[] = { "TCP", "UDP", "SCTP", NULL };
-	static const char *const other[] = { "ICMP", "ICMPv6", "UDPLite", NULL };
-	long long num = -1;
+	struct build_num num = lower_num(n);
+	struct build_str text = lower_str(n);
 
 	if (n->kind == NODE_INT)
-		num = n->ival;
-	else if (n->kind == NODE_STR && all_digits(n->str, n->len))
-		num = digits_value(n->str, n->len) < 0 ? 256 : digits_value(n->str, n->len);
-	else if (n->kind != NODE_STR)
-		return lower_want(&c->lo, n, NODE_STR, "protocol");
-	if (num >= 0) {
-		if (num < 1 || num > 255) {
-			diag_error(c->lo.d, &n->loc,
-				   "protocol %lld is invalid: a protocol number is 1-255", num);
-			return false;
-		}
-		if (num == 6 || num == 17 || num == 132) {
-			*proto = num == 6 ? PROTO_TCP : num == 17 ? PROTO_UDP : PROTO_SCTP;
-			return true;
-		}
-		unsupported(c, &n->loc,
-			    "protocol %lld is not supported: netpolc models TCP (6), UDP (17) and "
-			    "SCTP (132)",
-			    num);
+		return build_calico_protocol(&c->lo.b, &num, NULL, proto);
+	if (!lower_want(&c->lo, n, NODE_STR, "protocol"))
 		return false;
-	}
-	for (int i = 0; names[i]; i++) {
-		if (lower_eq(n, names[i])) {
-			*proto = (enum proto)i;
-			return true;
-		}
-	}
-	for (int i = 0; other[i]; i++) {
-		if (lower_eq(n, other[i])) {
-			unsupported(
-				c, &n->loc,
-				"protocol %s is not supported: netpolc models TCP, UDP and SCTP",
-				other[i]);
-			return false;
-		}
-	}
-	for (int i = 0; names[i]; i++) {
-		if (n->len == strlen(names[i]) &&
-		    !lower_distance(n->str, n->len, names[i], n->len)) {
-			diag_error(
-				c->lo.d, &n->loc,
-				"invalid protocol %s: Calico's protocol names are case-sensitive; "
-				"write %s",
-				lower_shown(&c->lo, n), names[i]);
-			return false;
-		}
-	}
-	diag_error(c->lo.d, &n->loc,
-		   "invalid protocol %s: must be TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite or a number "
-		   "1-255",
-		   lower_shown(&c->lo, n));
-	return false;
-}
-
-/* calico_port_name_ok: numorstring's named-port syntax, [a-zA-Z0-9_.-]{1,128}. */
-static bool calico_port_name_ok(const char *s, size_t n)
-{
-	if (n < 1 || n > 128)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-'))
-			return false;
-	}
-	return true;
+	return build_calico_protocol(&c->lo.b, NULL, &text, proto);
 }
 
 /*
@@ -439,61 +194,17 @@ static bool calico_port_name_ok(const char *s, size_t n)
  */
 static bool read_port(struct cal *c, const struct node *n, struct port *pt)
 {
-	const char *colon;
-	long lo, hi;
+	struct build_num num = lower_num(n);
+	struct build_str text = lower_str(n);
 
-	memset(pt, 0, sizeof(*pt));
-	pt->loc = n->loc;
-	pt->has_port = true;
-	if (n->kind == NODE_INT) {
-		if (n->ival < 1 || n->ival > 65535) {
-			diag_error(c->lo.d, &n->loc, "port %lld is invalid: must be 1-65535",
-				   n->ival);
-			return false;
-		}
-		pt->port = (uint16_t)n->ival;
-		return true;
-	}
-	if (n->kind != NODE_STR) {
-		diag_error(c->lo.d, &n->loc,
-			   "port: expected a number, a range \"a:b\" or a port name, got %s",
-			   node_kind_name(n->kind));
-		return false;
-	}
-	colon = memchr(n->str, ':', n->len);
-	if (all_digits(n->str, n->len)) {
-		lo = digits_value(n->str, n->len);
-		hi = lo;
-	} else if (colon && colon > n->str && all_digits(n->str, (size_t)(colon - n->str)) &&
-		   all_digits(colon + 1, n->len - (size_t)(colon - n->str) - 1)) {
-		lo = digits_value(n->str, (size_t)(colon - n->str));
-		hi = digits_value(colon + 1, n->len - (size_t)(colon - n->str) - 1);
-		if (lo >= 0 && hi >= 0 && lo > hi) {
-			diag_error(c->lo.d, &n->loc,
-				   "port range %s is invalid: the first port is greater than the "
-				   "last",
-				   lower_shown(&c->lo, n));
-			return false;
-		}
-	} else if (calico_port_name_ok(n->str, n->len)) {
-		pt->name = n->str;
-		return true;
-	} else {
-		diag_error(
-			c->lo.d, &n->loc,
-			"invalid port %s: must be a number, a range \"a:b\" or a port name (1-128 "
-			"of letters, digits, '_', '.' and '-')",
-			lower_shown(&c->lo, n));
-		return false;
-	}
-	if (lo < 1 || hi < 1) {
-		diag_error(c->lo.d, &n->loc, "port %s is invalid: port numbers are 1-65535",
-			   lower_shown(&c->lo, n));
-		return false;
-	}
-	pt->port = (uint16_t)lo;
-	pt->end_port = hi != lo ? (uint16_t)hi : 0;
-	return true;
+	if (n->kind == NODE_INT)
+		return build_calico_port(&c->lo.b, &num, NULL, pt);
+	if (n->kind == NODE_STR)
+		return build_calico_port(&c->lo.b, NULL, &text, pt);
+	diag_error(c->lo.b.d, &n->loc,
+		   "port: expected a number, a range \"a:b\" or a port name, got %s",
+		   node_kind_name(n->kind));
+	return false;
 }
 
 /* ---- entity rules ---------------------------------------------------- */
@@ -515,57 +226,24 @@ struct entity {
 	const struct node *ports, *not_ports;
 };
 
-/* read_nets: a list of CIDRs (or addresses); family tracks the rule's one family. */
+/* read_nets: a list of CIDRs (or addresses); fam tracks the rule's one family. */
 static struct prefix *read_nets(struct cal *c, const struct node *list, const char *what,
-				bool negated, int *family, const struct node **family_at, size_t *n)
+				bool negated, struct build_family *fam, size_t *n)
 {
-	struct prefix *v = arena_array(c->lo.a, list->n + 1, sizeof(*v));
+	struct prefix *v = arena_array(c->lo.b.a, list->n + 1, sizeof(*v));
 
 	*n = 0;
 	for (size_t i = 0; i < list->n; i++) {
 		const struct node *it = list->items[i];
-		struct prefix *p = &v[*n];
-		const char *why = NULL;
-		if (!lower_want(&c->lo, it, NODE_STR, what))
-			continue;
-		if (lower_has_nul(it) || prefix_parse(it->str, p, NULL, &why)) {
-			diag_error(c->lo.d, &it->loc, "invalid %s entry %s: %s", what,
-				   lower_shown(&c->lo, it),
-				   why ? why : "must be a CIDR such as 10.0.0.0/8 or an address");
-			continue;
-		}
-		if (p->a.family == AF6 && p->len >= 96 && (p->a.v >> 32) == 0xffff) {
-			unsupported(
-				c, &it->loc,
-				"%s entry %s is an IPv4-mapped IPv6 network, which Calico treats "
-				"as IPv4; write the IPv4 network",
-				what, lower_shown(&c->lo, it));
-			continue;
-		}
-		if (negated && p->len == 0) {
-			diag_error(c->lo.d, &it->loc,
-				   "%s entry %s matches every address: the rule could never match",
-				   what, lower_shown(&c->lo, it));
-			continue;
-		}
-		if (*family && *family != p->a.family) {
-			diag_error(
-				c->lo.d, &it->loc,
-				"%s entry %s is %s, but this rule already has %s networks (%s); "
-				"a Calico rule holds one IP version",
-				what, lower_shown(&c->lo, it), p->a.family == AF4 ? "IPv4" : "IPv6",
-				*family == AF4 ? "IPv4" : "IPv6", lower_shown(&c->lo, *family_at));
-			continue;
-		}
-		*family = p->a.family;
-		*family_at = it;
-		(*n)++;
+		struct build_str s = lower_str_item(&c->lo, it, what);
+		if (s.s && build_calico_net(&c->lo.b, &s, what, negated, fam, &v[*n]))
+			(*n)++;
 	}
 	return v;
 }
 
-static void read_entity(struct cal *c, const struct node *rule, const char *name, int *family,
-			const struct node **family_at, struct entity *e, bool *ok)
+static void read_entity(struct cal *c, const struct node *rule, const char *name,
+			struct build_family *fam, struct entity *e, bool *ok)
 {
 	const struct node *v;
 	bool good;
@@ -579,32 +257,34 @@ static void read_entity(struct cal *c, const struct node *rule, const char *name
 		*ok = false;
 		return;
 	}
-	lower_check_fields(&c->lo, e->n, entity_fields, arena_printf(c->lo.a, "a rule's %s", name),
-			   true, NULL);
-	e->sel = read_sel(c, lower_val(e->n, "selector"), "selector", SC_ENDPOINT, &e->sel_set,
-			  &good);
+	lower_check_fields(&c->lo, e->n, entity_fields,
+			   arena_printf(c->lo.b.a, "a rule's %s", name), true, NULL);
+	e->sel = read_sel(c, lower_val(e->n, "selector"), "selector", BUILD_SEL_ENDPOINT,
+			  &e->sel_set, &good);
 	*ok &= good;
-	e->notsel = read_sel(c, lower_val(e->n, "notSelector"), "notSelector", SC_ENDPOINT,
+	e->notsel = read_sel(c, lower_val(e->n, "notSelector"), "notSelector", BUILD_SEL_ENDPOINT,
 			     &e->notsel_set, &good);
 	*ok &= good;
-	e->nsel = read_sel(c, lower_val(e->n, "namespaceSelector"), "namespaceSelector", SC_RULE_NS,
-			   &e->nsel_set, &good);
+	e->nsel = read_sel(c, lower_val(e->n, "namespaceSelector"), "namespaceSelector",
+			   BUILD_SEL_RULE_NS, &e->nsel_set, &good);
 	*ok &= good;
 	e->nsel_global = e->nsel && e->nsel->op == SX_GLOBAL;
 	if ((v = lower_typed(&c->lo, e->n, "nets", NODE_SEQ)))
-		e->nets = read_nets(c, v, "nets", false, family, family_at, &e->nnets);
+		e->nets = read_nets(c, v, "nets", false, fam, &e->nnets);
 	if ((v = lower_typed(&c->lo, e->n, "notNets", NODE_SEQ)))
-		e->not_nets = read_nets(c, v, "notNets", true, family, family_at, &e->nnot_nets);
+		e->not_nets = read_nets(c, v, "notNets", true, fam, &e->nnot_nets);
 	e->ports = lower_typed(&c->lo, e->n, "ports", NODE_SEQ);
 	e->not_ports = lower_typed(&c->lo, e->n, "notPorts", NODE_SEQ);
 	if ((v = lower_val(e->n, "serviceAccounts")))
-		unsupported(c, key_loc(e->n, "serviceAccounts"),
-			    "%s.serviceAccounts is not supported: netpolc does not model service "
-			    "accounts",
-			    name);
+		build_unsupported(
+			&c->lo.b, key_loc(e->n, "serviceAccounts"),
+			"%s.serviceAccounts is not supported: netpolc does not model service "
+			"accounts",
+			name);
 	if ((v = lower_val(e->n, "services")))
-		unsupported(c, key_loc(e->n, "services"),
-			    "%s.services is not supported: netpolc does not model Services", name);
+		build_unsupported(&c->lo.b, key_loc(e->n, "services"),
+				  "%s.services is not supported: netpolc does not model Services",
+				  name);
 }
 
 /* entity_restricts: the entity names endpoints (anything but ports). */
@@ -630,7 +310,7 @@ static const char *const actions[] = { "Allow", "Deny", "Pass", "Log", NULL };
 /* family_all: the prefix holding every address of family. */
 static struct prefix *family_all(struct cal *c, int family)
 {
-	struct prefix *p = arena_zalloc(c->lo.a, sizeof(*p));
+	struct prefix *p = arena_zalloc(c->lo.b.a, sizeof(*p));
 	p->a.family = (uint8_t)family;
 	return p;
 }
@@ -664,7 +344,7 @@ static void lower_peers(struct cal *c, const struct policy *p, const struct enti
 	}
 	if (e->nsel) {
 		/* the host-endpoint half: global() alone, or a selector true without namespace */
-		bool hep = e->nsel_global || empty_ns_match(e->nsel);
+		bool hep = e->nsel_global || build_calico_ns_hosts(e->nsel);
 		if (!e->nsel_global) {
 			v[n] = base;
 			v[n].ns_sel = sel_of(c, e->nsel, &e->nsel->loc);
@@ -694,7 +374,7 @@ static void lower_peers(struct cal *c, const struct policy *p, const struct enti
 		}
 		n++;
 	}
-	r->peers = arena_memdup(c->lo.a, v, n * sizeof(*v));
+	r->peers = arena_memdup(c->lo.b.a, v, n * sizeof(*v));
 	r->npeers = n;
 	r->peers_given = true;
 }
@@ -708,14 +388,15 @@ static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto,
 
 	if (!has_proto) {
 		if (np || nn)
-			unsupported(c, np ? &ports->loc : &notp->loc,
-				    "%s.%s without a protocol: give the rule a protocol (TCP, UDP "
-				    "or SCTP)",
-				    dst->name, np ? "ports" : "notPorts");
+			build_unsupported(
+				&c->lo.b, np ? &ports->loc : &notp->loc,
+				"%s.%s without a protocol: give the rule a protocol (TCP, UDP "
+				"or SCTP)",
+				dst->name, np ? "ports" : "notPorts");
 		return;
 	}
 	r->ports_given = true;
-	r->ports = arena_array(c->lo.a, np + 1, sizeof(*r->ports));
+	r->ports = arena_array(c->lo.b.a, np + 1, sizeof(*r->ports));
 	for (size_t i = 0; i < np; i++) {
 		struct port *pt = &r->ports[r->nports];
 		if (!read_port(c, ports->items[i], pt))
@@ -732,15 +413,16 @@ static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto,
 	}
 	if (!nn)
 		return;
-	r->not_ports = arena_array(c->lo.a, nn, sizeof(*r->not_ports));
+	r->not_ports = arena_array(c->lo.b.a, nn, sizeof(*r->not_ports));
 	for (size_t i = 0; i < nn; i++) {
 		struct port *pt = &r->not_ports[r->nnot_ports];
 		if (!read_port(c, notp->items[i], pt))
 			continue;
 		if (pt->name) {
-			unsupported(c, &pt->loc,
-				    "named port %s in notPorts is not supported: give port numbers",
-				    lower_show(&c->lo, pt->name, strlen(pt->name)));
+			build_unsupported(
+				&c->lo.b, &pt->loc,
+				"named port %s in notPorts is not supported: give port numbers",
+				build_show(&c->lo.b, pt->name, strlen(pt->name)));
 			continue;
 		}
 		pt->proto = proto;
@@ -749,8 +431,8 @@ static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto,
 	}
 	for (size_t i = 0; r->nnot_ports && i < r->nports; i++)
 		if (r->ports[i].name)
-			unsupported(c, &r->ports[i].loc,
-				    "a named port together with notPorts is not supported");
+			build_unsupported(&c->lo.b, &r->ports[i].loc,
+					  "a named port together with notPorts is not supported");
 }
 
 /*
@@ -760,13 +442,15 @@ static void lower_ports(struct cal *c, const struct entity *dst, bool has_proto,
 static bool read_rule(struct cal *c, const struct policy *p, const struct node *n, enum dir dir,
 		      struct rule *r)
 {
-	size_t e0 = c->lo.d->errors;
-	const struct node *action, *v, *family_at = NULL, *proto_n;
+	size_t e0 = c->lo.b.d->errors;
+	const struct node *action, *v, *proto_n;
+	struct build_family fam = { 0 };
 	struct entity src, dst;
 	const struct entity *peer, *local;
+	struct build_str as;
 	enum proto proto = PROTO_TCP;
 	bool has_proto = false, ok = true;
-	int family = 0, ipver = 0;
+	int ipver = 0;
 	int act;
 
 	memset(r, 0, sizeof(*r));
@@ -774,74 +458,73 @@ static bool read_rule(struct cal *c, const struct policy *p, const struct node *
 	lower_check_fields(&c->lo, n, rule_fields,
 			   dir == DIR_INGRESS ? "an ingress rule" : "an egress rule", true, NULL);
 	if (!(action = lower_val(n, "action"))) {
-		diag_error(c->lo.d, &n->loc, "rule has no 'action' (Allow, Deny, Pass or Log)");
+		diag_error(c->lo.b.d, &n->loc, "rule has no 'action' (Allow, Deny, Pass or Log)");
 		return false;
 	}
 	if (!lower_want(&c->lo, action, NODE_STR, "action"))
 		return false;
-	act = lower_choice(&c->lo, action, actions, "unknown action", "actions",
+	as = lower_str(action);
+	act = build_choice(&c->lo.b, &as, actions, "unknown action", "actions",
 			   "Allow, Deny, Pass or Log");
 	if (act < 0)
 		return false;
-	c->in_log = act == 3;
+	c->lo.b.skip_unsupported = act == 3;
 	r->action = act == 1 ? ACT_DENY : act == 2 ? ACT_PASS : ACT_ALLOW;
 
 	if ((v = lower_val(n, "ipVersion"))) {
-		if (v->kind != NODE_INT || (v->ival != 4 && v->ival != 6))
-			diag_error(c->lo.d, &v->loc, "ipVersion must be 4 or 6");
-		else
-			ipver = (int)v->ival;
+		struct build_num iv = lower_num(v);
+		ipver = build_calico_ip_version(&c->lo.b, &iv);
 	}
 	if ((proto_n = lower_val(n, "protocol")))
 		has_proto = read_protocol(c, proto_n, &proto);
 	if ((v = lower_val(n, "notProtocol")))
-		unsupported(c, key_loc(n, "notProtocol"), "notProtocol is not supported");
+		build_unsupported(&c->lo.b, key_loc(n, "notProtocol"),
+				  "notProtocol is not supported");
 	if (lower_val(n, "icmp"))
-		unsupported(c, key_loc(n, "icmp"),
-			    "icmp is not supported (netpolc models TCP, "
-			    "UDP and SCTP)");
+		build_unsupported(&c->lo.b, key_loc(n, "icmp"),
+				  "icmp is not supported (netpolc models TCP, "
+				  "UDP and SCTP)");
 	if (lower_val(n, "notICMP"))
-		unsupported(c, key_loc(n, "notICMP"), "notICMP is not supported");
+		build_unsupported(&c->lo.b, key_loc(n, "notICMP"), "notICMP is not supported");
 	if (lower_val(n, "http"))
-		unsupported(c, key_loc(n, "http"),
-			    "http is not supported: netpolc does not model application-layer "
-			    "policy");
+		build_unsupported(&c->lo.b, key_loc(n, "http"),
+				  "http is not supported: netpolc does not model application-layer "
+				  "policy");
 	if ((v = lower_typed(&c->lo, n, "metadata", NODE_MAP))) {
 		static const char *const md_fields[] = { "annotations", NULL };
 		lower_check_fields(&c->lo, v, md_fields, "rule metadata", true, NULL);
 	}
 
-	read_entity(c, n, "source", &family, &family_at, &src, &ok);
-	read_entity(c, n, "destination", &family, &family_at, &dst, &ok);
-	if (ipver && family && family != (ipver == 4 ? AF4 : AF6))
-		diag_error(c->lo.d, &family_at->loc, "%s is IPv%d but the rule has ipVersion %d",
-			   lower_shown(&c->lo, family_at), family == AF4 ? 4 : 6, ipver);
+	read_entity(c, n, "source", &fam, &src, &ok);
+	read_entity(c, n, "destination", &fam, &dst, &ok);
+	build_calico_family(&c->lo.b, ipver, &fam);
 	peer = dir == DIR_INGRESS ? &src : &dst;
 	local = dir == DIR_INGRESS ? &dst : &src;
 	{
 		const char *f = entity_restricts(local);
 		if (f)
-			unsupported(
-				c, key_loc(local->n, f),
+			build_unsupported(
+				&c->lo.b, key_loc(local->n, f),
 				"%s.%s in an%s rule restricts the policy's own endpoints, which "
 				"netpolc cannot express; select them with the policy's selector",
 				local->name, f, dir == DIR_INGRESS ? " ingress" : " egress");
 	}
 	if (src.ports || src.not_ports)
-		unsupported(c, key_loc(src.n, src.ports ? "ports" : "notPorts"),
-			    "source.%s is not supported: netpolc matches destination ports only",
-			    src.ports ? "ports" : "notPorts");
-	if (ok && c->lo.d->errors == e0) {
+		build_unsupported(
+			&c->lo.b, key_loc(src.n, src.ports ? "ports" : "notPorts"),
+			"source.%s is not supported: netpolc matches destination ports only",
+			src.ports ? "ports" : "notPorts");
+	if (ok && c->lo.b.d->errors == e0) {
 		lower_peers(c, p, peer, ipver, r);
 		lower_ports(c, &dst, has_proto, proto, proto_n ? &proto_n->loc : &n->loc, r);
 	}
-	if (c->in_log) {
-		diag_warning(c->lo.d, &action->loc,
+	if (c->lo.b.skip_unsupported) {
+		diag_warning(c->lo.b.d, &action->loc,
 			     "Log rule left out: it only logs and never decides a verdict");
-		c->in_log = false;
+		c->lo.b.skip_unsupported = false;
 		return false;
 	}
-	return c->lo.d->errors == e0;
+	return c->lo.b.d->errors == e0;
 }
 
 /* ---- policies -------------------------------------------------------- */
@@ -876,11 +559,11 @@ static void read_rules(struct cal *c, struct policy *p, const struct node *spec,
 
 	if (!v)
 		return;
-	p->rules[dir] = arena_array(c->lo.a, v->n + 1, sizeof(*p->rules[dir]));
+	p->rules[dir] = arena_array(c->lo.b.a, v->n + 1, sizeof(*p->rules[dir]));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct node *it = v->items[i];
 		if (it->kind == NODE_NULL) {
-			diag_error(c->lo.d, &it->loc, "%s rule: expected a mapping, got null",
+			diag_error(c->lo.b.d, &it->loc, "%s rule: expected a mapping, got null",
 				   dir_name(dir));
 			continue;
 		}
@@ -897,59 +580,31 @@ static void read_types(struct cal *c, struct policy *p, const struct node *spec)
 {
 	const struct node_pair *tp = lower_pair(spec, "types");
 	const struct node *v = lower_typed(&c->lo, spec, "types", NODE_SEQ), *in, *out;
-	size_t nin, nout;
+	size_t n = v ? v->n : 0;
 
 	if (tp)
 		p->types_loc = tp->key->loc;
-	if (v && v->n) {
-		p->types_explicit = true;
-		for (size_t i = 0; i < v->n; i++) {
-			const struct node *t = v->items[i];
-			enum dir dd;
-			if (!lower_want(&c->lo, t, NODE_STR, "types item"))
-				continue;
-			if (lower_eq(t, "Ingress")) {
-				dd = DIR_INGRESS;
-			} else if (lower_eq(t, "Egress")) {
-				dd = DIR_EGRESS;
-			} else {
-				diag_error(c->lo.d, &t->loc,
-					   "unknown policy type %s: must be Ingress or Egress "
-					   "(case-sensitive)",
-					   lower_shown(&c->lo, t));
-				continue;
-			}
-			if (p->types[dd])
-				diag_error(c->lo.d, &t->loc, "type '%s' is listed more than once",
-					   dir_type_name(dd));
-			p->types[dd] = true;
-		}
-		return;
-	}
 	in = lower_val(spec, "ingress");
 	out = lower_val(spec, "egress");
-	nin = in && in->kind == NODE_SEQ ? in->n : 0;
-	nout = out && out->kind == NODE_SEQ ? out->n : 0;
-	p->types[DIR_INGRESS] = !nout || nin;
-	p->types[DIR_EGRESS] = nout > 0;
+	build_calico_types(&c->lo.b, p, n ? lower_str_items(&c->lo, v, "types item") : NULL, n,
+			   in && in->kind == NODE_SEQ ? in->n : 0,
+			   out && out->kind == NODE_SEQ ? out->n : 0);
 }
 
 /* read_tier: spec.tier into the policy (named tiers are resolved by model_finalize). */
 static void read_tier(struct cal *c, struct policy *p, const struct node *spec)
 {
 	const struct node *t = lower_typed(&c->lo, spec, "tier", NODE_STR);
-	const char *why;
+	struct build_str ts;
 
 	p->tier = "default";
 	p->tier_order = DEFAULT_TIER_ORDER;
 	p->tier_default = ACT_DENY;
 	if (!t || !t->len || lower_eq(t, "default"))
 		return;
-	if ((why = valid_dns_label(t->str, t->len))) {
-		diag_error(c->lo.d, &t->loc, "invalid tier name %s: %s", lower_shown(&c->lo, t),
-			   why);
+	ts = lower_str(t);
+	if (!build_name(&c->lo.b, "tier", &ts, valid_dns_label) || build_builtin_tier(p, t->str))
 		return;
-	}
 	p->tier = t->str;
 	p->tier_loc = t->loc;
 }
@@ -957,9 +612,9 @@ static void read_tier(struct cal *c, struct policy *p, const struct node *spec)
 static void lower_policy(struct cal *c, const struct node *obj, const struct loc *anchor,
 			 bool global)
 {
-	size_t e0 = c->lo.d->errors;
+	size_t e0 = c->lo.b.d->errors;
 	const char *kind = global ? "GlobalNetworkPolicy" : "NetworkPolicy";
-	struct policy *p = arena_zalloc(c->lo.a, sizeof(*p));
+	struct policy *p = arena_zalloc(c->lo.b.a, sizeof(*p));
 	const struct node *spec, *v;
 	const struct sel_expr *sel = NULL, *nsel = NULL;
 	bool set, ok;
@@ -967,7 +622,7 @@ static void lower_policy(struct cal *c, const struct node *obj, const struct loc
 
 	lower_check_fields(&c->lo, obj, object_fields, kind, true, NULL);
 	read_meta(c, obj, kind, anchor, !global,
-		  global ? valid_global_policy_name : valid_policy_name, &md);
+		  global ? valid_calico_global_policy_name : valid_calico_policy_name, &md);
 	p->loc = obj->loc;
 	p->kind = kind;
 	p->name = md.name;
@@ -978,36 +633,25 @@ static void lower_policy(struct cal *c, const struct node *obj, const struct loc
 	spec = lower_typed(&c->lo, obj, "spec", NODE_MAP);
 	if (spec)
 		lower_check_fields(&c->lo, spec, global ? gnp_spec_fields : np_spec_fields,
-				   arena_printf(c->lo.a, "%s spec", kind), true, NULL);
+				   arena_printf(c->lo.b.a, "%s spec", kind), true, NULL);
 	read_tier(c, p, spec);
 	if ((v = lower_val(spec, "order")) && read_float(c, v, "order", &p->order))
 		p->has_order = true;
-	sel = read_sel(c, lower_val(spec, "selector"), "selector", SC_ENDPOINT, &set, &ok);
+	sel = read_sel(c, lower_val(spec, "selector"), "selector", BUILD_SEL_ENDPOINT, &set, &ok);
 	if (!set)
 		sel = expr_new(c, SX_ALL, spec ? &spec->loc : anchor, NULL, NULL);
 	if (sel)
 		p->pod_sel = sel_of(c, sel, &sel->loc);
 	if (global && (nsel = read_sel(c, lower_val(spec, "namespaceSelector"), "namespaceSelector",
-				       SC_POLICY_NS, &set, &ok))) {
+				       BUILD_SEL_POLICY_NS, &set, &ok))) {
 		v = lower_val(spec, "namespaceSelector");
-		if (empty_ns_match(nsel))
-			unsupported(c, &v->loc,
-				    "this namespaceSelector is also true for host endpoints (they "
-				    "carry no namespace labels), so Calico would apply the policy "
-				    "to them too; netpolc cannot express that: add "
-				    "'has(projectcalico.org/name) && ' in front");
-		else if (values_have(sel, "all()"))
-			unsupported(
-				c, key_loc(spec, "selector"),
-				"selector: a string holding 'all()' is not supported with a "
-				"namespaceSelector (Calico rewrites all() in the combined text)");
-		else
+		if (build_calico_policy_ns(&c->lo.b, sel, key_loc(spec, "selector"), nsel, &v->loc))
 			p->global_ns_sel = sel_of(c, nsel, &nsel->loc);
 	}
 	if ((v = lower_val(spec, "serviceAccountSelector")) && !(v->kind == NODE_STR && !v->len))
-		unsupported(c, key_loc(spec, "serviceAccountSelector"),
-			    "serviceAccountSelector is not supported: netpolc does not model "
-			    "service accounts");
+		build_unsupported(&c->lo.b, key_loc(spec, "serviceAccountSelector"),
+				  "serviceAccountSelector is not supported: netpolc does not model "
+				  "service accounts");
 	if ((v = lower_typed(&c->lo, spec, "performanceHints", NODE_SEQ)))
 		for (size_t i = 0; i < v->n; i++)
 			lower_want(&c->lo, v->items[i], NODE_STR, "performanceHints item");
@@ -1017,16 +661,17 @@ static void lower_policy(struct cal *c, const struct node *obj, const struct loc
 		for (size_t i = 0; flags[i]; i++)
 			if ((v = lower_val(spec, flags[i])) &&
 			    lower_want(&c->lo, v, NODE_BOOL, flags[i]) && v->bval)
-				unsupported(c, &v->loc,
-					    "%s is not supported: netpolc models policy on the "
-					    "endpoints' normal path only",
-					    flags[i]);
+				build_unsupported(
+					&c->lo.b, &v->loc,
+					"%s is not supported: netpolc models policy on the "
+					"endpoints' normal path only",
+					flags[i]);
 	}
 	read_types(c, p, spec);
 	read_rules(c, p, spec, DIR_INGRESS);
 	read_rules(c, p, spec, DIR_EGRESS);
 	c->m->has_tiers = true;
-	if (c->lo.d->errors == e0 && p->name && p->ns && p->pod_sel)
+	if (c->lo.b.d->errors == e0 && p->name && p->ns && p->pod_sel)
 		model_add_policy(c->m, p);
 }
 
@@ -1038,49 +683,38 @@ static const char *const hep_port_fields[] = { "name", "protocol", "port", NULL 
 
 static void read_hep_ports(struct cal *c, const struct node *ports, struct pod *pod)
 {
-	pod->ports = arena_array(c->lo.a, ports->n + 1, sizeof(*pod->ports));
+	pod->ports = arena_array(c->lo.b.a, ports->n + 1, sizeof(*pod->ports));
 	for (size_t i = 0; i < ports->n; i++) {
 		const struct node *it = ports->items[i], *name, *proto, *num;
-		struct named_port *np = &pod->ports[pod->nports];
-		enum proto pr;
+		struct build_str ns, ps;
+		struct build_num pn, nn;
 		if (!lower_want(&c->lo, it, NODE_MAP, "ports item"))
 			continue;
 		lower_check_fields(&c->lo, it, hep_port_fields, "a HostEndpoint port", true, NULL);
-		np->loc = it->loc;
 		name = lower_typed(&c->lo, it, "name", NODE_STR);
 		proto = lower_val(it, "protocol");
 		num = lower_val(it, "port");
 		if (!name || !proto || !num) {
-			diag_error(c->lo.d, &it->loc,
+			diag_error(c->lo.b.d, &it->loc,
 				   "a HostEndpoint port needs name, protocol and port");
 			continue;
 		}
-		if (!calico_port_name_ok(name->str, name->len)) {
-			diag_error(c->lo.d, &name->loc, "invalid port name %s",
-				   lower_shown(&c->lo, name));
+		ns = lower_str(name);
+		pn = lower_num(proto);
+		nn = lower_num(num);
+		if (proto->kind == NODE_INT) {
+			build_hep_port(&c->lo.b, pod, &it->loc, &ns, &pn, NULL, &nn);
 			continue;
 		}
-		if (!read_protocol(c, proto, &pr))
-			continue;
-		if (num->kind != NODE_INT || num->ival < 1 || num->ival > 65535) {
-			diag_error(c->lo.d, &num->loc, "port: expected a number 1-65535");
-			continue;
-		}
-		for (size_t j = 0; j < pod->nports; j++)
-			if (pod->ports[j].proto == pr && !strcmp(pod->ports[j].name, name->str))
-				diag_error(c->lo.d, &name->loc, "duplicate %s port name %s",
-					   proto_name(pr), lower_shown(&c->lo, name));
-		np->name = name->str;
-		np->proto = pr;
-		np->port = (uint16_t)num->ival;
-		pod->nports++;
+		ps = lower_str_item(&c->lo, proto, "protocol");
+		build_hep_port(&c->lo.b, pod, &it->loc, &ns, NULL, &ps, &nn);
 	}
 }
 
 static void lower_hep(struct cal *c, const struct node *obj, const struct loc *anchor)
 {
-	size_t e0 = c->lo.d->errors;
-	struct pod *pod = arena_zalloc(c->lo.a, sizeof(*pod));
+	size_t e0 = c->lo.b.d->errors;
+	struct pod *pod = arena_zalloc(c->lo.b.a, sizeof(*pod));
 	const struct node *spec, *v;
 	struct lower_meta md;
 
@@ -1092,126 +726,83 @@ static void lower_hep(struct cal *c, const struct node *obj, const struct loc *a
 	pod->labels = md.labels;
 	pod->host_endpoint = true;
 	if (!pod->labels.v)
-		pod->labels.v = arena_array(c->lo.a, 1, sizeof(*pod->labels.v));
-	for (size_t i = 0; i < pod->labels.n; i++) {
-		const struct label *l = &pod->labels.v[i];
-		if (!strncmp(l->key, "pcns.", 5) || !strncmp(l->key, "pcsa.", 5) ||
-		    !strcmp(l->key, "projectcalico.org/namespace"))
-			unsupported(c, &l->loc,
-				    "label '%s' on a HostEndpoint is not supported: Calico reads "
-				    "it as namespace data",
-				    l->key);
-	}
+		pod->labels.v = arena_array(c->lo.b.a, 1, sizeof(*pod->labels.v));
+	build_hep_labels(&c->lo.b, pod);
 	if (!(spec = lower_typed(&c->lo, obj, "spec", NODE_MAP))) {
 		if (!lower_val(obj, "spec"))
-			diag_error(c->lo.d, anchor, "HostEndpoint has no spec");
+			diag_error(c->lo.b.d, anchor, "HostEndpoint has no spec");
 		return;
 	}
 	lower_check_fields(&c->lo, spec, hep_spec_fields, "HostEndpoint spec", true, NULL);
 	if (!(v = lower_val(spec, "node")) || (v->kind == NODE_STR && !v->len))
-		diag_error(c->lo.d, anchor, "HostEndpoint has no spec.node");
+		diag_error(c->lo.b.d, anchor, "HostEndpoint has no spec.node");
 	else if (lower_want(&c->lo, v, NODE_STR, "node"))
 		pod->node_name = v->str;
 	lower_typed(&c->lo, spec, "interfaceName", NODE_STR);
 	if ((v = lower_typed(&c->lo, spec, "expectedIPs", NODE_SEQ))) {
-		pod->ips = arena_array(c->lo.a, v->n + 1, sizeof(*pod->ips));
+		pod->ips = arena_array(c->lo.b.a, v->n + 1, sizeof(*pod->ips));
 		for (size_t i = 0; i < v->n; i++) {
-			const struct node *it = v->items[i];
-			struct addr a;
-			bool dup = false;
-			if (!lower_want(&c->lo, it, NODE_STR, "expectedIPs item"))
-				continue;
-			if (lower_has_nul(it) || addr_parse(it->str, &a)) {
-				diag_error(c->lo.d, &it->loc,
-					   "invalid expectedIPs entry %s: not an IP "
-					   "address",
-					   lower_shown(&c->lo, it));
-				continue;
-			}
-			for (size_t j = 0; j < pod->nips; j++)
-				dup |= !addr_cmp(&pod->ips[j], &a);
-			if (!dup)
-				pod->ips[pod->nips++] = a;
+			struct build_str ip =
+				lower_str_item(&c->lo, v->items[i], "expectedIPs item");
+			if (ip.s)
+				build_hep_ip(&c->lo.b, pod, &ip);
 		}
 	}
 	if (!pod->nips &&
 	    !(lower_val(spec, "interfaceName") && lower_val(spec, "interfaceName")->len))
-		diag_error(c->lo.d, anchor,
+		diag_error(c->lo.b.d, anchor,
 			   "HostEndpoint needs interfaceName or expectedIPs (at least one)");
 	v = lower_val(spec, "profiles");
 	if (!v || (v->kind == NODE_SEQ && !v->n)) {
-		unsupported(c, v ? &v->loc : anchor,
-			    "HostEndpoint without profiles is not supported: Calico drops what no "
-			    "policy decides for it, which netpolc does not model; netpolc reads "
-			    "host endpoints with profiles: [" ALLOW_PROFILE "]");
+		build_unsupported(
+			&c->lo.b, v ? &v->loc : anchor,
+			"HostEndpoint without profiles is not supported: Calico drops what no "
+			"policy decides for it, which netpolc does not model; netpolc reads "
+			"host endpoints with profiles: [" ALLOW_PROFILE "]");
 	} else if (lower_want(&c->lo, v, NODE_SEQ, "profiles")) {
 		for (size_t i = 0; i < v->n; i++)
 			if (lower_want(&c->lo, v->items[i], NODE_STR, "profiles item") &&
 			    !lower_eq(v->items[i], ALLOW_PROFILE))
-				unsupported(c, &v->items[i]->loc,
-					    "profile %s is not supported: netpolc does not read "
-					    "profiles, except the built-in " ALLOW_PROFILE,
-					    lower_shown(&c->lo, v->items[i]));
+				build_unsupported(
+					&c->lo.b, &v->items[i]->loc,
+					"profile %s is not supported: netpolc does not read "
+					"profiles, except the built-in " ALLOW_PROFILE,
+					lower_shown(&c->lo, v->items[i]));
 	}
 	if ((v = lower_typed(&c->lo, spec, "ports", NODE_SEQ)))
 		read_hep_ports(c, v, pod);
-	if (c->lo.d->errors == e0 && pod->name)
+	if (c->lo.b.d->errors == e0 && pod->name)
 		model_add_pod(c->m, pod);
 }
 
 static const char *const tier_spec_fields[] = { "order", "defaultAction", NULL };
 
-/* The tiers Calico creates itself, with the values its validation requires. */
-static const struct {
-	const char *name;
-	double order;
-	enum action action;
-} fixed_tiers[] = {
-	{ "default", DEFAULT_TIER_ORDER, ACT_DENY },
-	{ "kube-admin", 1000.0, ACT_PASS },
-	{ "kube-baseline", 10000000.0, ACT_PASS },
-};
-
 static void lower_tier(struct cal *c, const struct node *obj, const struct loc *anchor)
 {
 	static const char *const tier_fields[] = { "apiVersion", "kind",   "metadata",
 						   "spec",	 "status", NULL };
-	size_t e0 = c->lo.d->errors;
-	struct tier *t = arena_zalloc(c->lo.a, sizeof(*t));
+	size_t e0 = c->lo.b.d->errors;
+	struct tier *t = arena_zalloc(c->lo.b.a, sizeof(*t));
 	const struct node *spec, *v;
+	struct build_str action;
 	struct lower_meta md;
 
 	lower_check_fields(&c->lo, obj, tier_fields, "Tier", true, NULL);
 	read_meta(c, obj, "Tier", anchor, false, valid_dns_label, &md);
 	t->loc = md.name_loc;
 	t->name = md.name;
-	t->default_action = ACT_DENY;
 	spec = lower_typed(&c->lo, obj, "spec", NODE_MAP);
 	if (spec)
 		lower_check_fields(&c->lo, spec, tier_spec_fields, "Tier spec", true, NULL);
 	if ((v = lower_val(spec, "order")) && read_float(c, v, "order", &t->order))
 		t->has_order = true;
-	if ((v = lower_val(spec, "defaultAction")) &&
-	    lower_want(&c->lo, v, NODE_STR, "defaultAction")) {
-		if (lower_eq(v, "Pass"))
-			t->default_action = ACT_PASS;
-		else if (!lower_eq(v, "Deny"))
-			diag_error(c->lo.d, &v->loc, "defaultAction must be Deny or Pass, not %s",
-				   lower_shown(&c->lo, v));
-	}
-	for (size_t i = 0; t->name && i < ARRAY_SIZE(fixed_tiers); i++) {
-		if (strcmp(t->name, fixed_tiers[i].name))
-			continue;
-		if ((t->has_order && t->order != fixed_tiers[i].order) ||
-		    t->default_action != fixed_tiers[i].action)
-			diag_error(c->lo.d, &t->loc,
-				   "tier '%s' must have order %.0f and defaultAction %s", t->name,
-				   fixed_tiers[i].order,
-				   fixed_tiers[i].action == ACT_PASS ? "Pass" : "Deny");
-		t->has_order = true;
-		t->order = fixed_tiers[i].order;
-	}
-	if (c->lo.d->errors == e0 && t->name)
+	v = lower_val(spec, "defaultAction");
+	if (v && lower_want(&c->lo, v, NODE_STR, "defaultAction"))
+		action = lower_str(v);
+	else
+		v = NULL;
+	build_tier(&c->lo.b, t, v ? &action : NULL);
+	if (c->lo.b.d->errors == e0 && t->name)
 		model_add_tier(c->m, t);
 }
 
@@ -1268,13 +859,13 @@ static void lower_one(struct cal *c, const struct node *obj, int ki, const struc
 		lower_tier(c, obj, anchor);
 		break;
 	case CK_NETSET:
-		diag_error(c->lo.d, anchor,
+		diag_error(c->lo.b.d, anchor,
 			   "%s is not supported: Calico selectors also match network sets, which "
 			   "netpolc does not model",
 			   kinds[ki].kind);
 		break;
 	case CK_STAGED:
-		diag_warning(c->lo.d, anchor, "ignoring %s: staged policies are never enforced",
+		diag_warning(c->lo.b.d, anchor, "ignoring %s: staged policies are never enforced",
 			     kinds[ki].kind);
 		break;
 	case CK_LIST: {
@@ -1305,7 +896,7 @@ static void lower_object(struct cal *c, const struct node *obj, int implied)
 		return;
 	if (!kn && implied >= 0) {
 		if (av && !lower_eq(av, CALICO_API)) {
-			diag_error(c->lo.d, &av->loc,
+			diag_error(c->lo.b.d, &av->loc,
 				   "%s must have apiVersion " CALICO_API ", not %s",
 				   kinds[implied].kind, lower_shown(&c->lo, av));
 			return;
@@ -1314,21 +905,21 @@ static void lower_object(struct cal *c, const struct node *obj, int implied)
 		return;
 	}
 	if (!kn) {
-		diag_error(c->lo.d, &obj->loc, "object has no 'kind'");
+		diag_error(c->lo.b.d, &obj->loc, "object has no 'kind'");
 		return;
 	}
 	if (!av) {
-		diag_error(c->lo.d, &kn->loc,
+		diag_error(c->lo.b.d, &kn->loc,
 			   "object has no 'apiVersion'; add apiVersion: " CALICO_API);
 		return;
 	}
 	if (!calico_api(av)) {
 		/* a Kubernetes object inside a v1 List that also holds Calico objects */
-		k8s_lower(c->lo.a, c->lo.d, c->o, obj, c->m);
+		k8s_lower(c->lo.b.a, c->lo.b.d, c->o, obj, c->m);
 		return;
 	}
 	if (!lower_eq(av, CALICO_API)) {
-		diag_error(c->lo.d, &av->loc,
+		diag_error(c->lo.b.d, &av->loc,
 			   "netpolc reads Calico objects of apiVersion " CALICO_API ", not %s",
 			   lower_shown(&c->lo, av));
 		return;
@@ -1341,7 +932,7 @@ static void lower_object(struct cal *c, const struct node *obj, int implied)
 			ki = -1;
 	}
 	if (ki < 0) {
-		diag_warning(c->lo.d, &kn->loc, "ignoring Calico %s: not a kind netpolc reads",
+		diag_warning(c->lo.b.d, &kn->loc, "ignoring Calico %s: not a kind netpolc reads",
 			     lower_shown(&c->lo, kn));
 		return;
 	}
@@ -1375,7 +966,7 @@ bool calico_document(const struct node *doc)
 int calico_lower(struct arena *a, struct diag *d, const struct frontend_opts *o,
 		 const struct node *doc, struct model *m)
 {
-	struct cal c = { .lo = { .a = a, .d = d }, .o = o, .m = m };
+	struct cal c = { .lo = { .b = { .a = a, .d = d } }, .o = o, .m = m };
 	size_t e0 = d->errors;
 
 	if (!doc)

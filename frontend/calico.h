@@ -13,10 +13,10 @@
 
 #include "frontend/frontend.h"
 #include "frontend/node.h"
-#include "ir/arena.h"
-#include "ir/diag.h"
 #include "ir/model.h"
 #include "ir/selexpr.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
 
 /* The longest selector text read (bytes); Calico's own CRD limit is 1024. */
 #define CALICO_SEL_MAX_LEN 65536

@@ -28,9 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frontend/lower.h"
-#include "ir/strbuf.h"
-#include "ir/util.h"
+#include "frontend/build.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 enum tok_kind {
 	T_EOF,
@@ -155,6 +155,7 @@ static struct loc loc_at(const struct selp *p, size_t off)
 	if (!p->exact)
 		return l;
 	l.col = p->col0;
+	l.end_line = 0; /* a point inside the text */
 	for (size_t i = 0; i < off && i < p->len; i++)
 		if (!is_cont((unsigned char)p->text[i]))
 			l.col++;
@@ -166,7 +167,7 @@ static struct loc loc_at(const struct selp *p, size_t off)
 /* shown: text[off..off+n) quoted for a message, escaped and cut after 40 bytes. */
 static const char *shown(struct selp *p, size_t off, size_t n)
 {
-	return lower_quote(p->a, p->text + off, n, 40);
+	return build_quote(p->a, p->text + off, n, 40);
 }
 
 /* tok_text: how token t is named in a message. */

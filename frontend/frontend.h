@@ -14,9 +14,9 @@
 #include <stddef.h>
 
 #include "frontend/node.h"
-#include "ir/arena.h"
-#include "ir/diag.h"
 #include "ir/model.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
 
 struct frontend_opts {
 	struct input_limits limits;

@@ -8,9 +8,9 @@
  * walked in byte order of their entry names, recursively; hidden entries
  * are skipped and every directory is read at most once, so symlink loops
  * end.  Inside directories only regular files named *.yaml, *.yml or
- * *.json are read; a path named on the command line is read whatever its
- * name, except that DSL files (*.np) are refused until the DSL reader is
- * wired in here.
+ * *.json or *.np are read; a path named on the command line is read
+ * whatever its name.  A name ending in .np, or stdin whose first word is a
+ * declaration of the policy language (dsl_sniff), goes to the DSL reader.
  */
 #include "frontend/frontend.h"
 
@@ -24,8 +24,9 @@
 #include <unistd.h>
 
 #include "frontend/calico.h"
-#include "ir/strbuf.h"
-#include "ir/util.h"
+#include "frontend/dsl.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 #define STDIN_NAME "<stdin>"
 
@@ -131,6 +132,9 @@ static void too_large(struct loader *l, const char *path)
 		   l->o->limits.max_file_size);
 }
 
+static int read_include(void *arg, const struct loc *loc, const char *from, const char *path,
+			const char **text, size_t *len, const char **file);
+
 /*
  * load_text: check, parse and lower one input text named name.  The text
  * must outlive the diag and the model (arena or caller-owned).
@@ -147,11 +151,6 @@ static void load_text(struct loader *l, const char *name, const char *text, size
 		len -= 3;
 	}
 	file = diag_source(l->d, name, text, len);
-	if (has_suffix(name, ".np")) {
-		struct loc none = loc_none(file);
-		diag_error(l->d, &none, "netpolc DSL input (.np) is not supported by this reader");
-		return;
-	}
 	if (len > l->o->limits.max_file_size) {
 		too_large(l, name);
 		return;
@@ -161,6 +160,11 @@ static void load_text(struct loader *l, const char *name, const char *text, size
 		struct loc at = node_text_loc(file, text, bad);
 		diag_error(l->d, &at, "invalid UTF-8 (byte 0x%02x); input must be UTF-8 text",
 			   (unsigned char)text[bad]);
+		return;
+	}
+	if (has_suffix(name, ".np") || (!strcmp(name, STDIN_NAME) && dsl_sniff(text, len))) {
+		struct dsl_reader rd = { read_include, l };
+		dsl_parse(l->a, l->d, l->o, &rd, file, text, len, l->m);
 		return;
 	}
 	if (looks_like_json(name, text, len))
@@ -298,6 +302,41 @@ static void load_file(struct loader *l, const char *path)
 	close(fd);
 }
 
+/*
+ * read_include: the file path names, relative to the directory of the
+ * file from, checked as any input is (size, UTF-8); see struct dsl_reader.
+ */
+static int read_include(void *arg, const struct loc *loc, const char *from, const char *path,
+			const char **text, size_t *len, const char **file)
+{
+	struct loader *l = arg;
+	const char *slash = strrchr(from, '/');
+	char *name, *buf;
+	size_t bad;
+	int fd, rc;
+
+	if (path[0] == '/' || !slash)
+		name = arena_strdup(l->a, path);
+	else
+		name = arena_printf(l->a, "%.*s/%s", (int)(slash - from), from, path);
+	if ((fd = open(name, O_RDONLY | O_CLOEXEC)) < 0)
+		return diag_error(l->d, loc, "cannot include '%s': %s", name, strerror(errno));
+	rc = read_fd(l, fd, name, &buf, len);
+	close(fd);
+	if (rc)
+		return -1;
+	*text = buf;
+	*file = diag_source(l->d, name, buf, *len);
+	bad = utf8_check(buf, *len);
+	if (bad < *len) {
+		struct loc at = node_text_loc(*file, buf, bad);
+		return diag_error(l->d, &at,
+				  "invalid UTF-8 (byte 0x%02x); input must be UTF-8 text",
+				  (unsigned char)buf[bad]);
+	}
+	return 0;
+}
+
 static void load_stdin(struct loader *l)
 {
 	char *text;
@@ -310,7 +349,8 @@ static void load_stdin(struct loader *l)
 
 static bool wanted_name(const char *name)
 {
-	return has_suffix(name, ".yaml") || has_suffix(name, ".yml") || has_suffix(name, ".json");
+	return has_suffix(name, ".yaml") || has_suffix(name, ".yml") || has_suffix(name, ".json") ||
+	       has_suffix(name, ".np");
 }
 
 static int cmp_name(const void *a, const void *b)

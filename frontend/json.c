@@ -33,7 +33,7 @@
 
 #include <jansson.h>
 
-#include "ir/util.h"
+#include "lib/util.h"
 
 struct jreader {
 	struct arena *a;
@@ -98,7 +98,7 @@ static void skip_ws(struct jreader *r)
 /* here: location of the scan position (no newline lies between colpos and p). */
 static struct loc here(struct jreader *r)
 {
-	struct loc l;
+	struct loc l = { 0 };
 	unsigned col = r->col;
 	for (const char *q = r->colpos; q < r->p; q++)
 		col += ((unsigned char)*q & 0xC0) != 0x80;
@@ -108,6 +108,14 @@ static struct loc here(struct jreader *r)
 	l.line = r->line;
 	l.col = col;
 	return l;
+}
+
+/* end_here: the span l ends at the scan position. */
+static void end_here(struct jreader *r, struct loc *l)
+{
+	struct loc e = here(r);
+	l->end_line = e.line;
+	l->end_col = e.col;
 }
 
 static void expect(struct jreader *r, char c)
@@ -195,6 +203,7 @@ static bool walk_object(struct jreader *r, json_t *v, struct node *n, unsigned d
 		k->str = str_copy(r, json_object_iter_key(it), klen);
 		k->len = klen;
 		skip_string(r);
+		end_here(r, &k->loc);
 		skip_ws(r);
 		expect(r, ':');
 		n->pairs[i].key = k;
@@ -282,6 +291,7 @@ static struct node *walk(struct jreader *r, json_t *v, struct node *n, unsigned 
 	}
 	if (r->p > r->end)
 		BUG("JSON scanner ran past the end");
+	end_here(r, &n->loc);
 	return n;
 }
 

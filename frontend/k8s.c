@@ -28,9 +28,9 @@
 #include <string.h>
 
 #include "frontend/lower.h"
-#include "frontend/validate.h"
-#include "ir/strbuf.h"
-#include "ir/util.h"
+#include "ir/names.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 struct k8s {
 	struct lower lo; /* the arena, the diagnostics and the Kubernetes wording */
@@ -59,7 +59,7 @@ static const struct node *need_str(struct k8s *k, const struct node *map, const 
 {
 	const struct node_pair *p = lower_pair(map, key);
 	if (!p || p->value->kind == NODE_NULL) {
-		diag_error(k->lo.d, p ? &p->key->loc : &map->loc, "%s has no '%s'", owner, key);
+		diag_error(k->lo.b.d, p ? &p->key->loc : &map->loc, "%s has no '%s'", owner, key);
 		return NULL;
 	}
 	return lower_want(&k->lo, p->value, NODE_STR, key) ? p->value : NULL;
@@ -69,172 +69,104 @@ static const struct node *need_str(struct k8s *k, const struct node *map, const 
 
 static const char *const selector_fields[] = { "matchLabels", "matchExpressions", NULL };
 static const char *const requirement_fields[] = { "key", "operator", "values", NULL };
-static const char *const operators[] = { "In", "NotIn", "Exists", "DoesNotExist", NULL };
 
 static void read_requirement(struct k8s *k, const struct node *n, struct sel_req *r)
 {
 	const struct node *key, *op, *values;
-	const struct node_pair *vp;
-	const char *why;
-	int opi = -1;
+	const struct node_pair *vp = lower_pair(n, "values");
+	struct build_str ks, ops;
+	struct build_req in = { .loc = n->loc };
 
-	r->loc = n->loc;
 	lower_check_fields(&k->lo, n, requirement_fields, "matchExpressions item", true, NULL);
-	key = need_str(k, n, "key", "matchExpressions item");
-	if (key) {
-		if ((why = valid_label_key(key->str, key->len)))
-			diag_error(k->lo.d, &key->loc, "invalid label key %s: %s",
-				   lower_shown(&k->lo, key), why);
-		r->key = key->str;
+	if ((key = need_str(k, n, "key", "matchExpressions item"))) {
+		ks = lower_str(key);
+		in.key = &ks;
 	}
-	op = need_str(k, n, "operator", "matchExpressions item");
-	if (op && (opi = lower_choice(&k->lo, op, operators, "unknown selector operator",
-				      "operators", "In, NotIn, Exists or DoesNotExist")) >= 0)
-		r->op = (enum sel_op)opi;
-	vp = lower_pair(n, "values");
+	if ((op = need_str(k, n, "operator", "matchExpressions item"))) {
+		ops = lower_str(op);
+		in.op = &ops;
+	}
 	values = vp && vp->value->kind != NODE_NULL ? vp->value : NULL;
+	in.values_loc = vp ? &vp->key->loc : NULL;
 	if (values && lower_want(&k->lo, values, NODE_SEQ, "values")) {
-		r->values = arena_array(k->lo.a, values->n, sizeof(*r->values));
-		for (size_t i = 0; i < values->n; i++) {
-			const struct node *v = values->items[i];
-			if (!lower_want(&k->lo, v, NODE_STR, "values item"))
-				continue;
-			if ((why = valid_label_value(v->str, v->len)))
-				diag_error(k->lo.d, &v->loc, "invalid label value %s: %s",
-					   lower_shown(&k->lo, v), why);
-			r->values[r->nvalues++] = v->str;
-		}
+		in.values = lower_str_items(&k->lo, values, "values item");
+		in.nvalues = values->n;
 	} else if (values) {
-		return;
+		in.values_unread = true;
 	}
-	if (opi < 0)
-		return;
-	if ((r->op == SEL_IN || r->op == SEL_NOT_IN) && !(values && values->n))
-		diag_error(k->lo.d, vp ? &vp->key->loc : &n->loc,
-			   "operator %s needs a non-empty 'values' list", operators[opi]);
-	if ((r->op == SEL_EXISTS || r->op == SEL_DOES_NOT_EXIST) && values && values->n)
-		diag_error(k->lo.d, &vp->key->loc, "operator %s takes no values; remove 'values'",
-			   operators[opi]);
+	build_requirement(&k->lo.b, &in, r);
 }
 
 /* read_selector: a LabelSelector; NULL after a type error. */
 static struct selector *read_selector(struct k8s *k, const struct node *n, const char *what)
 {
-	struct selector *s;
 	const struct node *ml, *me;
+	struct labelset ls = { 0 };
+	struct sel_req *exprs = NULL;
+	size_t nexprs = 0;
 
 	if (!lower_want(&k->lo, n, NODE_MAP, what))
 		return NULL;
 	lower_check_fields(&k->lo, n, selector_fields, what, true, NULL);
-	s = arena_zalloc(k->lo.a, sizeof(*s));
-	s->loc = n->loc;
-	if ((ml = lower_typed(&k->lo, n, "matchLabels", NODE_MAP))) {
-		struct labelset ls;
+	if ((ml = lower_typed(&k->lo, n, "matchLabels", NODE_MAP)))
 		lower_labels(&k->lo, ml, &ls);
-		s->match_labels = ls.v;
-		s->nlabels = ls.n;
-	}
 	if ((me = lower_typed(&k->lo, n, "matchExpressions", NODE_SEQ))) {
-		s->exprs = arena_array(k->lo.a, me->n, sizeof(*s->exprs));
+		exprs = arena_array(k->lo.b.a, me->n, sizeof(*exprs));
 		for (size_t i = 0; i < me->n; i++)
 			if (lower_want(&k->lo, me->items[i], NODE_MAP, "matchExpressions item"))
-				read_requirement(k, me->items[i], &s->exprs[s->nexprs++]);
+				read_requirement(k, me->items[i], &exprs[nexprs++]);
 	}
-	return s;
+	return build_selector(&k->lo.b, &n->loc, &ls, exprs, nexprs);
 }
 
 /* ---- NetworkPolicy ports --------------------------------------------- */
 
 static const char *const port_fields[] = { "protocol", "port", "endPort", NULL };
 
-/* read_protocol: TCP, UDP or SCTP exactly; -1 (reported) otherwise. */
-static int read_protocol(struct k8s *k, const struct node *n)
+/* opt_str: the string value of key in n, or NULL when absent or unreadable (reported). */
+static const struct build_str *opt_str(struct k8s *k, const struct node *n, const char *key,
+				       struct build_str *buf)
 {
-	static const char *const names[] = { "TCP", "UDP", "SCTP", NULL };
-	for (int i = 0; names[i]; i++)
-		if (lower_eq(n, names[i]))
-			return i;
-	if (proto_parse(n->str) >= 0 && !lower_has_nul(n))
-		diag_error(k->lo.d, &n->loc,
-			   "unsupported protocol %s: must be TCP, UDP or SCTP (upper case)",
-			   lower_shown(&k->lo, n));
-	else
-		diag_error(k->lo.d, &n->loc, "unsupported protocol %s: must be TCP, UDP or SCTP",
-			   lower_shown(&k->lo, n));
-	return -1;
-}
-
-static bool port_in_range(struct k8s *k, const struct node *n, const char *what)
-{
-	if (n->ival >= 1 && n->ival <= 65535)
-		return true;
-	diag_error(k->lo.d, &n->loc, "%s %lld is out of range: must be between 1 and 65535", what,
-		   n->ival);
-	return false;
-}
-
-static void read_port_name(struct k8s *k, const struct node *n)
-{
-	const char *why = valid_port_name(n->str, n->len);
-	if (!why)
-		return;
-	if (all_digits(n->str, n->len))
-		diag_error(k->lo.d, &n->loc,
-			   "invalid port name %s: %s; for port number %.*s write it without quotes",
-			   lower_shown(&k->lo, n), why, (int)n->len, n->str);
-	else
-		diag_error(k->lo.d, &n->loc, "invalid port name %s: %s", lower_shown(&k->lo, n),
-			   why);
+	const struct node *v = lower_typed(&k->lo, n, key, NODE_STR);
+	if (!v)
+		return NULL;
+	*buf = lower_str(v);
+	return buf;
 }
 
 static void read_port(struct k8s *k, const struct node *n, struct port *pt)
 {
-	const struct node *proto, *port, *end;
+	const struct node *port, *end;
+	struct build_str proto, name;
+	struct build_num num, endn;
+	struct build_port in = { .loc = n->loc };
 
-	pt->loc = n->loc;
-	pt->proto = PROTO_TCP;
 	lower_check_fields(&k->lo, n, port_fields, "port", true, NULL);
-	if ((proto = lower_typed(&k->lo, n, "protocol", NODE_STR))) {
-		int p = read_protocol(k, proto);
-		pt->proto_explicit = true;
-		if (p >= 0)
-			pt->proto = (enum proto)p;
-	}
+	in.protocol = opt_str(k, n, "protocol", &proto);
 	port = lower_val(n, "port");
 	if (port && port->kind == NODE_INT) {
-		pt->has_port = true;
-		if (port_in_range(k, port, "port"))
-			pt->port = (uint16_t)port->ival;
+		num = lower_num(port);
+		in.number = &num;
 	} else if (port && port->kind == NODE_STR) {
-		pt->has_port = true;
-		pt->name = port->str;
-		read_port_name(k, port);
+		name = lower_str(port);
+		in.name = &name;
+	} else if (port && port->kind == NODE_FLOAT) {
+		diag_error(k->lo.b.d, &port->loc,
+			   "port: expected a whole number from 1 to 65535 or a port name, got %s",
+			   port->str);
 	} else if (port) {
-		diag_error(k->lo.d, &port->loc,
+		diag_error(k->lo.b.d, &port->loc,
 			   "port: expected a number or a port name (a string), got %s%s%s%s",
 			   node_kind_name(port->kind), lower_is_scalar(port) ? " (" : "",
 			   lower_is_scalar(port) ? port->str : "",
 			   lower_is_scalar(port) ? ")" : "");
-		port = NULL;
 	}
 	end = lower_val(n, "endPort");
-	if (!end || !lower_want(&k->lo, end, NODE_INT, "endPort"))
-		return;
-	if (!pt->has_port) {
-		diag_error(k->lo.d, &end->loc,
-			   "endPort needs a numeric 'port' (the start of the range)");
-	} else if (pt->name) {
-		diag_error(k->lo.d, &end->loc,
-			   "endPort cannot be used with a named port (%s); give 'port' as a number",
-			   lower_shown(&k->lo, port));
-	} else if (port_in_range(k, end, "endPort") && pt->port) {
-		if (end->ival < pt->port)
-			diag_error(k->lo.d, &end->loc,
-				   "endPort %lld must be greater than or equal to port %u",
-				   end->ival, pt->port);
-		else
-			pt->end_port = (uint16_t)end->ival;
+	if (end && lower_want(&k->lo, end, NODE_INT, "endPort")) {
+		endn = lower_num(end);
+		in.end_port = &endn;
 	}
+	build_port(&k->lo.b, &in, pt);
 }
 
 /* ---- NetworkPolicy peers --------------------------------------------- */
@@ -242,125 +174,46 @@ static void read_port(struct k8s *k, const struct node *n, struct port *pt)
 static const char *const peer_fields[] = { "podSelector", "namespaceSelector", "ipBlock", NULL };
 static const char *const ipblock_fields[] = { "cidr", "except", NULL };
 
-/* parse_cidr: n (a string) as ADDR/LEN; a host-bits form is masked with a warning. */
-static bool parse_cidr(struct k8s *k, const struct node *n, const char *what, struct prefix *out)
-{
-	bool host_bits = false;
-	const char *why = NULL;
-	char buf[ADDR_STRLEN];
-	struct addr a;
-
-	if (lower_has_nul(n) || !n->len) {
-		diag_error(k->lo.d, &n->loc, "invalid %s %s: must be a CIDR such as 10.0.0.0/8",
-			   what, lower_shown(&k->lo, n));
-		return false;
-	}
-	if (!memchr(n->str, '/', n->len) && !addr_parse(n->str, &a)) {
-		diag_error(
-			k->lo.d, &n->loc,
-			"invalid %s %s: the prefix length is missing (for this one address write "
-			"%s/%d)",
-			what, lower_shown(&k->lo, n), n->str, a.family == AF4 ? 32 : 128);
-		return false;
-	}
-	if (prefix_parse(n->str, out, &host_bits, &why)) {
-		diag_error(k->lo.d, &n->loc, "invalid %s %s: %s", what, lower_shown(&k->lo, n),
-			   why ? why : "not an IP prefix");
-		return false;
-	}
-	if (host_bits)
-		diag_warning(k->lo.d, &n->loc, "%s %s has host bits set; it is read as %s", what,
-			     lower_shown(&k->lo, n), prefix_format(out, buf));
-	return true;
-}
-
-static const char *family_name(const struct prefix *p)
-{
-	return p->a.family == AF4 ? "IPv4" : "IPv6";
-}
-
 /* read_ipblock: the ipBlock n, found under the key at key (where a missing cidr is reported). */
 static const struct ipblock *read_ipblock(struct k8s *k, const struct node *n,
 					  const struct loc *key)
 {
-	struct ipblock *b;
-	const struct node *cidr = NULL, *except;
-	bool ok = false;
+	const struct node *cidr, *except;
+	struct build_str cs, *es = NULL;
+	size_t nexcept = 0;
 
 	if (!lower_want(&k->lo, n, NODE_MAP, "ipBlock"))
 		return NULL;
 	lower_check_fields(&k->lo, n, ipblock_fields, "ipBlock", true, NULL);
-	b = arena_zalloc(k->lo.a, sizeof(*b));
-	b->loc = n->loc;
-	if (!lower_val(n, "cidr"))
-		diag_error(k->lo.d, key, "ipBlock has no 'cidr'");
-	else if ((cidr = lower_typed(&k->lo, n, "cidr", NODE_STR))) {
-		b->cidr_text = cidr->str;
-		b->cidr_loc = cidr->loc;
-		ok = parse_cidr(k, cidr, "cidr", &b->cidr);
+	if ((cidr = lower_val(n, "cidr")))
+		cs = lower_str_item(&k->lo, cidr, "cidr");
+	if ((except = lower_typed(&k->lo, n, "except", NODE_SEQ))) {
+		nexcept = except->n;
+		es = lower_str_items(&k->lo, except, "except item");
 	}
-	if (!(except = lower_typed(&k->lo, n, "except", NODE_SEQ)))
-		return b;
-	b->except = arena_array(k->lo.a, except->n, sizeof(*b->except));
-	b->except_text = arena_array(k->lo.a, except->n, sizeof(*b->except_text));
-	b->except_loc = arena_array(k->lo.a, except->n, sizeof(*b->except_loc));
-	for (size_t i = 0; i < except->n; i++) {
-		const struct node *e = except->items[i];
-		struct prefix *p = &b->except[b->nexcept];
-		if (!lower_want(&k->lo, e, NODE_STR, "except item") ||
-		    !parse_cidr(k, e, "except", p))
-			continue;
-		b->except_text[b->nexcept] = e->str;
-		b->except_loc[b->nexcept++] = e->loc;
-		if (!ok)
-			continue;
-		if (p->a.family != b->cidr.a.family)
-			diag_error(k->lo.d, &e->loc, "except %s is %s but cidr %s is %s",
-				   lower_shown(&k->lo, e), family_name(p),
-				   lower_shown(&k->lo, cidr), family_name(&b->cidr));
-		else if (!prefix_contains(&b->cidr, &p->a))
-			diag_error(k->lo.d, &e->loc, "except %s is not inside cidr %s",
-				   lower_shown(&k->lo, e), lower_shown(&k->lo, cidr));
-		else if (p->len <= b->cidr.len)
-			diag_error(k->lo.d, &e->loc,
-				   "except %s covers all of cidr %s; an except must be strictly "
-				   "inside it (a prefix longer than /%u)",
-				   lower_shown(&k->lo, e), lower_shown(&k->lo, cidr), b->cidr.len);
-	}
-	return b;
+	return build_ipblock(&k->lo.b, &n->loc, key, cidr ? &cs : NULL, es, nexcept);
 }
 
 static void read_peer(struct k8s *k, const struct node *n, enum dir dir, struct peer *pe)
 {
 	const struct node_pair *ipb = lower_pair(n, "ipBlock");
 	const struct node *v;
-	unsigned nset = 0;
+	struct build_peer in = { .loc = n->loc };
 
-	pe->loc = n->loc;
 	lower_check_fields(&k->lo, n, peer_fields, "peer", true, NULL);
 	if ((v = lower_val(n, "podSelector"))) {
-		pe->pod_sel = read_selector(k, v, "podSelector");
-		nset++;
+		in.pod_sel = read_selector(k, v, "podSelector");
+		in.pod_sel_given = true;
 	}
 	if ((v = lower_val(n, "namespaceSelector"))) {
-		pe->ns_sel = read_selector(k, v, "namespaceSelector");
-		nset++;
+		in.ns_sel = read_selector(k, v, "namespaceSelector");
+		in.ns_sel_given = true;
 	}
 	if ((v = lower_val(n, "ipBlock"))) {
-		pe->ipblock = read_ipblock(k, v, &ipb->key->loc);
-		nset++;
+		in.ipblock = read_ipblock(k, v, &ipb->key->loc);
+		in.ipblock_loc = &ipb->key->loc;
 	}
-	if (!nset)
-		diag_error(k->lo.d, &n->loc,
-			   "empty peer: set podSelector, namespaceSelector or ipBlock (to match "
-			   "every %s, leave out '%s')",
-			   dir == DIR_INGRESS ? "source" : "destination",
-			   dir == DIR_INGRESS ? "from" : "to");
-	else if (nset > 1 && lower_val(n, "ipBlock"))
-		diag_error(
-			k->lo.d, &ipb->key->loc,
-			"ipBlock cannot be combined with podSelector or namespaceSelector in one "
-			"peer; make them separate list items");
+	build_peer(&k->lo.b, dir, &in, pe);
 }
 
 /* ---- NetworkPolicy rules and spec ------------------------------------ */
@@ -395,13 +248,13 @@ static void read_rule(struct k8s *k, const struct node *n, enum dir dir, struct 
 	r->peers_given = pp != NULL;
 	r->ports_given = po != NULL;
 	if ((v = lower_typed(&k->lo, n, pkey, NODE_SEQ))) {
-		r->peers = arena_array(k->lo.a, v->n, sizeof(*r->peers));
+		r->peers = arena_array(k->lo.b.a, v->n, sizeof(*r->peers));
 		for (size_t i = 0; i < v->n; i++)
 			if (lower_want(&k->lo, v->items[i], NODE_MAP, "peer"))
 				read_peer(k, v->items[i], dir, &r->peers[r->npeers++]);
 	}
 	if ((v = lower_typed(&k->lo, n, "ports", NODE_SEQ))) {
-		r->ports = arena_array(k->lo.a, v->n, sizeof(*r->ports));
+		r->ports = arena_array(k->lo.b.a, v->n, sizeof(*r->ports));
 		for (size_t i = 0; i < v->n; i++)
 			if (lower_want(&k->lo, v->items[i], NODE_MAP, "ports item"))
 				read_port(k, v->items[i], &r->ports[r->nports++]);
@@ -414,11 +267,11 @@ static void read_rules(struct k8s *k, struct policy *p, const struct node *spec,
 
 	if (!v)
 		return;
-	p->rules[dir] = arena_array(k->lo.a, v->n, sizeof(*p->rules[dir]));
+	p->rules[dir] = arena_array(k->lo.b.a, v->n, sizeof(*p->rules[dir]));
 	for (size_t i = 0; i < v->n; i++) {
 		const char *what = dir == DIR_INGRESS ? "ingress rule" : "egress rule";
 		if (v->items[i]->kind == NODE_NULL)
-			diag_error(k->lo.d, &v->items[i]->loc,
+			diag_error(k->lo.b.d, &v->items[i]->loc,
 				   "%s: expected a mapping, got null (write {} for a rule that "
 				   "matches all traffic)",
 				   what);
@@ -430,36 +283,16 @@ static void read_rules(struct k8s *k, struct policy *p, const struct node *spec,
 /* read_policy_types: explicit policyTypes into p->types; false when absent or empty. */
 static bool read_policy_types(struct k8s *k, struct policy *p, const struct node *spec)
 {
-	static const char *const types[] = { "Ingress", "Egress", NULL };
 	const struct node_pair *pr = lower_pair(spec, "policyTypes");
 	const struct node *v;
-	bool any = false;
 
 	if (!pr)
 		return false;
 	p->types_loc = pr->key->loc;
 	if (!(v = lower_typed(&k->lo, spec, "policyTypes", NODE_SEQ)) || !v->n)
 		return false;
-	if (v->n > 2)
-		diag_error(k->lo.d, &v->loc,
-			   "policyTypes may list at most two types (Ingress, Egress)");
-	for (size_t i = 0; i < v->n; i++) {
-		const struct node *t = v->items[i];
-		int dd;
-		if (!lower_want(&k->lo, t, NODE_STR, "policyTypes item"))
-			continue;
-		/* the list is in enum dir order */
-		dd = lower_choice(&k->lo, t, types, "unsupported policyType", "policyTypes",
-				  "Ingress or Egress");
-		if (dd < 0)
-			continue;
-		if (p->types[dd])
-			diag_warning(k->lo.d, &t->loc, "policyType '%s' is listed twice",
-				     dir_type_name((enum dir)dd));
-		p->types[dd] = true;
-		any = true;
-	}
-	return any;
+	return build_policy_types(&k->lo.b, p, &v->loc,
+				  lower_str_items(&k->lo, v, "policyTypes item"), v->n);
 }
 
 /* ---- metadata -------------------------------------------------------- */
@@ -512,8 +345,8 @@ static const struct lower_hint spec_hints[] = {
 
 static void lower_policy(struct k8s *k, const struct node *obj, const struct loc *anchor)
 {
-	size_t e0 = k->lo.d->errors;
-	struct policy *p = arena_zalloc(k->lo.a, sizeof(*p));
+	size_t e0 = k->lo.b.d->errors;
+	struct policy *p = arena_zalloc(k->lo.b.a, sizeof(*p));
 	const struct node_pair *sp = lower_pair(obj, "spec");
 	const struct node *spec, *ps;
 	struct lower_meta md;
@@ -533,20 +366,398 @@ static void lower_policy(struct k8s *k, const struct node *obj, const struct loc
 	if ((ps = lower_val(spec, "podSelector")))
 		p->pod_sel = read_selector(k, ps, "podSelector");
 	if (!p->pod_sel) {
-		struct selector *all = arena_zalloc(k->lo.a, sizeof(*all));
+		struct selector *all = arena_zalloc(k->lo.b.a, sizeof(*all));
 		all->loc = spec ? spec->loc : *anchor;
 		p->pod_sel = all;
 	}
 	p->types_explicit = read_policy_types(k, p, spec);
 	read_rules(k, p, spec, DIR_INGRESS);
 	read_rules(k, p, spec, DIR_EGRESS);
-	if (!p->types_explicit) {
-		/* SetDefaults_NetworkPolicy: Ingress, plus Egress iff egress has rules */
-		p->types[DIR_INGRESS] = true;
-		p->types[DIR_EGRESS] = p->nrules[DIR_EGRESS] > 0;
-	}
-	if (k->lo.d->errors == e0)
+	build_policy_defaults(p);
+	if (k->lo.b.d->errors == e0)
 		model_add_policy(k->m, p);
+}
+
+/* ---- AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy */
+
+/*
+ * The three kinds share subjects, peers and rule order; they differ in
+ * their spec fields, limits and port syntax (v1alpha1 ports, v1alpha2
+ * protocols).
+ */
+struct anp_shape {
+	const char *const *spec_fields;
+	const char *spec_what;
+	size_t max; /* rules per direction, peers and port entries per rule */
+	bool cluster;
+};
+
+static const char *const anp_subject_fields[] = { "namespaces", "pods", NULL };
+static const char *const anp_pods_fields[] = { "namespaceSelector", "podSelector", NULL };
+static const char *const anp_peer_fields[NDIR][6] = {
+	{ "namespaces", "pods", NULL },
+	{ "namespaces", "pods", "networks", "nodes", "domainNames", NULL },
+};
+static const char *const anp_port_fields[] = { "portNumber", "portRange", "namedPort", NULL };
+static const char *const anp_number_fields[] = { "protocol", "port", NULL };
+static const char *const anp_range_fields[] = { "protocol", "start", "end", NULL };
+
+/* given_fields: given[i] says whether names[i] is set (not null) in map n. */
+static size_t given_fields(const struct node *n, const char *const *names, bool *given)
+{
+	size_t i = 0;
+	for (; names[i]; i++)
+		given[i] = lower_val(n, names[i]) != NULL;
+	return i;
+}
+
+/*
+ * read_anp_pods: a NamespacedPod {namespaceSelector, podSelector}, both
+ * required in v1alpha1; a ClusterNetworkPolicy (cluster) may leave out
+ * namespaceSelector, which then selects every namespace (*ns_sel NULL).
+ */
+static bool read_anp_pods(struct k8s *k, const struct node *n, bool cluster,
+			  const struct selector **ns_sel, const struct selector **pod_sel)
+{
+	const struct node *v;
+	size_t e0 = k->lo.b.d->errors;
+	*ns_sel = *pod_sel = NULL;
+	if (!lower_want(&k->lo, n, NODE_MAP, "pods"))
+		return false;
+	lower_check_fields(&k->lo, n, anp_pods_fields, "pods", true, NULL);
+	if (!(v = lower_val(n, "namespaceSelector"))) {
+		if (!cluster)
+			diag_error(k->lo.b.d, &n->loc,
+				   "pods has no 'namespaceSelector' (write {} for "
+				   "every namespace)");
+	} else {
+		*ns_sel = read_selector(k, v, "namespaceSelector");
+	}
+	if (!(v = lower_val(n, "podSelector")))
+		diag_error(k->lo.b.d, &n->loc,
+			   "pods has no 'podSelector' (write {} for every pod)");
+	else
+		*pod_sel = read_selector(k, v, "podSelector");
+	return k->lo.b.d->errors == e0;
+}
+
+static void read_anp_subject(struct k8s *k, struct policy *p, const struct node *n, bool cluster)
+{
+	bool given[2];
+	const struct node *v;
+	const struct selector *ns_sel = NULL, *pod_sel = NULL;
+
+	if (!lower_want(&k->lo, n, NODE_MAP, "subject"))
+		return;
+	lower_check_fields(&k->lo, n, anp_subject_fields, "subject", true, NULL);
+	if (!build_anp_one_of(&k->lo.b, &n->loc, "subject", anp_subject_fields, given,
+			      given_fields(n, anp_subject_fields, given)))
+		return;
+	if ((v = lower_val(n, "namespaces")))
+		ns_sel = read_selector(k, v, "namespaces");
+	else if (!read_anp_pods(k, lower_val(n, "pods"), cluster, &ns_sel, &pod_sel))
+		return;
+	build_anp_subject(&k->lo.b, p, ns_sel, pod_sel);
+}
+
+static void read_anp_peer(struct k8s *k, const struct node *n, enum dir dir, bool cluster,
+			  struct peer *pe)
+{
+	bool given[5];
+	const struct node *v;
+	const struct selector *ns_sel = NULL, *pod_sel = NULL;
+
+	memset(pe, 0, sizeof(*pe));
+	pe->loc = n->loc;
+	lower_check_fields(&k->lo, n, anp_peer_fields[dir], "peer", true, NULL);
+	if (!build_anp_one_of(&k->lo.b, &n->loc, "peer", anp_peer_fields[dir], given,
+			      given_fields(n, anp_peer_fields[dir], given)))
+		return;
+	if ((v = lower_val(n, "namespaces"))) {
+		ns_sel = read_selector(k, v, "namespaces");
+		build_anp_pods_peer(&n->loc, ns_sel, NULL, pe);
+	} else if ((v = lower_val(n, "pods"))) {
+		if (read_anp_pods(k, v, cluster, &ns_sel, &pod_sel))
+			build_anp_pods_peer(&n->loc, ns_sel, pod_sel, pe);
+	} else if ((v = lower_typed(&k->lo, n, "networks", NODE_SEQ))) {
+		build_anp_networks(&k->lo.b, &v->loc, lower_str_items(&k->lo, v, "networks item"),
+				   v->n, pe);
+	} else if ((v = lower_val(n, "nodes"))) {
+		const struct selector *sel = read_selector(k, v, "nodes");
+		if (sel)
+			build_anp_nodes_peer(&n->loc, sel, pe);
+	} else if (lower_val(n, "domainNames")) {
+		build_anp_unsupported_peer(&k->lo.b, &lower_pair(n, "domainNames")->key->loc,
+					   "domainNames");
+	}
+}
+
+/* opt_num: the number at key in n, or NULL when absent or not a number (reported). */
+static const struct build_num *opt_num(struct k8s *k, const struct node *n, const char *key,
+				       struct build_num *buf)
+{
+	const struct node *v = lower_typed(&k->lo, n, key, NODE_INT);
+	if (!v)
+		return NULL;
+	*buf = lower_num(v);
+	return buf;
+}
+
+/* read_anp_port: one ports entry into out (room for NPROTO); returns how many it filled. */
+static size_t read_anp_port(struct k8s *k, const struct node *n, struct port *out)
+{
+	bool given[3];
+	const struct node *v;
+	struct build_str proto, name;
+	struct build_num port, start, end;
+	struct build_anp_port in = { .loc = n->loc };
+
+	lower_check_fields(&k->lo, n, anp_port_fields, "ports item", true, NULL);
+	if (!build_anp_one_of(&k->lo.b, &n->loc, "ports item", anp_port_fields, given,
+			      given_fields(n, anp_port_fields, given)))
+		return 0;
+	if ((v = lower_val(n, "portNumber"))) {
+		if (!lower_want(&k->lo, v, NODE_MAP, "portNumber"))
+			return 0;
+		lower_check_fields(&k->lo, v, anp_number_fields, "portNumber", true, NULL);
+		in.loc = v->loc;
+		in.protocol = opt_str(k, v, "protocol", &proto);
+		in.port = opt_num(k, v, "port", &port);
+	} else if ((v = lower_val(n, "portRange"))) {
+		if (!lower_want(&k->lo, v, NODE_MAP, "portRange"))
+			return 0;
+		lower_check_fields(&k->lo, v, anp_range_fields, "portRange", true, NULL);
+		in.loc = v->loc;
+		in.range = true;
+		in.protocol = opt_str(k, v, "protocol", &proto);
+		in.start = opt_num(k, v, "start", &start);
+		in.end = opt_num(k, v, "end", &end);
+		in.start_loc = in.end_loc = &v->loc;
+	} else {
+		if (!(in.named = opt_str(k, n, "namedPort", &name)))
+			return 0;
+	}
+	return build_anp_port(&k->lo.b, &in, out);
+}
+
+static const char *const cnp_protocol_fields[] = { "tcp", "udp", "sctp", "destinationNamedPort",
+						   NULL };
+static const char *const cnp_proto_fields[] = { "destinationPort", NULL };
+static const char *const cnp_dport_fields[] = { "number", "range", NULL };
+static const char *const cnp_range_fields[] = { "start", "end", NULL };
+
+/*
+ * read_cnp_dport: a destinationPort {number} or {range: {start, end}} of
+ * protocol proto (the map's key) into in.
+ */
+static bool read_cnp_dport(struct k8s *k, const struct node *n, struct build_anp_port *in,
+			   struct build_num nums[3])
+{
+	bool given[2];
+	const struct node *v;
+	if (!lower_want(&k->lo, n, NODE_MAP, "destinationPort"))
+		return false;
+	lower_check_fields(&k->lo, n, cnp_dport_fields, "destinationPort", true, NULL);
+	if (!build_anp_one_of(&k->lo.b, &n->loc, "destinationPort", cnp_dport_fields, given,
+			      given_fields(n, cnp_dport_fields, given)))
+		return false;
+	in->loc = n->loc;
+	if (!(v = lower_val(n, "range"))) {
+		in->port = opt_num(k, n, "number", &nums[0]);
+		return in->port != NULL;
+	}
+	if (!lower_want(&k->lo, v, NODE_MAP, "range"))
+		return false;
+	lower_check_fields(&k->lo, v, cnp_range_fields, "range", true, NULL);
+	in->loc = v->loc;
+	in->range = true;
+	in->start = opt_num(k, v, "start", &nums[1]);
+	in->end = opt_num(k, v, "end", &nums[2]);
+	in->start_loc = in->end_loc = &v->loc;
+	return true;
+}
+
+/*
+ * read_cnp_protocol: one protocols entry of a ClusterNetworkPolicy rule
+ * into out (room for NPROTO); returns how many it filled.
+ */
+static size_t read_cnp_protocol(struct k8s *k, const struct node *n, struct port *out)
+{
+	static const enum proto protos[] = { PROTO_TCP, PROTO_UDP, PROTO_SCTP };
+	bool given[4];
+	size_t which = 0;
+	const struct node *v;
+	struct build_str name;
+	struct build_num nums[3];
+	struct build_anp_port in = { .loc = n->loc, .cluster = true };
+
+	lower_check_fields(&k->lo, n, cnp_protocol_fields, "protocols item", true, NULL);
+	if (!build_anp_one_of(&k->lo.b, &n->loc, "protocols item", cnp_protocol_fields, given,
+			      given_fields(n, cnp_protocol_fields, given)))
+		return 0;
+	if (given[3]) {
+		if (!(in.named = opt_str(k, n, "destinationNamedPort", &name)))
+			return 0;
+		return build_anp_port(&k->lo.b, &in, out);
+	}
+	while (!given[which])
+		which++;
+	in.proto = protos[which];
+	v = lower_val(n, cnp_protocol_fields[which]);
+	if (!lower_want(&k->lo, v, NODE_MAP, "protocol"))
+		return 0;
+	lower_check_fields(&k->lo, v, cnp_proto_fields, "protocol", true, NULL);
+	if (!lower_val(v, "destinationPort")) {
+		diag_error(k->lo.b.d, &v->loc,
+			   "protocol has no 'destinationPort' (every port is a range from 1 to "
+			   "65535)");
+		return 0;
+	}
+	if (!read_cnp_dport(k, lower_val(v, "destinationPort"), &in, nums))
+		return 0;
+	return build_anp_port(&k->lo.b, &in, out);
+}
+
+static const char *const anp_rule_fields[2][NDIR][5] = {
+	{
+		{ "name", "action", "from", "ports", NULL },
+		{ "name", "action", "to", "ports", NULL },
+	},
+	{
+		{ "name", "action", "from", "protocols", NULL },
+		{ "name", "action", "to", "protocols", NULL },
+	},
+};
+
+static void read_anp_rule(struct k8s *k, const struct node *n, enum dir dir, struct policy *p,
+			  const struct anp_shape *sh, struct rule *r)
+{
+	const char *const *fields = anp_rule_fields[sh->cluster][dir];
+	const char *pkey = fields[2], *portkey = fields[3];
+	const char *what = dir == DIR_INGRESS ? "ingress rule" : "egress rule";
+	const char *item = sh->cluster ? "protocols item" : "ports item";
+	const struct node *v;
+	struct build_str s;
+
+	r->loc = n->loc;
+	lower_check_fields(&k->lo, n, fields, what, true, rule_hints[dir]);
+	if ((v = lower_typed(&k->lo, n, "name", NODE_STR))) {
+		s = lower_str(v);
+		if (build_anp_rule_name(&k->lo.b, &s))
+			r->name = s.s;
+	}
+	if ((v = need_str(k, n, "action", what))) {
+		s = lower_str(v);
+		build_anp_action(&k->lo.b, p, &s, &r->action);
+	}
+	r->peers_given = true;
+	if (!lower_val(n, pkey))
+		diag_error(k->lo.b.d, &n->loc, "%s has no '%s'", what, pkey);
+	else if ((v = lower_typed(&k->lo, n, pkey, NODE_SEQ)) &&
+		 build_anp_count(&k->lo.b, &v->loc, pkey, v->n, 1, sh->max)) {
+		r->peers = arena_array(k->lo.b.a, v->n, sizeof(*r->peers));
+		for (size_t i = 0; i < v->n; i++)
+			if (lower_want(&k->lo, v->items[i], NODE_MAP, "peer"))
+				read_anp_peer(k, v->items[i], dir, sh->cluster,
+					      &r->peers[r->npeers++]);
+	}
+	if ((v = lower_typed(&k->lo, n, portkey, NODE_SEQ)) &&
+	    build_anp_count(&k->lo.b, &v->loc, portkey, v->n, 1, sh->max)) {
+		r->ports_given = true;
+		r->ports = arena_array(k->lo.b.a, v->n * NPROTO, sizeof(*r->ports));
+		for (size_t i = 0; i < v->n; i++) {
+			struct port *out = &r->ports[r->nports];
+			if (!lower_want(&k->lo, v->items[i], NODE_MAP, item))
+				continue;
+			r->nports += sh->cluster ? read_cnp_protocol(k, v->items[i], out)
+						 : read_anp_port(k, v->items[i], out);
+		}
+	}
+	build_anp_named_networks(&k->lo.b, r);
+}
+
+static void read_anp_rules(struct k8s *k, struct policy *p, const struct node *spec, enum dir dir,
+			   const struct anp_shape *sh)
+{
+	const struct node *v = lower_rule_list(&k->lo, p, spec, dir);
+	const char *what = dir == DIR_INGRESS ? "ingress rule" : "egress rule";
+
+	if (!v || !build_anp_count(&k->lo.b, &v->loc, dir_name(dir), v->n, 0, sh->max))
+		return;
+	p->rules[dir] = arena_array(k->lo.b.a, v->n, sizeof(*p->rules[dir]));
+	for (size_t i = 0; i < v->n; i++)
+		if (lower_want(&k->lo, v->items[i], NODE_MAP, what))
+			read_anp_rule(k, v->items[i], dir, p, sh, &p->rules[dir][p->nrules[dir]++]);
+	/* no rules in a direction: no effect on it */
+	p->types[dir] = p->nrules[dir] > 0;
+}
+
+static const char *const anp_spec_fields[] = { "priority", "subject", "ingress", "egress", NULL };
+static const char *const banp_spec_fields[] = { "subject", "ingress", "egress", NULL };
+static const char *const cnp_spec_fields[] = { "tier",	  "priority", "subject",
+					       "ingress", "egress",   NULL };
+
+static const struct anp_shape anp_shapes[] = {
+	[ANP_ADMIN] = { anp_spec_fields, "AdminNetworkPolicy spec", ANP_MAX_RULES, false },
+	[ANP_BASELINE] = { banp_spec_fields, "BaselineAdminNetworkPolicy spec", ANP_MAX_RULES,
+			   false },
+	[ANP_CLUSTER] = { cnp_spec_fields, "ClusterNetworkPolicy spec", CNP_MAX_RULES, true },
+};
+
+/*
+ * lower_anp: an AdminNetworkPolicy, the BaselineAdminNetworkPolicy or a
+ * ClusterNetworkPolicy (kind), whose tier is read before its rules: the
+ * actions a rule may take depend on it.
+ */
+static void lower_anp(struct k8s *k, const struct node *obj, const struct loc *anchor,
+		      enum anp_kind kind)
+{
+	size_t e0 = k->lo.b.d->errors;
+	const struct anp_shape *sh = &anp_shapes[kind];
+	const struct node *spec, *v;
+	struct lower_meta md;
+	struct policy *p;
+
+	lower_check_fields(&k->lo, obj, policy_fields, build_anp_kind(kind), true, NULL);
+	{
+		/* cluster-scoped custom resources: names are DNS subdomains */
+		struct lower_meta_rules r = {
+			.fields = meta_fields,
+			.strict = true,
+			.scope = LOWER_CLUSTER,
+			.valid_name = valid_dns_subdomain,
+			.generate_name_note = true,
+			.annotation_key = true,
+		};
+		lower_meta(&k->lo, obj, build_anp_kind(kind), anchor, &r, &md);
+	}
+	p = build_anp_policy(&k->lo.b, kind, &obj->loc, md.name, &md.name_loc);
+	if (!lower_val(obj, "spec")) {
+		diag_error(k->lo.b.d, anchor, "%s has no 'spec'", p->kind);
+		return;
+	}
+	if (!(spec = lower_typed(&k->lo, obj, "spec", NODE_MAP)))
+		return;
+	lower_check_fields(&k->lo, spec, sh->spec_fields, sh->spec_what, true, NULL);
+	if (sh->cluster) {
+		struct build_str tier;
+		if (!build_cnp_tier(&k->lo.b, p, &spec->loc, opt_str(k, spec, "tier", &tier)))
+			return;
+	}
+	if (kind != ANP_BASELINE) {
+		struct build_num prio;
+		build_anp_priority(&k->lo.b, p, &spec->loc, opt_num(k, spec, "priority", &prio));
+	}
+	if (!(v = lower_val(spec, "subject")))
+		diag_error(k->lo.b.d, &spec->loc, "%s spec has no 'subject'", p->kind);
+	else
+		read_anp_subject(k, p, v, sh->cluster);
+	read_anp_rules(k, p, spec, DIR_INGRESS, sh);
+	read_anp_rules(k, p, spec, DIR_EGRESS, sh);
+	if (k->lo.b.d->errors == e0 && p->pod_sel) {
+		k->m->has_tiers = true;
+		model_add_policy(k->m, p);
+	}
 }
 
 /* ---- pods and workloads ---------------------------------------------- */
@@ -556,71 +767,37 @@ struct port_vec {
 	size_t n, alloc;
 };
 
-static int cmp_port_name(const void *x, const void *y)
-{
-	const struct node *a = *(const struct node *const *)x, *b = *(const struct node *const *)y;
-	size_t l = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->str, b->str, l);
-	if (c)
-		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	/* equal names: document order, so the note points at the first */
-	if (a->loc.line != b->loc.line)
-		return a->loc.line < b->loc.line ? -1 : 1;
-	return a->loc.col < b->loc.col ? -1 : a->loc.col > b->loc.col;
-}
-
 /* read_container_ports: the ports of one container; names unique within it. */
 static void read_container_ports(struct k8s *k, const struct node *c, struct port_vec *pv)
 {
-	const struct node *ports = lower_typed(&k->lo, c, "ports", NODE_SEQ), **names;
+	const struct node *ports = lower_typed(&k->lo, c, "ports", NODE_SEQ);
+	struct build_str *names;
 	size_t nnames = 0;
 
 	if (!ports)
 		return;
-	names = xcalloc(ports->n ? ports->n : 1, sizeof(*names));
+	names = arena_array(k->lo.b.a, ports->n + 1, sizeof(*names));
 	for (size_t i = 0; i < ports->n; i++) {
-		const struct node *it = ports->items[i], *num, *name, *proto;
-		struct named_port np = { 0 };
-		const char *why;
+		const struct node *it = ports->items[i], *num;
+		struct named_port np;
+		struct build_str name, proto;
+		struct build_num nb;
+		const struct build_num *number = NULL;
 		if (!lower_want(&k->lo, it, NODE_MAP, "ports item"))
 			continue;
-		np.loc = it->loc;
-		np.proto = PROTO_TCP;
-		if ((num = lower_val(it, "containerPort")) &&
-		    lower_want(&k->lo, num, NODE_INT, "containerPort") &&
-		    port_in_range(k, num, "containerPort"))
-			np.port = (uint16_t)num->ival;
-		else if (!num)
-			diag_error(k->lo.d, &it->loc, "container port has no 'containerPort'");
-		if ((name = lower_typed(&k->lo, it, "name", NODE_STR)) && name->len) {
-			if ((why = valid_port_name(name->str, name->len))) {
-				diag_error(k->lo.d, &name->loc, "invalid port name %s: %s",
-					   lower_shown(&k->lo, name), why);
-			} else {
-				np.name = name->str;
-				names[nnames++] = name;
-			}
+		if (!(num = lower_val(it, "containerPort")))
+			diag_error(k->lo.b.d, &it->loc, "container port has no 'containerPort'");
+		else if (lower_want(&k->lo, num, NODE_INT, "containerPort")) {
+			nb = lower_num(num);
+			number = &nb;
 		}
-		if ((proto = lower_typed(&k->lo, it, "protocol", NODE_STR))) {
-			int p = read_protocol(k, proto);
-			if (p >= 0)
-				np.proto = (enum proto)p;
-		}
+		build_container_port(&k->lo.b, &it->loc, number, opt_str(k, it, "name", &name),
+				     opt_str(k, it, "protocol", &proto), &np);
+		if (np.name)
+			names[nnames++] = name;
 		VEC_PUSH(pv->v, pv->n, pv->alloc, np);
 	}
-	if (nnames > 1)
-		qsort(names, nnames, sizeof(*names), cmp_port_name);
-	for (size_t i = 1; i < nnames; i++) {
-		if (names[i]->len != names[i - 1]->len ||
-		    memcmp(names[i]->str, names[i - 1]->str, names[i]->len))
-			continue;
-		diag_error(k->lo.d, &names[i]->loc, "duplicate port name %s in one container",
-			   lower_shown(&k->lo, names[i]));
-		diag_note(k->lo.d, &names[i - 1]->loc, "first used here");
-	}
-	free(names);
+	build_unique_port_names(&k->lo.b, names, nnames);
 }
 
 /*
@@ -652,44 +829,24 @@ static void read_pod_spec(struct k8s *k, const struct node *spec, struct pod *p)
 		}
 	}
 	if (pv.n) {
-		p->ports = arena_memdup(k->lo.a, pv.v, pv.n * sizeof(*pv.v));
+		p->ports = arena_memdup(k->lo.b.a, pv.v, pv.n * sizeof(*pv.v));
 		p->nports = pv.n;
 	}
 	free(pv.v);
 }
 
-/* add_pod_ip: one status address; duplicates merge, a second one per family is an error. */
+/* add_pod_ip: one status address. */
 static void add_pod_ip(struct k8s *k, struct pod *p, const struct node *n)
 {
-	struct addr a;
-	char buf[ADDR_STRLEN];
-
-	if (lower_has_nul(n) || addr_parse(n->str, &a)) {
-		diag_error(k->lo.d, &n->loc, "invalid pod IP %s: must be an IPv4 or IPv6 address",
-			   lower_shown(&k->lo, n));
-		return;
-	}
-	for (size_t i = 0; i < p->nips; i++) {
-		if (!addr_cmp(&p->ips[i], &a))
-			return;
-		if (p->ips[i].family == a.family) {
-			diag_error(
-				k->lo.d, &n->loc,
-				"pod IP %s is a second %s address (the pod has %s); a pod has at "
-				"most one address per family",
-				lower_shown(&k->lo, n), a.family == AF4 ? "IPv4" : "IPv6",
-				addr_format(&p->ips[i], buf));
-			return;
-		}
-	}
-	p->ips[p->nips++] = a;
+	struct build_str ip = lower_str(n);
+	build_pod_ip(&k->lo.b, p, &ip);
 }
 
 static void read_pod_status(struct k8s *k, const struct node *status, struct pod *p)
 {
 	const struct node *v, *ips;
 
-	p->ips = arena_array(k->lo.a, 2, sizeof(*p->ips));
+	p->ips = arena_array(k->lo.b.a, 2, sizeof(*p->ips));
 	if ((v = lower_typed(&k->lo, status, "podIP", NODE_STR)) && v->len)
 		add_pod_ip(k, p, v);
 	if (!(ips = lower_typed(&k->lo, status, "podIPs", NODE_SEQ)))
@@ -704,8 +861,9 @@ static void read_pod_status(struct k8s *k, const struct node *status, struct pod
 
 static void lower_pod(struct k8s *k, const struct node *obj, const struct loc *anchor)
 {
-	size_t e0 = k->lo.d->errors;
-	struct pod *p = arena_zalloc(k->lo.a, sizeof(*p));
+	size_t e0 = k->lo.b.d->errors;
+	struct pod *p = arena_zalloc(k->lo.b.a, sizeof(*p));
+	const struct node *status, *phase;
 	struct lower_meta md;
 
 	read_meta(k, obj, "Pod", anchor, SCOPE_NAMESPACED, false, &md);
@@ -714,8 +872,13 @@ static void lower_pod(struct k8s *k, const struct node *obj, const struct loc *a
 	p->ns = md.ns;
 	p->labels = md.labels;
 	read_pod_spec(k, lower_typed(&k->lo, obj, "spec", NODE_MAP), p);
-	read_pod_status(k, lower_typed(&k->lo, obj, "status", NODE_MAP), p);
-	if (k->lo.d->errors == e0)
+	status = lower_typed(&k->lo, obj, "status", NODE_MAP);
+	read_pod_status(k, status, p);
+	/* a terminated pod is no endpoint: its addresses go to live pods */
+	if (status && (phase = lower_typed(&k->lo, status, "phase", NODE_STR)) &&
+	    (lower_eq(phase, "Succeeded") || lower_eq(phase, "Failed")))
+		return;
+	if (k->lo.b.d->errors == e0)
 		model_add_pod(k->m, p);
 }
 
@@ -727,8 +890,8 @@ static void lower_pod(struct k8s *k, const struct node *obj, const struct loc *a
 static void lower_workload(struct k8s *k, const struct node *obj, const char *kind,
 			   const char *const *path, const struct loc *anchor)
 {
-	size_t e0 = k->lo.d->errors;
-	struct pod *p = arena_zalloc(k->lo.a, sizeof(*p));
+	size_t e0 = k->lo.b.d->errors;
+	struct pod *p = arena_zalloc(k->lo.b.a, sizeof(*p));
 	const struct node *t = obj, *tmeta, *labels;
 	struct strbuf where = STRBUF_INIT;
 	struct lower_meta md;
@@ -742,8 +905,8 @@ static void lower_workload(struct k8s *k, const struct node *obj, const char *ki
 		const struct node *next = lower_val(t, path[i]);
 		strbuf_addf(&where, "%s%s", i ? "." : "", path[i]);
 		if (!next)
-			diag_error(k->lo.d, anchor, "%s %s has no %s (the pod template)", kind,
-				   md.name ? lower_show(&k->lo, md.name, strlen(md.name))
+			diag_error(k->lo.b.d, anchor, "%s %s has no %s (the pod template)", kind,
+				   md.name ? build_show(&k->lo.b, md.name, strlen(md.name))
 					   : "(unnamed)",
 				   where.buf);
 		else if (!lower_want(&k->lo, next, NODE_MAP, path[i]))
@@ -760,7 +923,7 @@ static void lower_workload(struct k8s *k, const struct node *obj, const char *ki
 		}
 		read_pod_spec(k, lower_typed(&k->lo, t, "spec", NODE_MAP), p);
 	}
-	if (k->lo.d->errors == e0)
+	if (k->lo.b.d->errors == e0)
 		model_add_pod(k->m, p);
 }
 
@@ -768,42 +931,67 @@ static void lower_workload(struct k8s *k, const struct node *obj, const char *ki
 
 static void lower_namespace(struct k8s *k, const struct node *obj, const struct loc *anchor)
 {
-	size_t e0 = k->lo.d->errors;
-	struct namespace *ns = arena_zalloc(k->lo.a, sizeof(*ns));
+	size_t e0 = k->lo.b.d->errors;
+	struct namespace *ns = arena_zalloc(k->lo.b.a, sizeof(*ns));
 	struct lower_meta md;
-	const struct label *l;
 
 	read_meta(k, obj, "Namespace", anchor, SCOPE_CLUSTER, false, &md);
 	ns->loc = obj->loc;
 	ns->name = md.name;
 	ns->labels = md.labels;
 	if (!ns->labels.v)
-		ns->labels.v = arena_array(k->lo.a, 1, sizeof(*ns->labels.v));
+		ns->labels.v = arena_array(k->lo.b.a, 1, sizeof(*ns->labels.v));
 	if (!ns->name)
 		return;
-	l = NULL;
-	for (size_t i = 0; i < ns->labels.n; i++)
-		if (!strcmp(ns->labels.v[i].key, LABEL_NS_NAME))
-			l = &ns->labels.v[i];
-	if (l && strcmp(l->value, ns->name)) {
-		diag_error(k->lo.d, &l->loc,
-			   "label %s must equal the namespace name '%s' (the API server sets it), "
-			   "not '%s'",
-			   LABEL_NS_NAME, ns->name, l->value);
-	} else if (!l) {
-		struct label *nl = &ns->labels.v[ns->labels.n++];
-		nl->key = LABEL_NS_NAME;
-		nl->value = ns->name;
-		nl->loc = md.name_loc;
-		labelset_sort(&ns->labels);
-	}
-	if (k->lo.d->errors == e0)
+	build_namespace_label(&k->lo.b, ns, &md.name_loc);
+	if (k->lo.b.d->errors == e0)
 		model_add_namespace(k->m, ns);
+}
+
+/*
+ * lower_node: a Node of the inventory: its labels and the addresses
+ * (status.addresses) an admin policy's nodes peer matches.
+ */
+static void lower_node(struct k8s *k, const struct node *obj, const struct loc *anchor)
+{
+	size_t e0 = k->lo.b.d->errors;
+	struct cluster_node *n = arena_zalloc(k->lo.b.a, sizeof(*n));
+	const struct node *status, *addrs;
+	struct lower_meta md;
+
+	read_meta(k, obj, "Node", anchor, SCOPE_CLUSTER, false, &md);
+	n->loc = obj->loc;
+	n->name = md.name;
+	n->labels = md.labels;
+	if ((status = lower_typed(&k->lo, obj, "status", NODE_MAP)) &&
+	    (addrs = lower_typed(&k->lo, status, "addresses", NODE_SEQ))) {
+		n->addrs = arena_array(k->lo.b.a, addrs->n ? addrs->n : 1, sizeof(*n->addrs));
+		for (size_t i = 0; i < addrs->n; i++) {
+			const struct node *a = addrs->items[i];
+			struct build_str type, address;
+			if (lower_want(&k->lo, a, NODE_MAP, "addresses item"))
+				build_node_address(&k->lo.b, n, &a->loc,
+						   opt_str(k, a, "type", &type),
+						   opt_str(k, a, "address", &address));
+		}
+	}
+	if (n->name && k->lo.b.d->errors == e0)
+		model_add_node(k->m, n);
 }
 
 /* ---- kinds and lists ------------------------------------------------- */
 
-enum kind_type { KT_POLICY, KT_NAMESPACE, KT_POD, KT_WORKLOAD, KT_LIST };
+enum kind_type {
+	KT_POLICY,
+	KT_ANP,
+	KT_BANP,
+	KT_CNP,
+	KT_NAMESPACE,
+	KT_NODE,
+	KT_POD,
+	KT_WORKLOAD,
+	KT_LIST
+};
 
 struct kind_info {
 	const char *kind;
@@ -819,7 +1007,11 @@ static const char *const cronjob_template[] = { "spec", "jobTemplate", "spec", "
 
 static const struct kind_info kinds[] = {
 	{ "NetworkPolicy", "networking.k8s.io/v1", "extensions", KT_POLICY, NULL },
+	{ "AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", NULL, KT_ANP, NULL },
+	{ "BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", NULL, KT_BANP, NULL },
+	{ "ClusterNetworkPolicy", "policy.networking.k8s.io/v1alpha2", NULL, KT_CNP, NULL },
 	{ "Namespace", "v1", NULL, KT_NAMESPACE, NULL },
+	{ "Node", "v1", NULL, KT_NODE, NULL },
 	{ "Pod", "v1", NULL, KT_POD, NULL },
 	{ "Deployment", "apps/v1", "extensions", KT_WORKLOAD, spec_template },
 	{ "StatefulSet", "apps/v1", NULL, KT_WORKLOAD, spec_template },
@@ -863,7 +1055,7 @@ static bool same_nocase(const char *s, size_t len, const char *a, const char *b)
 	if (len != al + bl)
 		return false;
 	for (size_t i = 0; i < len; i++)
-		if (lower_ascii_tolower(s[i]) != lower_ascii_tolower(i < al ? a[i] : b[i - al]))
+		if (build_tolower(s[i]) != build_tolower(i < al ? a[i] : b[i - al]))
 			return false;
 	return true;
 }
@@ -921,16 +1113,16 @@ static const struct kind_info *kind_of(struct k8s *k, const struct node *obj,
 		return NULL;
 	if (!kn && implied) {
 		if (av && !lower_eq(av, implied->api_version)) {
-			diag_error(k->lo.d, &av->loc, "%s must have apiVersion %s, not %s",
+			diag_error(k->lo.b.d, &av->loc, "%s must have apiVersion %s, not %s",
 				   implied->kind, implied->api_version, lower_shown(&k->lo, av));
 			return NULL;
 		}
 		return implied;
 	}
 	if (!kn) {
-		diag_error(k->lo.d, &obj->loc, "object %s has no 'kind'", object_name(k, obj));
+		diag_error(k->lo.b.d, &obj->loc, "object %s has no 'kind'", object_name(k, obj));
 		if (!av)
-			diag_error(k->lo.d, &obj->loc, "object %s has no 'apiVersion'",
+			diag_error(k->lo.b.d, &obj->loc, "object %s has no 'apiVersion'",
 				   object_name(k, obj));
 		return NULL;
 	}
@@ -946,10 +1138,11 @@ static const struct kind_info *kind_of(struct k8s *k, const struct node *obj,
 		bool l;
 		const struct kind_info *sug = find_kind_nocase(kn, &l);
 		if (sug)
-			diag_error(k->lo.d, &kn->loc, "unknown kind %s; did you mean '%s%s'?",
+			diag_error(k->lo.b.d, &kn->loc, "unknown kind %s; did you mean '%s%s'?",
 				   lower_shown(&k->lo, kn), sug->kind, l ? "List" : "");
 		else
-			diag_warning(k->lo.d, &kn->loc, "ignoring %s %s: not a kind netpolc reads",
+			diag_warning(k->lo.b.d, &kn->loc,
+				     "ignoring %s %s: not a kind netpolc reads",
 				     is_identifier(kn) ? kn->str : lower_shown(&k->lo, kn),
 				     object_name(k, obj));
 		return NULL;
@@ -957,18 +1150,18 @@ static const struct kind_info *kind_of(struct k8s *k, const struct node *obj,
 	if (!av && implied && implied == ki)
 		return ki;
 	if (!av) {
-		diag_error(k->lo.d, &kn->loc, "%s %s has no 'apiVersion'; add apiVersion: %s",
+		diag_error(k->lo.b.d, &kn->loc, "%s %s has no 'apiVersion'; add apiVersion: %s",
 			   ki->kind, object_name(k, obj), ki->api_version);
 		return NULL;
 	}
 	if (!lower_eq(av, ki->api_version)) {
 		if (related_group(av, ki))
-			diag_error(k->lo.d, &av->loc, "%s%s must have apiVersion %s, not %s",
+			diag_error(k->lo.b.d, &av->loc, "%s%s must have apiVersion %s, not %s",
 				   ki->kind, *list ? "List" : "", ki->api_version,
 				   lower_shown(&k->lo, av));
 		else
 			diag_warning(
-				k->lo.d, &kn->loc,
+				k->lo.b.d, &kn->loc,
 				"ignoring %s%s %s of apiVersion %s: netpolc reads %s only from "
 				"apiVersion %s",
 				ki->kind, *list ? "List" : "", object_name(k, obj),
@@ -996,8 +1189,20 @@ static void lower_object(struct k8s *k, const struct node *obj, const struct kin
 	case KT_POLICY:
 		lower_policy(k, obj, anchor);
 		break;
+	case KT_ANP:
+		lower_anp(k, obj, anchor, ANP_ADMIN);
+		break;
+	case KT_BANP:
+		lower_anp(k, obj, anchor, ANP_BASELINE);
+		break;
+	case KT_CNP:
+		lower_anp(k, obj, anchor, ANP_CLUSTER);
+		break;
 	case KT_NAMESPACE:
 		lower_namespace(k, obj, anchor);
+		break;
+	case KT_NODE:
+		lower_node(k, obj, anchor);
 		break;
 	case KT_POD:
 		lower_pod(k, obj, anchor);
@@ -1015,7 +1220,9 @@ int k8s_lower(struct arena *a, struct diag *d, const struct frontend_opts *o,
 	      const struct node *doc, struct model *m)
 {
 	struct k8s k = {
-		.lo = { .a = a, .d = d, .null_map_hint = true, .null_label_warning = true },
+		.lo = { .b = { .a = a, .d = d },
+			.null_map_hint = true,
+			.null_label_warning = true },
 		.o = o,
 		.m = m,
 	};

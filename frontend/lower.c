@@ -6,44 +6,17 @@
 
 #include <string.h>
 
-#include "frontend/validate.h"
-#include "ir/strbuf.h"
+#include "ir/names.h"
+#include "lib/strbuf.h"
 
 /* Unknown names get "did you mean" suggestions until this many diagnostics were queued. */
 #define SUGGEST_BUDGET 1000
 
 /* ---- messages -------------------------------------------------------- */
 
-const char *lower_quote(struct arena *a, const char *s, size_t len, size_t max)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t cut = len > max ? max : len;
-	const char *res;
-
-	while (cut < len && cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-		cut--; /* do not split a UTF-8 sequence */
-	strbuf_addch(&sb, '\'');
-	for (size_t i = 0; i < cut; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			strbuf_addf(&sb, "\\x%02x", c);
-		else
-			strbuf_addch(&sb, c);
-	}
-	strbuf_addstr(&sb, cut < len ? "...'" : "'");
-	res = arena_strndup(a, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return res;
-}
-
-const char *lower_show(struct lower *lo, const char *s, size_t len)
-{
-	return lower_quote(lo->a, s, len, 80);
-}
-
 const char *lower_shown(struct lower *lo, const struct node *n)
 {
-	return lower_show(lo, n->str, n->len);
+	return build_show(&lo->b, n->str, n->len);
 }
 
 bool lower_is_scalar(const struct node *n)
@@ -57,9 +30,32 @@ bool lower_eq(const struct node *n, const char *s)
 	return n && n->kind == NODE_STR && n->len == l && !memcmp(n->str, s, l);
 }
 
-bool lower_has_nul(const struct node *n)
+struct build_str lower_str(const struct node *n)
 {
-	return memchr(n->str, '\0', n->len) != NULL;
+	struct build_str s = { n->str, n->len, n->loc };
+	return s;
+}
+
+struct build_num lower_num(const struct node *n)
+{
+	struct build_num v = { n->kind == NODE_INT ? n->ival : 0, n->loc };
+	return v;
+}
+
+struct build_str lower_str_item(struct lower *lo, const struct node *n, const char *what)
+{
+	struct build_str s = lower_str(n);
+	if (!lower_want(lo, n, NODE_STR, what))
+		s.s = NULL;
+	return s;
+}
+
+struct build_str *lower_str_items(struct lower *lo, const struct node *seq, const char *what)
+{
+	struct build_str *v = arena_array(lo->b.a, seq->n + 1, sizeof(*v));
+	for (size_t i = 0; i < seq->n; i++)
+		v[i] = lower_str_item(lo, seq->items[i], what);
+	return v;
 }
 
 bool lower_want(struct lower *lo, const struct node *n, enum node_kind w, const char *what)
@@ -67,16 +63,17 @@ bool lower_want(struct lower *lo, const struct node *n, enum node_kind w, const 
 	if (n->kind == w)
 		return true;
 	if (w == NODE_STR && lower_is_scalar(n))
-		diag_error(lo->d, &n->loc, "%s: expected a string, got %s (%s); quote it: \"%.*s\"",
-			   what, node_kind_name(n->kind), n->str, (int)n->len, n->str);
+		diag_error(lo->b.d, &n->loc,
+			   "%s: expected a string, got %s (%s); quote it: \"%.*s\"", what,
+			   node_kind_name(n->kind), n->str, (int)n->len, n->str);
 	else if (lo->null_map_hint && n->kind == NODE_NULL && w == NODE_MAP)
-		diag_error(lo->d, &n->loc,
+		diag_error(lo->b.d, &n->loc,
 			   "%s: expected a mapping, got null (write {} for an empty one)", what);
 	else if (lower_is_scalar(n))
-		diag_error(lo->d, &n->loc, "%s: expected %s, got %s (%s)", what, node_kind_name(w),
-			   node_kind_name(n->kind), lower_shown(lo, n));
+		diag_error(lo->b.d, &n->loc, "%s: expected %s, got %s (%s)", what,
+			   node_kind_name(w), node_kind_name(n->kind), lower_shown(lo, n));
 	else
-		diag_error(lo->d, &n->loc, "%s: expected %s, got %s", what, node_kind_name(w),
+		diag_error(lo->b.d, &n->loc, "%s: expected %s, got %s", what, node_kind_name(w),
 			   node_kind_name(n->kind));
 	return false;
 }
@@ -85,7 +82,7 @@ bool lower_want_object(struct lower *lo, const struct node *obj, const char *wha
 {
 	if (obj->kind == NODE_MAP)
 		return true;
-	diag_error(lo->d, &obj->loc,
+	diag_error(lo->b.d, &obj->loc,
 		   "expected a %s object (a mapping with apiVersion and kind), got %s", what,
 		   node_kind_name(obj->kind));
 	return false;
@@ -117,72 +114,6 @@ const struct node *lower_typed(struct lower *lo, const struct node *map, const c
 	return v && lower_want(lo, v, w, key) ? v : NULL;
 }
 
-/* ---- names and suggestions ------------------------------------------- */
-
-int lower_ascii_tolower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
-}
-
-unsigned lower_distance(const char *a, size_t al, const char *b, size_t bl)
-{
-	unsigned row[33], prev;
-	if (al > 32 || bl > 32)
-		return 99;
-	for (size_t j = 0; j <= bl; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= al; i++) {
-		prev = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= bl; j++) {
-			unsigned cur = row[j];
-			unsigned best = prev + (lower_ascii_tolower(a[i - 1]) !=
-						lower_ascii_tolower(b[j - 1]));
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	return row[bl];
-}
-
-const char *lower_suggest(const char *s, size_t len, const char *const *known)
-{
-	const char *best = NULL;
-	unsigned bestd = len <= 4 ? 1 : 2;
-	for (size_t i = 0; known[i]; i++) {
-		size_t kl = strlen(known[i]);
-		unsigned dd;
-		if ((len > kl ? len - kl : kl - len) > bestd)
-			continue; /* the distance is at least the difference in length */
-		dd = lower_distance(s, len, known[i], kl);
-		if (dd <= bestd) {
-			best = known[i];
-			bestd = dd;
-		}
-	}
-	return best;
-}
-
-int lower_choice(struct lower *lo, const struct node *n, const char *const *names, const char *what,
-		 const char *plural, const char *must)
-{
-	const char *sug;
-
-	for (int i = 0; names[i]; i++)
-		if (lower_eq(n, names[i]))
-			return i;
-	if ((sug = lower_suggest(n->str, n->len, names)))
-		diag_error(lo->d, &n->loc, "%s %s; did you mean '%s'? (%s are case-sensitive)",
-			   what, lower_shown(lo, n), sug, plural);
-	else
-		diag_error(lo->d, &n->loc, "%s %s: must be %s", what, lower_shown(lo, n), must);
-	return -1;
-}
-
 /* ---- unknown fields -------------------------------------------------- */
 
 static bool in_list(const struct node *key, const char *const *list)
@@ -208,8 +139,8 @@ void lower_check_fields(struct lower *lo, const struct node *map, const char *co
 		/* past many diagnostics nobody reads suggestions: keep hostile input cheap */
 		if (hint) {
 			strbuf_addstr(&sb, hint);
-		} else if (lo->d->errors + lo->d->warnings < SUGGEST_BUDGET &&
-			   (sug = lower_suggest(key->str, key->len, known))) {
+		} else if (lo->b.d->errors + lo->b.d->warnings < SUGGEST_BUDGET &&
+			   (sug = build_suggest(key->str, key->len, known))) {
 			strbuf_addf(&sb, "did you mean '%s'?", sug);
 		} else {
 			strbuf_addstr(&sb, "known fields:");
@@ -217,10 +148,10 @@ void lower_check_fields(struct lower *lo, const struct node *map, const char *co
 				strbuf_addf(&sb, "%s %s", j ? "," : "", known[j]);
 		}
 		if (strict)
-			diag_error(lo->d, &key->loc, "unknown field %s in %s; %s",
+			diag_error(lo->b.d, &key->loc, "unknown field %s in %s; %s",
 				   lower_shown(lo, key), where, sb.buf);
 		else
-			diag_warning(lo->d, &key->loc, "unknown field %s in %s is ignored; %s",
+			diag_warning(lo->b.d, &key->loc, "unknown field %s in %s is ignored; %s",
 				     lower_shown(lo, key), where, sb.buf);
 		strbuf_release(&sb);
 	}
@@ -230,37 +161,27 @@ void lower_check_fields(struct lower *lo, const struct node *map, const char *co
 
 void lower_labels(struct lower *lo, const struct node *map, struct labelset *out)
 {
-	out->v = arena_array(lo->a, map->n + 1, sizeof(*out->v));
+	out->v = arena_array(lo->b.a, map->n + 1, sizeof(*out->v));
 	out->n = 0;
 	for (size_t i = 0; i < map->n; i++) {
 		const struct node *key = map->pairs[i].key, *v = map->pairs[i].value;
-		const char *why = valid_label_key(key->str, key->len);
-		struct label *l = &out->v[out->n];
-		if (why) {
-			diag_error(lo->d, &key->loc, "invalid label key %s: %s",
-				   lower_shown(lo, key), why);
-			continue;
-		}
-		l->key = key->str;
-		l->loc = key->loc;
+		struct build_str k = lower_str(key), val = lower_str(v);
 		if (v->kind == NODE_NULL) {
-			if (lo->null_label_warning)
-				diag_warning(lo->d, &v->loc,
-					     "label %s has no value; it is read as the empty "
-					     "string (write %.*s: \"\" to say so)",
-					     lower_shown(lo, key), (int)key->len, key->str);
-			l->value = "";
+			val.s = "";
+			val.len = 0;
 		} else if (v->kind != NODE_STR) {
-			const char *what = arena_printf(lo->a, "label %s", lower_shown(lo, key));
-			lower_want(lo, v, NODE_STR, what);
+			if (build_label_key(&lo->b, &k))
+				lower_want(lo, v, NODE_STR,
+					   arena_printf(lo->b.a, "label %s", lower_shown(lo, key)));
 			continue;
-		} else if ((why = valid_label_value(v->str, v->len))) {
-			diag_error(lo->d, &v->loc, "invalid value %s of label %s: %s",
-				   lower_shown(lo, v), lower_shown(lo, key), why);
-			continue;
-		} else {
-			l->value = v->str;
 		}
+		if (!build_label(&lo->b, &k, &val, &out->v[out->n]))
+			continue;
+		if (v->kind == NODE_NULL && lo->null_label_warning)
+			diag_warning(lo->b.d, &v->loc,
+				     "label %s has no value; it is read as the empty string (write "
+				     "%.*s: \"\" to say so)",
+				     lower_shown(lo, key), (int)key->len, key->str);
 		out->n++;
 	}
 	labelset_sort(out);
@@ -272,25 +193,21 @@ static void read_namespace(struct lower *lo, const struct node *meta, const char
 			   struct lower_meta *md)
 {
 	const struct node *ns = lower_typed(lo, meta, "namespace", NODE_STR);
-	const char *why;
 
 	if (r->scope == LOWER_CLUSTER_NO_NS) {
 		if (ns && ns->len)
-			diag_error(lo->d, &ns->loc,
+			diag_error(lo->b.d, &ns->loc,
 				   "a %s is cluster-wide: it has no metadata.namespace", kind);
 		md->ns = "";
 	} else if (ns && ns->len) {
-		if ((why = valid_dns_label(ns->str, ns->len)))
-			diag_error(lo->d, &ns->loc, "invalid namespace name %s: %s",
-				   lower_shown(lo, ns), why);
-		else
-			md->ns = ns->str;
+		struct build_str s = lower_str(ns);
+		md->ns = build_name(&lo->b, "namespace", &s, valid_dns_label);
 	} else if (!ns && lower_val(meta, "namespace")) {
 		/* wrong type: already reported */
 	} else if (r->default_ns) {
 		md->ns = r->default_ns;
 	} else {
-		diag_error(lo->d, &md->name_loc,
+		diag_error(lo->b.d, &md->name_loc,
 			   "%s %s has no metadata.namespace; pass -n NAMESPACE", kind,
 			   name ? lower_shown(lo, name) : "(unnamed)");
 	}
@@ -300,7 +217,6 @@ void lower_meta(struct lower *lo, const struct node *obj, const char *kind,
 		const struct loc *anchor, const struct lower_meta_rules *r, struct lower_meta *md)
 {
 	const struct node *meta, *name, *labels, *ann;
-	const char *why;
 
 	memset(md, 0, sizeof(*md));
 	md->name_loc = *anchor;
@@ -310,16 +226,14 @@ void lower_meta(struct lower *lo, const struct node *obj, const char *kind,
 	name = lower_typed(lo, meta, "name", NODE_STR);
 	if (!name) {
 		if (!lower_val(meta, "name"))
-			diag_error(lo->d, anchor, "%s has no metadata.name%s", kind,
+			diag_error(lo->b.d, anchor, "%s has no metadata.name%s", kind,
 				   r->generate_name_note && lower_val(meta, "generateName")
 					   ? " (generateName is not expanded)"
 					   : "");
-	} else if ((why = r->valid_name(name->str, name->len))) {
-		diag_error(lo->d, &name->loc, "invalid %s name %s: %s", kind, lower_shown(lo, name),
-			   why);
 	} else {
-		md->name = name->str;
-		md->name_loc = name->loc;
+		struct build_str s = lower_str(name);
+		if ((md->name = build_name(&lo->b, kind, &s, r->valid_name)))
+			md->name_loc = name->loc;
 	}
 	if (r->scope != LOWER_CLUSTER)
 		read_namespace(lo, meta, kind, r, name, md);
@@ -332,7 +246,7 @@ void lower_meta(struct lower *lo, const struct node *obj, const char *kind,
 		if (v->kind == NODE_NULL || v->kind == NODE_STR)
 			continue;
 		lower_want(lo, v, NODE_STR,
-			   r->annotation_key ? arena_printf(lo->a, "annotation %s",
+			   r->annotation_key ? arena_printf(lo->b.a, "annotation %s",
 							    lower_shown(lo, ann->pairs[i].key))
 					     : "annotation");
 	}

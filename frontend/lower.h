@@ -2,7 +2,9 @@
  * lower.h - helpers both object lowerings use (frontend/k8s.c and
  * frontend/calico.c): typed access to document nodes with located errors,
  * known-field checks with "did you mean" suggestions, labels, metadata and
- * the rule lists of a policy spec.
+ * the rule lists of a policy spec.  They handle the syntax of the document
+ * tree; what the values mean is checked by the constructors they call
+ * (frontend/build.h).
  *
  * Every problem is reported to the context's diag at the offending node and
  * the helpers return what could still be read, so a lowering can go on and
@@ -16,15 +18,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "frontend/build.h"
 #include "frontend/node.h"
-#include "ir/arena.h"
-#include "ir/diag.h"
 #include "ir/model.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
 
 /* The context of one lowering. */
 struct lower {
-	struct arena *a; /* quoted text for messages is allocated here */
-	struct diag *d;	 /* every problem is reported here */
+	struct build b; /* the arena (quoted text for messages) and the diagnostics */
 	/* lower_want: a null where a mapping belongs suggests writing {} */
 	bool null_map_hint;
 	/* lower_labels: a label without a value is warned about (it reads as "") */
@@ -36,24 +38,28 @@ struct lower_hint {
 	const char *field, *text;
 };
 
-/*
- * lower_quote: s (len bytes, may hold NUL) as user text for a message:
- * single-quoted, control bytes escaped as \xNN, cut after max bytes (never
- * inside a UTF-8 sequence) with "..." marking the cut.  The result is
- * allocated in a.
- */
-const char *lower_quote(struct arena *a, const char *s, size_t len, size_t max);
-/* lower_show: lower_quote of s into lo->a, cut after 80 bytes. */
-const char *lower_show(struct lower *lo, const char *s, size_t len);
-/* lower_shown: lower_show of the text of scalar n. */
+/* lower_shown: build_show of the text of scalar n. */
 const char *lower_shown(struct lower *lo, const struct node *n);
 
 /* lower_is_scalar: n is a string, number or boolean (not a container, not null). */
 bool lower_is_scalar(const struct node *n);
 /* lower_eq: n is the string s (n may be NULL: false). */
 bool lower_eq(const struct node *n, const char *s);
-/* lower_has_nul: scalar n holds a NUL byte (never valid where the lowerings read it). */
-bool lower_has_nul(const struct node *n);
+/* lower_str: string n as a constructor's value. */
+struct build_str lower_str(const struct node *n);
+/* lower_num: number n as a constructor's value (0 when n is not an integer). */
+struct build_num lower_num(const struct node *n);
+/*
+ * lower_str_item: item n of a list of strings as a constructor's value;
+ * when n is not a string, that is reported ("WHAT: expected a string ...")
+ * and the value is unusable (s NULL).
+ */
+struct build_str lower_str_item(struct lower *lo, const struct node *n, const char *what);
+/*
+ * lower_str_items: the items of sequence seq as constructors' values (an
+ * array of seq->n in lo->b.a), each read by lower_str_item.
+ */
+struct build_str *lower_str_items(struct lower *lo, const struct node *seq, const char *what);
 
 /*
  * lower_want: n (not NULL) has kind w; else reports "what: expected W, got
@@ -78,28 +84,6 @@ const struct node *lower_typed(struct lower *lo, const struct node *map, const c
  */
 bool lower_want_object(struct lower *lo, const struct node *obj, const char *what);
 
-/* lower_ascii_tolower: c with ASCII upper case folded to lower case. */
-int lower_ascii_tolower(int c);
-/*
- * lower_distance: the edit distance between a (al bytes) and b (bl bytes),
- * ignoring ASCII case; 99 when either is longer than 32 bytes.
- */
-unsigned lower_distance(const char *a, size_t al, const char *b, size_t bl);
-/*
- * lower_suggest: the name of the NULL-terminated list known closest to s
- * (len bytes), when it is at most one edit away (s of up to 4 bytes) or two
- * (longer s), else NULL.  Returns an element of known.
- */
-const char *lower_suggest(const char *s, size_t len, const char *const *known);
-/*
- * lower_choice: the index of string n in the NULL-terminated list names
- * (exact, case-sensitive match); else reports "WHAT 'x'; did you mean 'y'?
- * (PLURAL are case-sensitive)", or without a close name "WHAT 'x': must be
- * MUST", and returns -1.  n must be a string.
- */
-int lower_choice(struct lower *lo, const struct node *n, const char *const *names, const char *what,
-		 const char *plural, const char *must);
-
 /*
  * lower_check_fields: reports every key of mapping map that is not in the
  * NULL-terminated list known, as an error (strict) or a warning ("is
@@ -114,7 +98,7 @@ void lower_check_fields(struct lower *lo, const struct node *map, const char *co
 /*
  * lower_labels: mapping map of label keys to string values into out,
  * validated and sorted by key; invalid entries are reported and left out.
- * out->v is in lo->a, with one spare slot after out->n for a label the
+ * out->v is in lo->b.a, with one spare slot after out->n for a label the
  * caller may add.
  */
 void lower_labels(struct lower *lo, const struct node *map, struct labelset *out);
@@ -136,7 +120,7 @@ struct lower_meta_rules {
 	const char *const *fields; /* the known fields of metadata, NULL-terminated */
 	bool strict;		   /* unknown fields are errors, else warnings */
 	enum lower_scope scope;
-	/* why a metadata.name of len bytes is invalid, or NULL (see validate.h) */
+	/* why a metadata.name of len bytes is invalid, or NULL (see ir/names.h) */
 	const char *(*valid_name)(const char *s, size_t len);
 	const char *default_ns;	 /* LOWER_NAMESPACED: for objects without one; NULL: error */
 	bool generate_name_note; /* a missing name mentions a generateName that is there */
@@ -153,7 +137,7 @@ struct lower_meta {
 /*
  * lower_meta: the metadata of obj, an object of kind, read under rules r
  * into md.  anchor is where a missing name is reported.  Every problem is
- * reported; md holds what is valid (strings in the tree or lo->a).
+ * reported; md holds what is valid (strings in the tree or lo->b.a).
  */
 void lower_meta(struct lower *lo, const struct node *obj, const char *kind,
 		const struct loc *anchor, const struct lower_meta_rules *r, struct lower_meta *md);

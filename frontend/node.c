@@ -64,7 +64,7 @@ bool node_is_null(const struct node *n)
 
 struct loc node_text_loc(const char *file, const char *text, size_t off)
 {
-	struct loc l = { file, 1, 1 };
+	struct loc l = { .file = file, .line = 1, .col = 1 };
 	for (size_t i = 0; i < off; i++) {
 		if (text[i] == '\n') {
 			l.line++;

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ir/arena.h"
-#include "ir/diag.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
 
 enum node_kind { NODE_NULL, NODE_STR, NODE_INT, NODE_FLOAT, NODE_BOOL, NODE_MAP, NODE_SEQ };
 

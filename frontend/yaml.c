@@ -10,7 +10,9 @@
  * true/false in three spellings), nulls, Go-syntax integers (0x, 0o, 0b,
  * leading-0 octal, '_' separators) and floats; everything else, and every
  * quoted or block scalar, is a string.  Integers that fit no long long
- * become NODE_FLOAT with their text.
+ * become NODE_FLOAT with their text.  A float with no fraction is an
+ * integer, as it is once sigs.k8s.io/yaml has turned it into JSON
+ * (json_integral).
  *
  * Anchors and aliases: an alias shares the anchored node (no copy), but the
  * expanded size of the document is counted (each alias adds the size of
@@ -35,8 +37,9 @@
 
 #include <yaml.h>
 
-#include "ir/strbuf.h"
-#include "ir/util.h"
+#include "lib/hash.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
@@ -98,7 +101,7 @@ static const char merge_marker[] = "<<";
 
 static struct loc mark_loc(const struct yreader *r, const yaml_mark_t *m)
 {
-	struct loc l;
+	struct loc l = { 0 };
 	l.file = r->file;
 	l.line = m->line < UINT_MAX - 1 ? (unsigned)m->line + 1 : UINT_MAX;
 	l.col = m->column < UINT_MAX - 1 ? (unsigned)m->column + 1 : UINT_MAX;
@@ -160,16 +163,6 @@ static const char *short_tag(struct yreader *r, const char *tag)
 	if (!strncmp(tag, TAG_PREFIX, n))
 		return arena_printf(r->a, "!!%s", tag + n);
 	return quote(r, tag, strlen(tag));
-}
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211u;
-	}
-	return h;
 }
 
 /* ---- scalar typing (go-yaml v2 resolve) -------------------------------- */
@@ -354,6 +347,23 @@ static enum resolved resolve(struct yreader *r, const char *s, size_t n, long lo
 	return RES_STR;
 }
 
+/*
+ * json_integral: whether the float text s is written by Go's json.Marshal
+ * as an integer, and that integer.  sigs.k8s.io/yaml turns YAML into JSON
+ * before the API types decode it, and json.Marshal writes a float64 with
+ * no fraction below 1e21 without '.' or exponent: `port: 80.0`, `1e2` and
+ * `080` (not octal, so a float) reach an int32 field as 80, 100 and 80.
+ */
+static bool json_integral(const char *s, long long *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v > -9.2e18 && v < 9.2e18) || v != (double)(long long)v)
+		return false;
+	*out = (long long)v;
+	return true;
+}
+
 /* ---- nodes, counting, anchors ------------------------------------------ */
 
 static struct node *new_node(struct yreader *r, enum node_kind kind, const yaml_mark_t *m)
@@ -387,7 +397,7 @@ static bool expand(struct yreader *r, size_t n, const yaml_mark_t *m)
 static size_t anchor_slot(const struct yreader *r, const char *name)
 {
 	size_t mask = r->acap - 1;
-	size_t i = (size_t)hash_bytes(name, strlen(name)) & mask;
+	size_t i = (size_t)hash_bytes(HASH_INIT, name, strlen(name)) & mask;
 	while (r->aslots[i] && strcmp(r->anchors[r->aslots[i] - 1].name, name))
 		i = (i + 1) & mask;
 	return i;
@@ -473,7 +483,7 @@ static const struct node *keyset_add(struct yreader *r, const struct node *key)
 		for (size_t j = 0; j < ocap; j++) {
 			if (!old[j])
 				continue;
-			i = (size_t)hash_bytes(old[j]->str, old[j]->len) & mask;
+			i = (size_t)hash_bytes(HASH_INIT, old[j]->str, old[j]->len) & mask;
 			while (r->kslots[i])
 				i = (i + 1) & mask;
 			r->kslots[i] = old[j];
@@ -481,7 +491,7 @@ static const struct node *keyset_add(struct yreader *r, const struct node *key)
 		free(old);
 	}
 	mask = r->kcap - 1;
-	i = (size_t)hash_bytes(key->str, key->len) & mask;
+	i = (size_t)hash_bytes(HASH_INIT, key->str, key->len) & mask;
 	while (r->kslots[i]) {
 		if (same_key(r->kslots[i], key))
 			return r->kslots[i];
@@ -723,8 +733,14 @@ static void type_scalar(struct yreader *r, struct node *n, const yaml_event_t *e
 		n->kind = NODE_INT;
 		n->ival = ival;
 		break;
-	case RES_BIGINT:
 	case RES_FLOAT:
+		if (json_integral(r->scratch.buf, &ival)) {
+			n->kind = NODE_INT;
+			n->ival = ival;
+			break;
+		}
+		/* fall through */
+	case RES_BIGINT:
 		n->kind = NODE_FLOAT;
 		break;
 	}
@@ -736,7 +752,10 @@ static bool on_scalar(struct yreader *r, const yaml_event_t *ev)
 	bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	size_t len = ev->data.scalar.length;
 	struct node *n = new_node(r, NODE_STR, &ev->start_mark);
+	struct loc end = mark_loc(r, &ev->end_mark);
 
+	n->loc.end_line = end.line;
+	n->loc.end_col = end.col;
 	if (len == 2 && !memcmp(ev->data.scalar.value, "<<", 2) && at_key(r) &&
 	    ((plain && !tag) || (tag && tag_is(tag, "merge")))) {
 		n->str = merge_marker;

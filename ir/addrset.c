@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ir/util.h"
+#include "lib/util.h"
 
 #define U128_MAX (~(u128)0)
 
@@ -489,6 +489,17 @@ void addrset_add_all(struct addrset *s, int family)
 	addrset_add_range(s, family, 0, family_max(family));
 }
 
+/* addrset_add_set: appends go through addrset_add_range, which keeps s clean while in order. */
+void addrset_add_set(struct addrset *s, const struct addrset *b)
+{
+	/* sizes first: b may be s itself, whose arrays move as they grow */
+	size_t n4 = b->n4, n6 = b->n6;
+	for (size_t i = 0; i < n4; i++)
+		addrset_add_range(s, AF4, b->v4[i].lo, b->v4[i].hi);
+	for (size_t i = 0; i < n6; i++)
+		addrset_add_range(s, AF6, b->v6[i].lo, b->v6[i].hi);
+}
+
 /*
  * radix_v4: sort n intervals by lower bound, least significant digit first
  * (11, 11 and 10 bits), moving between v and tmp; returns the buffer that
@@ -789,21 +800,64 @@ bool addrset_subset(const struct addrset *a, const struct addrset *b)
 	return subset_family(a, b, AF4) && subset_family(a, b, AF6);
 }
 
-bool addrset_contains(const struct addrset *s, const struct addr *a)
+/* find_hi: the first interval of the family whose upper bound is >= v (or the count). */
+static size_t find_hi(const struct addrset *s, int family, u128 v)
 {
-	size_t lo = 0, hi;
-	int family = a->family;
-	normed(s);
-	hi = fam_n(s, family);
-	/* find the first interval whose upper bound is >= the address */
+	size_t lo = 0, hi = fam_n(s, family);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (fam_hi(s, family, mid) < a->v)
+		if (fam_hi(s, family, mid) < v)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < fam_n(s, family) && fam_lo(s, family, lo) <= a->v;
+	return lo;
+}
+
+/* covered_by: lo..hi is covered by the union of the sets (all normalised). */
+static bool covered_by(int family, u128 lo, u128 hi, const struct addrset *const *sets, size_t n)
+{
+	u128 cur = lo;
+	for (;;) {
+		/* the farthest reach of an interval holding cur */
+		bool found = false;
+		u128 reach = 0;
+		for (size_t k = 0; k < n; k++) {
+			size_t i = find_hi(sets[k], family, cur);
+			if (i < fam_n(sets[k], family) && fam_lo(sets[k], family, i) <= cur &&
+			    (!found || fam_hi(sets[k], family, i) > reach)) {
+				reach = fam_hi(sets[k], family, i);
+				found = true;
+			}
+		}
+		if (!found)
+			return false;
+		if (reach >= hi)
+			return true;
+		cur = reach + 1; /* reach < hi: no overflow */
+	}
+}
+
+bool addrset_subset_union(const struct addrset *a, const struct addrset *const *sets, size_t n)
+{
+	normed(a);
+	for (size_t k = 0; k < n; k++)
+		normed(sets[k]);
+	for (size_t i = 0; i < a->n4; i++)
+		if (!covered_by(AF4, a->v4[i].lo, a->v4[i].hi, sets, n))
+			return false;
+	for (size_t i = 0; i < a->n6; i++)
+		if (!covered_by(AF6, a->v6[i].lo, a->v6[i].hi, sets, n))
+			return false;
+	return true;
+}
+
+bool addrset_contains(const struct addrset *s, const struct addr *a)
+{
+	size_t i;
+	normed(s);
+	i = find_hi(s, a->family, a->v);
+	return i < fam_n(s, a->family) && fam_lo(s, a->family, i) <= a->v;
 }
 
 bool addrset_is_all(const struct addrset *s, int family)
@@ -894,4 +948,16 @@ struct prefix *addrset_prefixes(const struct addrset *s, size_t *n)
 	if (i != count)
 		BUG("addrset_prefixes: counted %zu, produced %zu", count, i);
 	return v;
+}
+
+bool prefix_v4_mapped(const struct prefix *p, struct prefix *v4)
+{
+	if (p->a.family != AF6 || p->len < 96 || (p->a.v >> 32) != 0xffff)
+		return false;
+	if (v4) {
+		v4->a.family = AF4;
+		v4->a.v = p->a.v & 0xffffffffu;
+		v4->len = (uint8_t)(p->len - 96);
+	}
+	return true;
 }

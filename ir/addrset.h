@@ -51,6 +51,12 @@ bool prefix_contains(const struct prefix *p, const struct addr *a);
 /* prefix_within: inner is inside outer (same family, inner.len >= outer.len). */
 bool prefix_within(const struct prefix *inner, const struct prefix *outer);
 int addr_cmp(const struct addr *x, const struct addr *y);
+/*
+ * prefix_v4_mapped: p lies in ::ffff:0:0/96, the IPv4-mapped IPv6 space,
+ * which Go's net.IPNet (hence Kubernetes implementations and Calico)
+ * prints and matches as IPv4; *v4 (may be NULL) gets that IPv4 prefix.
+ */
+bool prefix_v4_mapped(const struct prefix *p, struct prefix *v4);
 
 struct ivl4 {
 	uint32_t lo, hi;
@@ -81,6 +87,11 @@ void addrset_add_addr(struct addrset *s, const struct addr *a);
 /* addrset_add_range: inclusive lo..hi of one family; lo <= hi required. */
 void addrset_add_range(struct addrset *s, int family, u128 lo, u128 hi);
 void addrset_add_all(struct addrset *s, int family); /* 0.0.0.0/0 or ::/0 */
+/*
+ * addrset_add_set: append every interval of b (b unchanged).  Unlike addrset_merge it costs the
+ * size of b, not of s: collect many sets with it, and the one sort happens when s is next read.
+ */
+void addrset_add_set(struct addrset *s, const struct addrset *b);
 void addrset_normalize(struct addrset *s);
 
 /*
@@ -100,6 +111,12 @@ void addrset_remove(struct addrset *a, const struct addrset *b);
 bool addrset_is_empty(const struct addrset *s);
 bool addrset_equal(const struct addrset *a, const struct addrset *b);
 bool addrset_subset(const struct addrset *a, const struct addrset *b); /* a within b */
+/*
+ * addrset_subset_union: a lies within the union of sets[0..n), without
+ * building that union: each interval of a is walked across the sets, a
+ * binary search in each per step.
+ */
+bool addrset_subset_union(const struct addrset *a, const struct addrset *const *sets, size_t n);
 bool addrset_contains(const struct addrset *s, const struct addr *a);
 /* addrset_is_all: covers the whole space of that family. */
 bool addrset_is_all(const struct addrset *s, int family);

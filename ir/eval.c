@@ -8,14 +8,18 @@
 bool eval_rule_matches(const struct ir_rule *r, const struct eval_peer *peer, int proto,
 		       uint16_t port)
 {
-	bool peer_ok;
 	if (proto < 0) {
 		if (!r->ports.any)
 			return false;
 	} else if (!portset_contains(&r->ports, (enum proto)proto, port)) {
 		return false;
 	}
-	peer_ok = r->all_peers;
+	return eval_rule_peer_matches(r, peer);
+}
+
+bool eval_rule_peer_matches(const struct ir_rule *r, const struct eval_peer *peer)
+{
+	bool peer_ok = r->all_peers;
 	if (!peer_ok && r->pods && peer->pod && peer->pod->index < UINT32_MAX)
 		peer_ok = podset_contains(r->pods, (uint32_t)peer->pod->index) &&
 			  (!peer->ep || !peer->ep->synthetic);
@@ -41,6 +45,7 @@ void eval_dir(const struct ir_endpoint *ep, enum dir dir, const struct eval_peer
 				continue;
 			if (r->action == ACT_PASS) {
 				passed = true;
+				out->passed = r;
 				break;
 			}
 			out->allowed = r->action == ACT_ALLOW;

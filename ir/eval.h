@@ -26,8 +26,9 @@ struct eval_peer {
 struct eval_side {
 	bool allowed;
 	bool isolated;
-	const struct ir_rule *rule; /* the deciding rule, or NULL (default verdict) */
-	const struct ir_tier *tier; /* the tier that decided, or NULL */
+	const struct ir_rule *rule;   /* the deciding rule, or NULL (default verdict) */
+	const struct ir_tier *tier;   /* the tier that decided, or NULL */
+	const struct ir_rule *passed; /* the last Pass rule that sent it to a later tier, or NULL */
 };
 
 struct eval_result {
@@ -39,6 +40,8 @@ struct eval_result {
 /* eval_rule_matches: rule r matches traffic with peer on (proto, port). */
 bool eval_rule_matches(const struct ir_rule *r, const struct eval_peer *peer, int proto,
 		       uint16_t port);
+/* eval_rule_peer_matches: rule r's peer part matches peer (ports not looked at). */
+bool eval_rule_peer_matches(const struct ir_rule *r, const struct eval_peer *peer);
 /*
  * eval_dir: the verdict of endpoint ep's direction dir for traffic with
  * peer on (proto, port).  proto is an enum proto, or -1 for a protocol

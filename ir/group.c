@@ -11,36 +11,27 @@
 #include <string.h>
 
 #include "ir/passes.h"
-#include "ir/strbuf.h"
-#include "ir/strmap.h"
-#include "ir/util.h"
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
+#include "lib/hash.h"
+#include "lib/strbuf.h"
+#include "lib/strmap.h"
+#include "lib/util.h"
 
 static uint64_t rule_hash(const struct ir_rule *r)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = HASH_INIT;
 	unsigned char hdr[2] = { (unsigned char)r->action, (unsigned char)r->all_peers };
-	h = fnv(h, hdr, sizeof(hdr));
+	h = hash_bytes(h, hdr, sizeof(hdr));
 	if (!r->all_peers) {
 		if (r->pods)
-			h = fnv(h, r->pods->v, r->pods->n * sizeof(*r->pods->v));
-		h = fnv(h, "|", 1);
-		h = fnv(h, r->nets.v4, r->nets.n4 * sizeof(*r->nets.v4));
-		h = fnv(h, r->nets.v6, r->nets.n6 * sizeof(*r->nets.v6));
+			h = hash_bytes(h, r->pods->v, r->pods->n * sizeof(*r->pods->v));
+		h = hash_bytes(h, "|", 1);
+		h = hash_bytes(h, r->nets.v4, r->nets.n4 * sizeof(*r->nets.v4));
+		h = hash_bytes(h, r->nets.v6, r->nets.n6 * sizeof(*r->nets.v6));
 	}
-	h = fnv(h, &r->ports.any, 1);
+	h = hash_bytes(h, &r->ports.any, 1);
 	for (int p = 0; p < NPROTO; p++) {
-		h = fnv(h, "/", 1);
-		h = fnv(h, r->ports.r[p], r->ports.n[p] * sizeof(*r->ports.r[p]));
+		h = hash_bytes(h, "/", 1);
+		h = hash_bytes(h, r->ports.r[p], r->ports.n[p] * sizeof(*r->ports.r[p]));
 	}
 	return h;
 }

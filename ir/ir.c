@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ir/util.h"
+#include "lib/util.h"
 
 bool podset_contains(const struct podset *s, uint32_t pod)
 {
@@ -46,6 +46,14 @@ struct podset *ir_podset_new(struct ir *ir, uint32_t *v, size_t n)
 	s->id = ir->npodsets;
 	VEC_PUSH(ir->podsets, ir->npodsets, ir->apodsets, s);
 	return s;
+}
+
+bool ir_dir_applies(const struct ir_dir *d)
+{
+	for (size_t t = 0; t < d->ntiers; t++)
+		if (d->tiers[t].applies)
+			return true;
+	return false;
 }
 
 void ir_release(struct ir *ir)

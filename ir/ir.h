@@ -104,6 +104,9 @@ struct ir_rule *ir_rule_new(struct ir *ir, enum action act, const struct origin 
 struct podset *ir_podset_new(struct ir *ir, uint32_t *v, size_t n);
 void ir_release(struct ir *ir);
 
+/* ir_dir_applies: some tier of d applies (the endpoint is selected in that direction). */
+bool ir_dir_applies(const struct ir_dir *d);
+
 /* ir_endpoint_name: "ns/name" of the endpoint's pod, in the arena. */
 const char *ir_endpoint_name(const struct ir *ir, const struct ir_endpoint *ep);
 

@@ -12,8 +12,9 @@
 
 #include "ir/eval.h"
 #include "ir/resolve.h"
-#include "ir/strbuf.h"
-#include "ir/util.h"
+#include "lib/strbuf.h"
+#include "lib/strmap.h"
+#include "lib/util.h"
 
 /* ploc: where to point at a policy: its name, or the object. */
 static const struct loc *ploc(const struct policy *p)
@@ -168,153 +169,392 @@ static bool peer_within(const struct peer *a, const struct peer *b)
 	return !b->pod_sel || sel_within(a->pod_sel, b->pod_sel);
 }
 
-/* A port atom: one elementary range of one protocol, "other protocols", or a named port. */
-struct atom {
-	int proto; /* enum proto, or -1: protocols without ports */
-	uint16_t lo, hi;
-	const char *name; /* named port */
+/*
+ * Rule k adds nothing when, on every atom of its ports and for every one of
+ * its peers, the rules before it already match that peer.  An atom is one
+ * elementary range of one protocol (the ports are cut at every boundary of
+ * rules 0..k, so a range of any of those rules either holds an atom whole
+ * or misses it), one named port, or "other protocols" (a rule without
+ * ports).  The rules before k that hold an atom are found through groups,
+ * one per way of holding it: rules without ports; rules with every port of
+ * a protocol; rules with a given named port; rules with a given numeric
+ * range.  A group keeps what its rules match, gathered as they are added:
+ * whether one matches every peer, the union of their ipBlocks (as sorted
+ * runs, see struct cover), and their selector peers indexed by the first
+ * term of the pod selector.  Checking rule k then costs its atoms times
+ * the groups holding each, never the number of rules before it.
+ */
+
+/* What the rules of one group match together. */
+struct cover {
+	bool all; /* a rule without peers: every peer */
+	/*
+	 * The union of the group's ipBlocks as runs of decreasing size: a new
+	 * run is merged with the last while that one is not larger, so each
+	 * address is copied O(log n) times and a test looks at O(log n) runs.
+	 */
+	struct addrset *runs;
+	size_t nruns, aruns;
+	int lo, hi; /* numeric range groups: the range (else -1) */
 };
 
-static bool rule_has_atom(const struct rule *r, const struct atom *a)
+/* A selector peer of an earlier rule, listed under (group, first pod selector term). */
+struct sel_entry {
+	const struct peer *peer;
+	struct sel_entry *next;
+};
+
+struct covering {
+	struct cover *groups; /* 0: no ports; 1 + proto: every port of proto */
+	size_t ngroups, agroups;
+	struct strmap ids;    /* named port or numeric range -> group id + 1 */
+	struct strmap sels;   /* group id + term -> struct sel_entry list */
+	size_t *wide[NPROTO]; /* numeric range groups lo < hi, per protocol */
+	size_t nwide[NPROTO], awide[NPROTO];
+	uint64_t *cuts[NPROTO]; /* bit b: some rule has a range starting at b or ending at b - 1 */
+	struct arena *a;
+	struct strbuf key;
+};
+
+#define CUT_WORDS ((65536 + 1 + 63) / 64)
+
+static bool is_cut(const uint64_t *cuts, uint32_t b)
 {
-	if (!r->nports)
-		return true;
+	return cuts[b / 64] >> (b % 64) & 1;
+}
+
+static void set_cut(uint64_t *cuts, uint32_t b)
+{
+	cuts[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+/* next_cut: the first cut above b (65536 is always one). */
+static uint32_t next_cut(const uint64_t *cuts, uint32_t b)
+{
+	for (b++; b % 64 && !is_cut(cuts, b); b++)
+		;
+	if (is_cut(cuts, b))
+		return b;
+	for (size_t w = b / 64; w < CUT_WORDS; w++)
+		if (cuts[w])
+			return (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(cuts[w]));
+	BUG("next_cut: no cut above %u", b);
+}
+
+static void covering_init(struct covering *c, struct arena *a)
+{
+	memset(c, 0, sizeof(*c));
+	c->a = a;
+	strbuf_init(&c->key);
+	for (int proto = 0; proto < NPROTO; proto++) {
+		c->cuts[proto] = xcalloc(CUT_WORDS, sizeof(uint64_t));
+		set_cut(c->cuts[proto], 0);
+		set_cut(c->cuts[proto], 65536);
+	}
+	for (int g = 0; g < 1 + NPROTO; g++) {
+		struct cover cv = { .lo = -1, .hi = -1 };
+		VEC_PUSH(c->groups, c->ngroups, c->agroups, cv);
+	}
+}
+
+static void covering_release(struct covering *c)
+{
+	for (size_t g = 0; g < c->ngroups; g++) {
+		for (size_t i = 0; i < c->groups[g].nruns; i++)
+			addrset_release(&c->groups[g].runs[i]);
+		free(c->groups[g].runs);
+	}
+	free(c->groups);
+	strmap_release(&c->ids);
+	strmap_release(&c->sels);
+	for (int proto = 0; proto < NPROTO; proto++) {
+		free(c->wide[proto]);
+		free(c->cuts[proto]);
+	}
+	strbuf_release(&c->key);
+}
+
+/* group_id: the group of a named port (name set) or of the range lo..hi; created if create. */
+static size_t group_id(struct covering *c, int proto, const char *name, int lo, int hi, bool create)
+{
+	struct strmap_slot *s;
+	strbuf_reset(&c->key);
+	if (name)
+		strbuf_addf(&c->key, "n%d %s", proto, name);
+	else
+		strbuf_addf(&c->key, "r%d %d %d", proto, lo, hi);
+	if (!create) {
+		void *v = strmap_get(&c->ids, c->key.buf, c->key.len);
+		return v ? (size_t)((uintptr_t)v - 1) : SIZE_MAX;
+	}
+	s = strmap_slot(&c->ids, c->key.buf, c->key.len);
+	if (!s->value) {
+		struct cover cv = { .lo = name ? -1 : lo, .hi = name ? -1 : hi };
+		s->key = arena_strndup(c->a, c->key.buf, c->key.len);
+		s->value = (void *)(uintptr_t)(c->ngroups + 1);
+		if (!name && lo < hi)
+			VEC_PUSH(c->wide[proto], c->nwide[proto], c->awide[proto], c->ngroups);
+		VEC_PUSH(c->groups, c->ngroups, c->agroups, cv);
+	}
+	return (size_t)((uintptr_t)s->value - 1);
+}
+
+/* sel_key: group g and one term of a pod selector (NULL: the selector has no term). */
+static void sel_key(struct strbuf *sb, size_t g, const struct selector *s, size_t term)
+{
+	strbuf_reset(sb);
+	strbuf_addf(sb, "%zu", g);
+	if (!s || term >= s->nlabels + s->nexprs)
+		return;
+	if (term < s->nlabels) {
+		strbuf_addf(sb, "\x01%s\x02%s", s->match_labels[term].key,
+			    s->match_labels[term].value);
+	} else {
+		const struct sel_req *q = &s->exprs[term - s->nlabels];
+		strbuf_addf(sb, "\x03%s\x02%d", q->key, (int)q->op);
+		for (size_t j = 0; j < q->nvalues; j++)
+			strbuf_addf(sb, "\x02%s", q->values[j]);
+	}
+}
+
+static void group_add(struct covering *c, size_t g, const struct rule *r)
+{
+	struct cover *cv = &c->groups[g];
+	struct addrset run = ADDRSET_INIT;
+	if (!r->npeers)
+		cv->all = true;
+	for (size_t i = 0; i < r->npeers; i++) {
+		const struct peer *q = &r->peers[i];
+		if (q->ipblock) {
+			ipblock_addrs(q->ipblock, &run);
+		} else {
+			/* peer_within(pe, q) needs every term of q's pod selector in pe's */
+			struct strmap_slot *s;
+			struct sel_entry *e = arena_zalloc(c->a, sizeof(*e));
+			sel_key(&c->key, g, q->pod_sel, 0);
+			s = strmap_slot(&c->sels, c->key.buf, c->key.len);
+			if (!s->value)
+				s->key = arena_strndup(c->a, c->key.buf, c->key.len);
+			e->peer = q;
+			e->next = s->value;
+			s->value = e;
+		}
+	}
+	if (addrset_is_empty(&run))
+		return;
+	addrset_normalize(&run);
+	while (cv->nruns &&
+	       cv->runs[cv->nruns - 1].n4 + cv->runs[cv->nruns - 1].n6 <= run.n4 + run.n6) {
+		struct addrset u;
+		addrset_union(&u, &cv->runs[cv->nruns - 1], &run);
+		addrset_release(&cv->runs[--cv->nruns]);
+		addrset_release(&run);
+		run = u;
+	}
+	VEC_PUSH(cv->runs, cv->nruns, cv->aruns, run);
+}
+
+/* covering_add_cuts: the boundaries of r's numeric ranges cut the atoms from now on. */
+static void covering_add_cuts(struct covering *c, const struct rule *r)
+{
 	for (size_t i = 0; i < r->nports; i++) {
 		const struct port *p = &r->ports[i];
-		if (a->proto < 0 || (int)p->proto != a->proto)
+		if (p->name || !p->has_port)
 			continue;
-		if (a->name) {
-			if (p->name && !strcmp(p->name, a->name))
-				return true;
-			if (!p->has_port)
-				return true;
-			continue;
-		}
+		set_cut(c->cuts[p->proto], p->port);
+		set_cut(c->cuts[p->proto], (uint32_t)(p->end_port ? p->end_port : p->port) + 1);
+	}
+}
+
+/* covering_add: rule r joins the group of every way it holds atoms. */
+static void covering_add(struct covering *c, const struct rule *r)
+{
+	if (!r->nports)
+		group_add(c, 0, r);
+	for (size_t i = 0; i < r->nports; i++) {
+		const struct port *p = &r->ports[i];
 		if (p->name)
-			continue;
-		if (!p->has_port)
+			group_add(c, group_id(c, p->proto, p->name, 0, 0, true), r);
+		else if (!p->has_port)
+			group_add(c, 1 + p->proto, r);
+		else
+			group_add(c,
+				  group_id(c, p->proto, NULL, p->port,
+					   p->end_port ? p->end_port : p->port, true),
+				  r);
+	}
+}
+
+/* An atom: the groups of earlier rules that hold it. */
+struct atom_groups {
+	size_t *v;
+	size_t n, a;
+};
+
+static void atom_numeric(struct covering *c, int proto, uint32_t lo, struct atom_groups *ag)
+{
+	size_t g = group_id(c, proto, NULL, (int)lo, (int)lo, false);
+	ag->n = 0;
+	VEC_PUSH(ag->v, ag->n, ag->a, 0);
+	VEC_PUSH(ag->v, ag->n, ag->a, (size_t)1 + proto);
+	if (g != SIZE_MAX)
+		VEC_PUSH(ag->v, ag->n, ag->a, g);
+	for (size_t i = 0; i < c->nwide[proto]; i++) {
+		const struct cover *cv = &c->groups[c->wide[proto][i]];
+		if (cv->lo <= (int)lo && (int)lo <= cv->hi)
+			VEC_PUSH(ag->v, ag->n, ag->a, c->wide[proto][i]);
+	}
+}
+
+/* atom_covers: the groups match peer pe (NULL: a rule without peers needs one without too). */
+static bool atom_covers(struct covering *c, const struct atom_groups *ag, const struct peer *pe)
+{
+	for (size_t i = 0; i < ag->n; i++)
+		if (c->groups[ag->v[i]].all)
 			return true;
-		if (p->port <= a->lo && (p->end_port ? p->end_port : p->port) >= a->hi)
-			return true;
+	if (!pe)
+		return false;
+	if (pe->ipblock) {
+		const struct addrset **sets = NULL;
+		size_t nsets = 0, asets = 0;
+		struct addrset want = ADDRSET_INIT;
+		bool covered;
+		for (size_t i = 0; i < ag->n; i++) {
+			const struct cover *cv = &c->groups[ag->v[i]];
+			for (size_t j = 0; j < cv->nruns; j++)
+				VEC_PUSH(sets, nsets, asets, &cv->runs[j]);
+		}
+		ipblock_addrs(pe->ipblock, &want);
+		covered = addrset_subset_union(&want, (const struct addrset *const *)sets, nsets);
+		addrset_release(&want);
+		free(sets);
+		return covered;
+	}
+	for (size_t i = 0; i < ag->n; i++) {
+		const struct selector *s = pe->pod_sel;
+		size_t nterms = s ? s->nlabels + s->nexprs : 0;
+		/* term nterms stands for the peers whose pod selector has no term */
+		for (size_t t = 0; t <= nterms; t++) {
+			const struct sel_entry *e;
+			sel_key(&c->key, ag->v[i], s, t);
+			e = strmap_get(&c->sels, c->key.buf, c->key.len);
+			for (; e; e = e->next)
+				if (peer_within(pe, e->peer))
+					return true;
+		}
 	}
 	return false;
 }
 
-static void add_cut(uint32_t **cuts, size_t *n, size_t *alloc, uint32_t v)
+/* atom_covered: every peer of rule rk (or rk's "every peer") is matched on the atom. */
+static bool atom_covered(struct covering *c, const struct atom_groups *ag, const struct rule *rk)
 {
-	VEC_PUSH(*cuts, *n, *alloc, v);
+	if (!rk->npeers)
+		return atom_covers(c, ag, NULL);
+	for (size_t i = 0; i < rk->npeers; i++)
+		if (!atom_covers(c, ag, &rk->peers[i]))
+			return false;
+	return true;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_range(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	const uint32_t *x = a, *y = b;
+	return x[0] < y[0] ? -1 : x[0] > y[0];
 }
 
-/* atoms_of: the atoms that rule k's ports consist of, cut at every boundary of rules 0..k. */
-static struct atom *atoms_of(const struct policy *p, enum dir dir, size_t k, size_t *natoms)
+/* numeric_covered: every atom of rk's numeric ports of proto is covered (cuts include rk's). */
+static bool numeric_covered(struct covering *c, const struct rule *rk, int proto,
+			    struct atom_groups *ag)
 {
-	const struct rule *rk = &p->rules[dir][k];
-	struct atom *v = NULL;
+	uint32_t(*ranges)[2] = NULL;
 	size_t n = 0, alloc = 0;
-	for (int proto = 0; proto < NPROTO; proto++) {
-		uint32_t *cuts = NULL;
-		size_t nc = 0, ac = 0;
-		add_cut(&cuts, &nc, &ac, 0);
-		add_cut(&cuts, &nc, &ac, 65536);
-		for (size_t i = 0; i <= k; i++) {
-			const struct rule *r = &p->rules[dir][i];
-			for (size_t j = 0; j < r->nports; j++) {
-				const struct port *pt = &r->ports[j];
-				if ((int)pt->proto != proto || !pt->has_port || pt->name)
-					continue;
-				add_cut(&cuts, &nc, &ac, pt->port);
-				add_cut(&cuts, &nc, &ac,
-					(uint32_t)(pt->end_port ? pt->end_port : pt->port) + 1);
-			}
+	bool covered = true;
+	for (size_t i = 0; i < rk->nports; i++) {
+		const struct port *p = &rk->ports[i];
+		uint32_t r[2] = { 0, 65535 };
+		if ((int)p->proto != proto || p->name)
+			continue;
+		if (p->has_port) {
+			r[0] = p->port;
+			r[1] = p->end_port ? p->end_port : p->port;
 		}
-		qsort(cuts, nc, sizeof(*cuts), cmp_u32);
-		for (size_t i = 0; i + 1 < nc; i++) {
-			struct atom a = { proto, (uint16_t)cuts[i], (uint16_t)(cuts[i + 1] - 1),
-					  NULL };
-			if (cuts[i] == cuts[i + 1])
-				continue;
-			if (rule_has_atom(rk, &a))
-				VEC_PUSH(v, n, alloc, a);
-		}
-		free(cuts);
-		for (size_t j = 0; j < rk->nports; j++) {
-			const struct port *pt = &rk->ports[j];
-			if ((int)pt->proto == proto && pt->name) {
-				struct atom a = { proto, 0, 0, pt->name };
-				VEC_PUSH(v, n, alloc, a);
-			}
-		}
+		VEC_GROW(ranges, n + 1, alloc);
+		memcpy(ranges[n++], r, sizeof(r));
 	}
 	if (!rk->nports) {
-		struct atom a = { -1, 0, 0, NULL };
-		VEC_PUSH(v, n, alloc, a);
+		uint32_t r[2] = { 0, 65535 };
+		VEC_GROW(ranges, n + 1, alloc);
+		memcpy(ranges[n++], r, sizeof(r));
 	}
-	*natoms = n;
-	return v;
-}
-
-/* peer_covered: peer pe (NULL: every peer) of rule k is matched, on atom a, by rules before k. */
-static bool peer_covered(const struct policy *p, enum dir dir, size_t k, const struct peer *pe,
-			 const struct atom *a)
-{
-	struct addrset nets = ADDRSET_INIT, want = ADDRSET_INIT;
-	bool covered = false;
-	for (size_t i = 0; i < k && !covered; i++) {
-		const struct rule *r = &p->rules[dir][i];
-		if (!rule_has_atom(r, a))
-			continue;
-		if (!r->npeers) {
-			covered = true;
-			break;
+	qsort(ranges, n, sizeof(*ranges), cmp_range);
+	/* every atom once: walk the union of the ranges, atom by atom */
+	for (size_t i = 0, done = 0; i < n && covered; i++) {
+		uint32_t lo = ranges[i][0] > done ? ranges[i][0] : (uint32_t)done;
+		while (lo <= ranges[i][1] && covered) {
+			atom_numeric(c, proto, lo, ag);
+			covered = atom_covered(c, ag, rk);
+			lo = next_cut(c->cuts[proto], lo);
 		}
-		if (!pe)
-			continue;
-		for (size_t j = 0; j < r->npeers && !covered; j++) {
-			const struct peer *q = &r->peers[j];
-			if (pe->ipblock && q->ipblock)
-				ipblock_addrs(q->ipblock, &nets);
-			else if (peer_within(pe, q))
-				covered = true;
-		}
+		if (lo > done)
+			done = lo;
 	}
-	if (!covered && pe && pe->ipblock) {
-		ipblock_addrs(pe->ipblock, &want);
-		covered = addrset_subset(&want, &nets);
-	}
-	addrset_release(&nets);
-	addrset_release(&want);
+	free(ranges);
 	return covered;
 }
 
-static void lint_covered_rules(const struct policy *p, struct diag *d)
+/* rule_covered: rule rk adds nothing to the rules added to c before it. */
+static bool rule_covered(struct covering *c, const struct rule *rk)
+{
+	struct atom_groups ag = { 0 };
+	bool covered = true;
+	for (int proto = 0; proto < NPROTO && covered; proto++) {
+		covered = numeric_covered(c, rk, proto, &ag);
+		for (size_t j = 0; j < rk->nports && covered; j++) {
+			const struct port *pt = &rk->ports[j];
+			size_t g;
+			if ((int)pt->proto != proto || !pt->name)
+				continue;
+			ag.n = 0;
+			VEC_PUSH(ag.v, ag.n, ag.a, 0);
+			VEC_PUSH(ag.v, ag.n, ag.a, (size_t)1 + proto);
+			g = group_id(c, proto, pt->name, 0, 0, false);
+			if (g != SIZE_MAX)
+				VEC_PUSH(ag.v, ag.n, ag.a, g);
+			covered = atom_covered(c, &ag, rk);
+		}
+	}
+	if (covered && !rk->nports) {
+		/* other protocols: only rules without ports hold them */
+		ag.n = 0;
+		VEC_PUSH(ag.v, ag.n, ag.a, 0);
+		covered = atom_covered(c, &ag, rk);
+	}
+	free(ag.v);
+	return covered;
+}
+
+static void lint_covered_rules(const struct policy *p, struct arena *a, struct diag *d)
 {
 	for (int dir = 0; dir < NDIR; dir++) {
-		if (!p->types[dir])
+		struct covering c;
+		if (!p->types[dir] || p->nrules[dir] < 2)
 			continue;
+		covering_init(&c, a);
+		covering_add_cuts(&c, &p->rules[dir][0]);
+		covering_add(&c, &p->rules[dir][0]);
 		for (size_t k = 1; k < p->nrules[dir]; k++) {
 			const struct rule *rk = &p->rules[dir][k];
-			size_t natoms;
-			struct atom *atoms = atoms_of(p, dir, k, &natoms);
-			bool covered = natoms > 0;
-			for (size_t a = 0; a < natoms && covered; a++) {
-				if (!rk->npeers)
-					covered = peer_covered(p, dir, k, NULL, &atoms[a]);
-				for (size_t i = 0; i < rk->npeers && covered; i++)
-					covered = peer_covered(p, dir, k, &rk->peers[i], &atoms[a]);
-			}
-			free(atoms);
-			if (covered)
+			/* rk's own boundaries cut the atoms too, before it joins the groups */
+			covering_add_cuts(&c, rk);
+			if (rule_covered(&c, rk))
 				diag_warning(d, &rk->loc,
 					     "%s rule %zu of policy '%s' adds nothing: the rules "
 					     "before it already allow everything it allows",
 					     dir_name(dir), k, p->name);
+			covering_add(&c, rk);
 		}
+		covering_release(&c);
 	}
 }
 
@@ -435,9 +675,55 @@ static bool ports_meet(const struct portset *a, const struct portset *b)
 
 #define LINT_BUDGET 20000000UL
 
+/* The key of struct origin_index: a tier's rule list (or NULL: the list is indexed) and an origin.
+ */
+struct origin_key {
+	const struct ir_rule *const *rules;
+	const struct policy *policy;
+	int rule;
+};
+
+static const char *origin_key(struct arena *a, const struct origin_key *k)
+{
+	return arena_memdup(a, k, sizeof(*k));
+}
+
+/*
+ * first_rule_from: the first rule of tier t whose origin is rule k of
+ * policy p.  The first question about a rule list indexes the whole list
+ * in map, so asking about every rule of a long list stays linear.
+ */
+static const struct ir_rule *first_rule_from(struct strmap *map, struct arena *a,
+					     const struct ir_tier *t, const struct policy *p, int k)
+{
+	struct origin_key key;
+	struct strmap_slot *s;
+	memset(&key, 0, sizeof(key)); /* the padding is part of the key */
+	key.rules = t->rules;
+	s = strmap_slot(map, (const char *)&key, sizeof(key));
+	if (!s->value) {
+		s->key = origin_key(a, &key);
+		s->value = (void *)t->rules;
+		for (size_t i = 0; i < t->nrules; i++) {
+			struct strmap_slot *r;
+			key.policy = t->rules[i]->origin.policy;
+			key.rule = t->rules[i]->origin.rule;
+			r = strmap_slot(map, (const char *)&key, sizeof(key));
+			if (!r->value) {
+				r->key = origin_key(a, &key);
+				r->value = (void *)t->rules[i];
+			}
+		}
+	}
+	key.policy = p;
+	key.rule = k;
+	return strmap_get(map, (const char *)&key, sizeof(key));
+}
+
 static void lint_unusable_ingress(const struct model *m, const struct ir *ir, struct diag *d)
 {
 	unsigned long work = 0;
+	struct strmap origins = STRMAP_INIT;
 	for (size_t pi = 0; pi < m->npolicies; pi++) {
 		const struct policy *p = m->policies[pi];
 		size_t nsel;
@@ -453,10 +739,7 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 			size_t blocked = 0, total = 0;
 			const struct pod *example = NULL;
 			const struct policy *isolator = NULL;
-			for (size_t i = 0; i < t->nrules && !rr; i++)
-				if (t->rules[i]->origin.policy == p &&
-				    t->rules[i]->origin.rule == (int)k)
-					rr = t->rules[i];
+			rr = first_rule_from(&origins, ir->arena, t, p, (int)k);
 			if (!rr)
 				continue;
 			/* sources in the policy's own namespace that the rule admits */
@@ -509,11 +792,106 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 		}
 		free(sel);
 	}
+	strmap_release(&origins);
+}
+
+/* ---- AdminNetworkPolicy priorities ---- */
+
+/* pods_in_nets: some pod of ps has an address in nets. */
+static bool pods_in_nets(const struct model *m, const struct podset *ps, const struct addrset *nets)
+{
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		const struct pod *p = m->pods[ps->v[i]];
+		for (size_t j = 0; j < p->nips; j++)
+			if (addrset_contains(nets, &p->ips[j]))
+				return true;
+	}
+	return false;
+}
+
+/* rules_meet: some traffic matches both rules. */
+static bool rules_meet(const struct model *m, const struct ir_rule *a, const struct ir_rule *b)
+{
+	struct addrset x = ADDRSET_INIT;
+	bool meet;
+	if (!ports_meet(&a->ports, &b->ports))
+		return false;
+	if (a->all_peers || b->all_peers)
+		return true;
+	for (size_t i = 0; a->pods && b->pods && i < a->pods->n; i++)
+		if (podset_contains(b->pods, a->pods->v[i]))
+			return true;
+	if (pods_in_nets(m, a->pods, &b->nets) || pods_in_nets(m, b->pods, &a->nets))
+		return true;
+	addrset_intersect(&x, &a->nets, &b->nets);
+	meet = !addrset_is_empty(&x);
+	addrset_release(&x);
+	return meet;
+}
+
+/* policies_meet: in tier t, a rule of policy a and one of policy b match common traffic. */
+static bool policies_meet(const struct model *m, const struct ir_tier *t, const struct policy *a,
+			  const struct policy *b)
+{
+	for (size_t i = 0; i < t->nrules; i++) {
+		if (t->rules[i]->origin.policy != a)
+			continue;
+		for (size_t j = 0; j < t->nrules; j++)
+			if (t->rules[j]->origin.policy == b &&
+			    rules_meet(m, t->rules[i], t->rules[j]))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * lint_same_priority: two AdminNetworkPolicies of one priority that select
+ * a common pod and match common traffic: the API leaves their order to the
+ * implementation; netpolc runs them by name (byte order).  Warned once per
+ * pair, at the policy that runs second.
+ */
+static void lint_same_priority(const struct model *m, const struct ir *ir, struct diag *d)
+{
+	const struct policy **seen = NULL; /* pairs already reported */
+	size_t nseen = 0, aseen = 0;
+	for (size_t e = 0; e < ir->neps; e++) {
+		for (int dir = 0; dir < NDIR; dir++) {
+			const struct ir_dir *dd = &ir->eps[e].dir[dir];
+			for (size_t t = 0; t < dd->ntiers; t++) {
+				const struct ir_tier *tier = &dd->tiers[t];
+				for (size_t i = 1; i < tier->npolicies; i++) {
+					const struct policy *a = tier->policies[i - 1];
+					const struct policy *b = tier->policies[i];
+					bool dup = false;
+					if (!a->no_host_network || !b->no_host_network ||
+					    a->order != b->order || !policies_meet(m, tier, a, b))
+						continue;
+					for (size_t k = 0; k + 1 < nseen && !dup; k += 2)
+						dup = seen[k] == a && seen[k + 1] == b;
+					if (dup)
+						continue;
+					VEC_PUSH(seen, nseen, aseen, a);
+					VEC_PUSH(seen, nseen, aseen, b);
+					diag_warning(d, ploc(b),
+						     "%s '%s' has the same priority (%.0f) as '%s' "
+						     "and both match %s traffic of %s: the API "
+						     "leaves their order open; netpolc applies "
+						     "them by name, '%s' first",
+						     b->kind, b->name, b->order, a->name,
+						     dir_name((enum dir)dir),
+						     ir_endpoint_name(ir, &ir->eps[e]), a->name);
+					diag_note(d, ploc(a), "'%s' is here", a->name);
+				}
+			}
+		}
+	}
+	free(seen);
 }
 
 void lint_run(const struct model *m, const struct ir *ir, struct diag *d)
 {
 	bool inventory = m->npods > 0;
+	lint_same_priority(m, ir, d);
 	/* the checks assume Kubernetes semantics (allow rules, one tier): not for Calico input */
 	if (m->has_tiers)
 		return;
@@ -523,7 +901,7 @@ void lint_run(const struct model *m, const struct ir *ir, struct diag *d)
 		const struct policy *p = m->policies[i];
 		lint_deny_name(p, d);
 		lint_ignored_rules(p, d);
-		lint_covered_rules(p, d);
+		lint_covered_rules(p, ir->arena, d);
 		if (inventory)
 			lint_ns_selectors(m, p, d);
 		if (m->npods && p->types[DIR_INGRESS] + p->types[DIR_EGRESS]) {

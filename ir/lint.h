@@ -7,9 +7,9 @@
 #ifndef NETPOLC_LINT_H
 #define NETPOLC_LINT_H
 
-#include "ir/diag.h"
 #include "ir/ir.h"
 #include "ir/model.h"
+#include "lib/diag.h"
 
 void lint_run(const struct model *m, const struct ir *ir, struct diag *d);
 

@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir/addrset.h"
 #include "ir/selexpr.h"
-#include "ir/strbuf.h"
-#include "ir/util.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 static const char *const dir_names[NDIR] = { "ingress", "egress" };
 static const char *const dir_type_names[NDIR] = { "Ingress", "Egress" };
@@ -203,6 +204,7 @@ void model_release(struct model *m)
 	free(m->namespaces);
 	free(m->pods);
 	free(m->tiers);
+	free(m->nodes);
 	for (size_t i = 0; i < m->ninputs; i++)
 		free(m->inputs[i]);
 	free(m->inputs);
@@ -233,6 +235,11 @@ void model_add_input(struct model *m, const char *name)
 void model_add_tier(struct model *m, struct tier *t)
 {
 	VEC_PUSH(m->tiers, m->ntiers, m->atiers, t);
+}
+
+void model_add_node(struct model *m, struct cluster_node *n)
+{
+	VEC_PUSH(m->nodes, m->nnodes, m->anodes, n);
 }
 
 static int cmp_ns(const void *a, const void *b)
@@ -432,6 +439,75 @@ static int resolve_tiers(struct model *m, struct diag *d)
 	return rc;
 }
 
+struct held {
+	const struct addr *a;
+	const struct pod *p;
+};
+
+static int cmp_held(const void *x, const void *y)
+{
+	const struct held *a = x, *b = y;
+	int c = addr_cmp(a->a, b->a);
+	return c ? c : (a->p->index > b->p->index) - (a->p->index < b->p->index);
+}
+
+/*
+ * shared_addresses: two endpoints holding one address are an error in
+ * every command: no rule on addresses can tell their traffic apart, and
+ * an answer about the address would be about either.  Host-network pods
+ * hold their node's address and are left out.
+ */
+static int shared_addresses(struct model *m, struct diag *d)
+{
+	struct held *v = NULL;
+	size_t n = 0, alloc = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < m->npods; i++)
+		for (size_t j = 0; !m->pods[i]->host_network && j < m->pods[i]->nips; j++)
+			VEC_PUSH(v, n, alloc, ((struct held){ &m->pods[i]->ips[j], m->pods[i] }));
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_held);
+	for (size_t i = 1; i < n; i++) {
+		char buf[ADDR_STRLEN];
+		const struct pod *p = v[i - 1].p, *q = v[i].p;
+		if (addr_cmp(v[i - 1].a, v[i].a) || p == q)
+			continue;
+		rc = diag_error(d, &q->loc,
+				"%s/%s and %s/%s share the address %s: no rule on addresses can "
+				"tell their traffic apart",
+				p->ns, p->name, q->ns, q->name, addr_format(v[i].a, buf));
+		diag_note(d, &p->loc, "%s/%s is here", p->ns, p->name);
+	}
+	free(v);
+	return rc;
+}
+
+/*
+ * check_node_peers: a nodes peer matches the addresses of Node objects;
+ * without any in the input it would silently match nothing.
+ */
+static int check_node_peers(const struct model *m, struct diag *d)
+{
+	int rc = 0;
+	if (m->nnodes)
+		return 0;
+	for (size_t i = 0; i < m->npolicies; i++)
+		for (int dir = 0; dir < NDIR; dir++)
+			for (size_t j = 0; j < m->policies[i]->nrules[dir]; j++) {
+				const struct rule *r = &m->policies[i]->rules[dir][j];
+				for (size_t k = 0; k < r->npeers; k++)
+					if (r->peers[k].node_sel)
+						rc = diag_error(
+							d, &r->peers[k].loc,
+							"nodes peer, but the input has no "
+							"Node objects: add the cluster's "
+							"Nodes (kubectl get nodes -o yaml), "
+							"whose addresses it matches");
+			}
+	return rc;
+}
+
 int model_finalize(struct model *m, struct diag *d)
 {
 	int rc = 0;
@@ -507,6 +583,10 @@ int model_finalize(struct model *m, struct diag *d)
 	for (size_t i = 0; i < m->npolicies; i++)
 		m->policies[i]->index = i;
 	if (resolve_tiers(m, d))
+		rc = -1;
+	if (shared_addresses(m, d))
+		rc = -1;
+	if (check_node_peers(m, d))
 		rc = -1;
 	m->finalized = true;
 	return rc;

@@ -23,9 +23,9 @@
 #include <stdint.h>
 
 #include "ir/addrset.h"
-#include "ir/arena.h"
-#include "ir/diag.h"
 #include "ir/portset.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
 
 enum dir { DIR_INGRESS, DIR_EGRESS, NDIR };
 enum action { ACT_ALLOW, ACT_DENY, ACT_PASS };
@@ -117,7 +117,9 @@ struct peer {
 	const struct prefix *not_nets; /* address in none of them */
 	size_t nnot_nets;
 	const struct selector *not_pod_sel; /* not a pod this selects (in the same scope) */
-	bool global_scope; /* selectors look at every namespace, not the policy's own */
+	bool global_scope;    /* selectors look at every namespace, not the policy's own */
+	bool no_host_network; /* AdminNetworkPolicy: host-network pods are not matched */
+	const struct selector *node_sel; /* admin nodes peer: the addresses of these Nodes */
 };
 
 struct port {
@@ -133,6 +135,7 @@ struct port {
 struct rule {
 	struct loc loc;
 	enum action action; /* ACT_ALLOW for Kubernetes */
+	const char *name;   /* an AdminNetworkPolicy rule's name, or NULL */
 	struct peer *peers;
 	size_t npeers; /* 0: every peer */
 	struct port *ports;
@@ -171,10 +174,14 @@ struct policy {
 	double order;
 	bool global; /* GlobalNetworkPolicy: endpoints of every namespace */
 	const struct selector *global_ns_sel; /* GNP spec.namespaceSelector, or NULL */
+	bool no_host_network; /* AdminNetworkPolicy: host-network pods are not subjects */
 };
 
 #define DEFAULT_TIER_ORDER 1000000.0
 #define K8S_POLICY_ORDER   1000.0
+/* The tiers of AdminNetworkPolicy and BaselineAdminNetworkPolicy, named as Calico names them. */
+#define ANP_TIER  "kube-admin"
+#define BANP_TIER "kube-baseline"
 
 /*
  * A Calico Tier.  A policy that names a tier and carries tier_loc gets the
@@ -230,8 +237,19 @@ struct namespace
 	size_t npods;
 };
 
+/* A Node of the inventory: what an admin policy's nodes peer matches (its addresses). */
+struct cluster_node {
+	struct loc loc;
+	const char *name;
+	struct labelset labels;
+	struct addr *addrs;
+	size_t naddrs;
+};
+
 struct model {
 	struct arena *arena;
+	struct cluster_node **nodes;
+	size_t nnodes, anodes;
 	struct policy **policies;
 	size_t npolicies, apolicies;
 	struct namespace **namespaces;
@@ -256,6 +274,7 @@ void model_add_namespace(struct model *m, struct namespace *ns);
 void model_add_pod(struct model *m, struct pod *p);
 void model_add_input(struct model *m, const char *name);
 void model_add_tier(struct model *m, struct tier *t);
+void model_add_node(struct model *m, struct cluster_node *n);
 /*
  * model_finalize: sort, create implicit namespaces (one warning each),
  * link pods, report duplicate names (error with a note at the first),

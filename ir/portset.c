@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ir/util.h"
+#include "lib/util.h"
 
 static const struct {
 	const char *name, *lname;

@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "ir/selexpr.h"
-#include "ir/strbuf.h"
-#include "ir/strmap.h"
-#include "ir/util.h"
+#include "lib/strbuf.h"
+#include "lib/strmap.h"
+#include "lib/util.h"
 
 struct idxlist {
 	uint32_t *v;
@@ -136,6 +136,7 @@ struct scope {
 	const struct namespace *single; /* one namespace, or */
 	const uint8_t *mask;		/* a byte per namespace index */
 	const char *canon;
+	bool no_host_network; /* leave out host-network pods */
 };
 
 static bool in_scope(const struct scope *sc, const struct pod *p)
@@ -211,7 +212,7 @@ static const struct podset *pods_matching(struct resolver *r, const struct scope
 
 	strbuf_reset(&r->key);
 	strbuf_addstr(&r->key, sc->canon);
-	strbuf_addch(&r->key, '|');
+	strbuf_addstr(&r->key, sc->no_host_network ? "|H|" : "|");
 	canon_selector(&r->key, sel);
 	s = strmap_slot(&r->pod_memo, r->key.buf, r->key.len);
 	if (s->value)
@@ -252,6 +253,13 @@ static const struct podset *pods_matching(struct resolver *r, const struct scope
 		}
 		/* namespaces are sorted as pods are: v is already ascending */
 	}
+	if (sc->no_host_network) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!r->m->pods[v[i]]->host_network)
+				v[k++] = v[i];
+		n = k;
+	}
 	{
 		uint32_t *av = arena_memdup(r->a, v, n * sizeof(*v));
 		free(v);
@@ -274,6 +282,7 @@ static const struct podset *peer_pods(struct resolver *r, const struct policy *p
 		sc.single = model_namespace(r->m, pol->ns);
 		sc.canon = arena_printf(r->a, "=%s", pol->ns);
 	}
+	sc.no_host_network = pe->no_host_network;
 	return pods_matching(r, &sc, pe->pod_sel);
 }
 
@@ -315,7 +324,7 @@ struct conj {
 
 static bool peer_is_general(const struct peer *pe)
 {
-	return pe->nnets || pe->nnot_nets || pe->not_pod_sel || pe->global_scope ||
+	return pe->nnets || pe->nnot_nets || pe->not_pod_sel || pe->global_scope || pe->node_sel ||
 	       (pe->ipblock && (pe->pod_sel || pe->ns_sel));
 }
 
@@ -435,6 +444,20 @@ static void peer_conj(struct resolver *r, const struct policy *pol, const struct
 		struct addrset a = ADDRSET_INIT;
 		for (size_t i = 0; i < pe->nnets; i++)
 			addrset_add_prefix(&a, &pe->nets[i]);
+		conj_restrict(r, c, &a);
+		addrset_release(&a);
+	}
+	if (pe->node_sel) {
+		/* the addresses of the matching Nodes (none: the peer matches nothing) */
+		struct addrset a = ADDRSET_INIT;
+		for (size_t i = 0; i < r->m->nnodes; i++) {
+			const struct cluster_node *n = r->m->nodes[i];
+			if (!selector_matches(pe->node_sel, &n->labels))
+				continue;
+			for (size_t j = 0; j < n->naddrs; j++)
+				addrset_add_addr(&a, &n->addrs[j]);
+		}
+		addrset_normalize(&a);
 		conj_restrict(r, c, &a);
 		addrset_release(&a);
 	}
@@ -600,14 +623,19 @@ static struct rres *resolve_rule(struct resolver *r, const struct policy *pol, e
 					 ir_podset_new(r->ir,
 						       arena_memdup(r->a, c.pods, c.npods * 4),
 						       c.npods));
-			addrset_merge(&rr->nets, &c.nets);
+			addrset_add_set(&rr->nets, &c.nets);
 			conj_release(&c);
 		} else if (pe->ipblock) {
-			ipblock_addrs(pe->ipblock, &rr->nets);
+			struct addrset a = ADDRSET_INIT;
+			ipblock_addrs(pe->ipblock, &a);
+			addrset_add_set(&rr->nets, &a);
+			addrset_release(&a);
 		} else {
 			VEC_PUSH(sets, nsets, asets, peer_pods(r, pol, pe));
 		}
 	}
+	/* the peers' addresses were only collected: one sort and sweep for all of them */
+	addrset_normalize(&rr->nets);
 	if (nsets)
 		rr->pods = union_podsets(r, sets, nsets);
 	free(sets);
@@ -770,6 +798,7 @@ static void policy_scope(struct resolver *r, const struct policy *pol, struct sc
 		sc->mask = r->all_ns;
 		sc->canon = "*";
 	}
+	sc->no_host_network = pol->no_host_network;
 }
 
 /* host_selected: policy pol selects the host-mode endpoint p. */
@@ -782,6 +811,8 @@ static bool host_selected(const struct policy *pol, const struct pod *p)
 		if (p->host_endpoint || !p->nsp || !selector_matches_ns(pol->global_ns_sel, p->nsp))
 			return false;
 	}
+	if (pol->no_host_network && p->host_network)
+		return false;
 	return selector_matches_pod(pol->pod_sel, p);
 }
 
@@ -903,6 +934,13 @@ int resolve(struct ir *ir, const struct model *m, struct arena *a, const struct 
 		ep->pod = pod;
 		for (int dir = 0; dir < NDIR; dir++)
 			build_dir(&r, ep, dir, &sel[dir][start[dir][p]], count[dir][p]);
+	}
+	if (o->node && !ir->neps) {
+		/* a misspelt node would otherwise give rules that allow everything */
+		struct loc l = loc_none("<command line>");
+		diag_error(d, &l,
+			   "--node %s: no pod of the input runs on that node (spec.nodeName)",
+			   o->node);
 	}
 	for (int dir = 0; dir < NDIR; dir++) {
 		free(count[dir]);

@@ -10,17 +10,15 @@
 #ifndef NETPOLC_RESOLVE_H
 #define NETPOLC_RESOLVE_H
 
-#include "ir/diag.h"
 #include "ir/ir.h"
 #include "ir/model.h"
+#include "lib/diag.h"
 
 struct resolve_opts {
 	/* host mode: the one endpoint (an inventory pod or a synthetic one) */
 	const struct pod *host;
 	/* node mode: only pods with this spec.nodeName (NULL: all pods) */
 	const char *node;
-	/* warn about things a firewall cannot enforce (compile only) */
-	bool enforcement_warnings;
 };
 
 /*

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ir/diag.h"
 #include "ir/model.h"
+#include "lib/diag.h"
 
 enum selexpr_op {
 	SX_ALL,

@@ -58,6 +58,9 @@ RANDOM_PROBES="tcp/80 tcp/81 tcp/8080 tcp/9090 udp/53 udp/81 sctp/9000"
 inventory_of() {
 	awk '
 	function is_policy(text) {
+		if (text ~ /kind:[ \t]*(BaselineAdmin|Admin|Cluster)NetworkPolicy([ \t]*[,}\n]|[ \t]*$)/ &&
+		    text ~ /apiVersion:[ \t]*policy\.networking\.k8s\.io\//)
+			return 1
 		return text ~ /kind:[ \t]*NetworkPolicy([ \t]*[,}\n]|[ \t]*$)/ &&
 			text ~ /apiVersion:[ \t]*networking\.k8s\.io\//
 	}
@@ -144,8 +147,8 @@ roundtrip() {
 		skipped=$((skipped + 1))
 		return
 	fi
-	if ! grep -q '^kind: NetworkPolicy' "$d/calico.yaml"; then
-		echo "skip calico-roundtrip/$name: no NetworkPolicy"
+	if ! grep -qE '^kind: (Global)?NetworkPolicy' "$d/calico.yaml"; then
+		echo "skip calico-roundtrip/$name: no policy"
 		skipped=$((skipped + 1))
 		return
 	fi
@@ -242,7 +245,7 @@ while [ $s -le "$seeds" ]; do
 done
 
 echo "calico-roundtrip: $cases cases equal ($random random), $tables tables, $cells cells; $skipped skipped, $fail failed"
-if [ $random -lt "$seeds" ] && [ $fail = 0 ]; then
+if [ "$random" -lt "$seeds" ] && [ $fail = 0 ]; then
 	echo "FAIL calico-roundtrip: only $random of $seeds random cases ran"
 	exit 1
 fi

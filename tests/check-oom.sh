@@ -12,7 +12,7 @@ runs=0
 check() {
 	n=1
 	while :; do
-		rm -f "$tmp/out"
+		rm -rf "$tmp/out" # a directory after an OUT_DIR backend
 		NETPOLC_FAIL_ALLOC=$n "$bin" "$@" -o "$tmp/out" >/dev/null 2>"$tmp/err"
 		rc=$?
 		runs=$((runs + 1))
@@ -32,7 +32,7 @@ check() {
 }
 check compile -q -t json "$top/examples/tutorial"
 check compile -q -t calico "$top/examples/policies"
-for t in $("$bin" compile -t help | awk '{print $1}'); do
+for t in $("$bin" compile -t help | awk '/^[^ ]/ {print $1}'); do
 	[ "$t" = json ] || [ "$t" = calico ] || check compile -q -t "$t" "$top/examples/tutorial"
 done
 echo "oom: $runs runs"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # check-output.sh - the output file contract: written atomically, never
-# created or changed when an error is reported, devices written in place.
+# created or changed when an error (or a usage error) is reported, devices
+# written in place, symbolic links followed, temporary files removed on a
+# signal.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${NETPOLC:-$top/netpolc}
@@ -32,6 +34,25 @@ chmod 600 "$tmp/old.json"
 
 "$bin" compile -q -t json "$good" -o "$tmp/no/such/dir/out.json" 2>/dev/null
 [ $? = 1 ] && ok || bad "an unwritable output path did not give status 1"
+
+ln -s old.json "$tmp/link.json"
+"$bin" compile -q -t json "$good" -o "$tmp/link.json" && [ -L "$tmp/link.json" ] &&
+	cmp -s "$tmp/old.json" "$tmp/stdout.json" && ok || bad "-o onto a symbolic link did not write its target"
+rm -f "$tmp/link.json"
+
+"$bin" compile -q -t json "$good" -o "$tmp/usage.json" --table x 2>/dev/null
+rc=$?
+[ $rc = 2 ] && [ ! -e "$tmp/usage.json" ] && ok || bad "a usage error created the output file (status $rc)"
+
+# a signal at any moment: the target is old or new, never partial, and no temporary file stays
+echo "previous contents" >"$tmp/sig.json"
+"$bin" compile -q -t json "$good" -o "$tmp/sig.json" &
+pid=$!
+kill -TERM $pid 2>/dev/null
+wait $pid 2>/dev/null
+{ [ "$(cat "$tmp/sig.json")" = "previous contents" ] || cmp -s "$tmp/sig.json" "$tmp/stdout.json"; } &&
+	[ -z "$(ls "$tmp" | grep 'sig.json.')" ] && ok || bad "a signal left a temporary or partial file"
+rm -f "$tmp/sig.json"
 
 if [ "$(id -u)" = 0 ] && mknod "$tmp/null" c 1 3 2>/dev/null; then
 	"$bin" compile -q -t json "$good" -o "$tmp/null"

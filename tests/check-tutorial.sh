@@ -31,7 +31,7 @@ bad() {
 }
 
 # query NAME WORD STATUS 'NEEDLE...' -- ARGS...: run `netpolc query ARGS`; the
-# exit status must be STATUS, the first word WORD, and every NEEDLE (a fixed
+# exit status must be STATUS (0 allow, 3 deny), the first word WORD, and every NEEDLE (a fixed
 # string, separated by '|') must appear in the output.
 query() {
 	name=$1 word=$2 want=$3 needles=$4
@@ -87,14 +87,14 @@ check() {
 
 # Verify the configuration: a pod in nginx-example is denied by its own egress.
 # shellcheck disable=SC2086
-query verify-same-namespace deny 0 \
+query verify-same-namespace deny 3 \
 	"egress of nginx-example/test-pod|denied|default-deny-all|allowed by nginx-example/allow-nginx" \
 	-- --from nginx-example/test-pod --to $NGINX --port 80 $VERIFY
 # shellcheck disable=SC2086
-query verify-same-namespace-by-address deny 0 "default-deny-all" \
+query verify-same-namespace-by-address deny 3 "default-deny-all" \
 	-- --from 10.244.1.11 --to 10.244.1.10 --port tcp/80 $VERIFY
 # shellcheck disable=SC2086
-query verify-same-namespace-ipv6 deny 0 "default-deny-all" \
+query verify-same-namespace-ipv6 deny 3 "default-deny-all" \
 	-- --from fd00:244:1::11 --to fd00:244:1::10 --port tcp/80 $VERIFY
 # A pod in another namespace, without policies, is allowed on TCP/80 ...
 # shellcheck disable=SC2086
@@ -105,14 +105,14 @@ query verify-other-namespace-template allow 0 "allow-nginx" \
 	-- --from test/test-pod --to nginx-example/nginx-deployment --port tcp/80 $VERIFY
 # ... and only there.
 # shellcheck disable=SC2086
-query verify-other-namespace-443 deny 0 "default-deny-all" \
+query verify-other-namespace-443 deny 3 "default-deny-all" \
 	-- --from test/test-pod --to $NGINX --port tcp/443 $VERIFY
 # shellcheck disable=SC2086
-query verify-other-namespace-udp deny 0 "default-deny-all" \
+query verify-other-namespace-udp deny 3 "default-deny-all" \
 	-- --from test/test-pod --to $NGINX --port udp/80 $VERIFY
 # DNS is blocked too.
 # shellcheck disable=SC2086
-query verify-dns-blocked deny 0 "default-deny-all" \
+query verify-dns-blocked deny 3 "default-deny-all" \
 	-- --from nginx-example/test-pod --to 10.96.0.10 --port udp/53 $VERIFY
 # An external client is never isolated (rule 5).
 # shellcheck disable=SC2086
@@ -121,17 +121,17 @@ query verify-external-client allow 0 "external address" \
 
 # allow-except-untrusted while default-deny-all stands: both denied.
 # shellcheck disable=SC2086
-query except-untrusted deny 0 "default-deny-all" \
+query except-untrusted deny 3 "default-deny-all" \
 	-- --from nginx-example/untrusted-pod --to $NGINX --port 80 $EXCEPT
 # shellcheck disable=SC2086
-query except-trusted deny 0 "egress of nginx-example/trusted-pod|default-deny-all|allow-except-untrusted" \
+query except-trusted deny 3 "egress of nginx-example/trusted-pod|default-deny-all|allow-except-untrusted" \
 	-- --from nginx-example/trusted-pod --to $NGINX --port 80 $EXCEPT
 
 # allow-from-trusted-namespace works because the inventory labels the namespace.
 query trusted-namespace allow 0 "allow-from-trusted-namespace" \
 	-- --from trusted-namespace/test-pod --to $NGINX --port 80 \
 	"$T/00-inventory.yaml" "$T/30-allow-from-trusted-namespace.yaml"
-query trusted-namespace-other deny 0 "allow-from-trusted-namespace" \
+query trusted-namespace-other deny 3 "allow-from-trusted-namespace" \
 	-- --from test/test-pod --to $NGINX --port 80 \
 	"$T/00-inventory.yaml" "$T/30-allow-from-trusted-namespace.yaml"
 

@@ -4,7 +4,10 @@
 # A case is a directory holding `args` (one line: the arguments after
 # `netpolc`, paths relative to the case directory), its input files and
 # the expectations expected.stdout, expected.stderr, expected.status.
-# The command runs inside the case directory.  With -g the expectations
+# The command runs inside the case directory.  `args` may name "$OUT", an
+# output directory that does not exist yet (compile -t bpf -o "$OUT"): the
+# files the command writes there are appended to its stdout, each after a
+# line "== NAME ==", in name order.  With -g the expectations
 # are (re)written from the current output: review the diff before
 # committing.  Prints one line per failure with a unified diff, then
 # "golden: N passed, N failed".
@@ -22,9 +25,16 @@ for args in $(find "$top/tests/golden" -name args | LC_ALL=C sort); do
 	dir=$(dirname "$args")
 	name=${dir#"$top/tests/golden/"}
 	case "$name" in *"$filter"*) ;; *) continue ;; esac
+	rm -rf "$tmp/out"
 	# shellcheck disable=SC2046
-	(cd "$dir" && eval "set -- $(cat args)" && ${VALGRIND_CMD:-} "$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr" </dev/null)
+	(cd "$dir" && OUT="$tmp/out" && eval "set -- $(cat args)" && ${VALGRIND_CMD:-} "$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr" </dev/null)
 	echo $? >"$tmp/status"
+	if [ -d "$tmp/out" ]; then
+		for f in $(cd "$tmp/out" && ls | LC_ALL=C sort); do
+			printf '== %s ==\n' "$f" >>"$tmp/stdout"
+			cat "$tmp/out/$f" >>"$tmp/stdout"
+		done
+	fi
 	if [ $update = 1 ]; then
 		cp "$tmp/stdout" "$dir/expected.stdout"
 		cp "$tmp/stderr" "$dir/expected.stderr"

@@ -343,6 +343,151 @@ static void rules(const char *dir, const char *peer_key)
 	}
 }
 
+/* ---- admin and baseline policies ---- */
+
+/* anp_network: a CIDR around a pod's address (or all of IPv4 / IPv6) */
+static void anp_network(void)
+{
+	int p = (int)rnd((uint32_t)npods);
+	static const int lens[] = { 0, 24, 30, 32 };
+	int len = lens[rnd(4)];
+	uint32_t a = 0x0A000101u + (uint32_t)p;
+	uint32_t net = len ? a & (~0u << (32 - len)) : 0;
+	if (chance(25))
+		printf("\"fd00::1:%x/128\"", (unsigned)p + 1);
+	else
+		printf("%u.%u.%u.%u/%d", net >> 24, (net >> 16) & 255, (net >> 8) & 255, net & 255,
+		       len);
+}
+
+/*
+ * anp_port: one entry of a rule's ports (v1alpha1) or, for a
+ * ClusterNetworkPolicy (cnp), of its protocols; kind 0 a number, 1 a
+ * range, 2 a named port.
+ */
+static void anp_port(bool cnp, int proto, int kind)
+{
+	static const char *const keys[] = { "tcp", "udp", "sctp" };
+	if (kind == 0) {
+		int port = pool[rnd(NPOOL)];
+		if (cnp)
+			printf("    - %s: {destinationPort: {number: %d}}\n", keys[proto], port);
+		else
+			printf("    - portNumber: {protocol: %s, port: %d}\n", protos[proto], port);
+		want_probe(proto, port);
+	} else if (kind == 1) {
+		int a = (int)rnd(NPOOL), b = (int)rnd(NPOOL);
+		int lo = pool[a < b ? a : b], hi = pool[a < b ? b : a];
+		/* v1alpha2 ranges need start < end: one port is a number */
+		if (cnp && lo == hi)
+			printf("    - %s: {destinationPort: {number: %d}}\n", keys[proto], lo);
+		else if (cnp)
+			printf("    - %s: {destinationPort: {range: {start: %d, end: %d}}}\n",
+			       keys[proto], lo, hi);
+		else
+			printf("    - portRange: {protocol: %s, start: %d, end: %d}\n",
+			       protos[proto], lo, hi);
+		want_probe(proto, lo);
+		want_probe(proto, hi + 1);
+	} else {
+		const char *name = port_names[rnd(5)];
+		printf(cnp ? "    - destinationNamedPort: %s\n" : "    - namedPort: %s\n", name);
+		for (size_t j = 0; j < NNAMED; j++)
+			if (!strcmp(named_ports[j].name, name))
+				want_probe(named_ports[j].proto, named_ports[j].port);
+	}
+}
+
+/* anp_rules: a direction's rules; a v1alpha2 (cnp) baseline may Pass, and allows are Accept */
+static void anp_rules(const char *dir, const char *peer_key, bool baseline, bool cnp)
+{
+	static const char *const actions[2][3] = { { "Allow", "Deny", "Pass" },
+						   { "Accept", "Deny", "Pass" } };
+	int n = (int)rnd(3);
+	if (!n)
+		return;
+	printf("  %s:\n", dir);
+	for (int i = 0; i < n; i++) {
+		int np = 1 + (int)rnd(2);
+		bool nets = false;
+		printf("  - action: %s\n    %s:\n", actions[cnp][rnd(baseline && !cnp ? 2 : 3)],
+		       peer_key);
+		for (int k = 0; k < np; k++) {
+			int kind = (int)rnd(strcmp(peer_key, "to") ? 2 : 3);
+			if (kind == 0) {
+				printf("    - namespaces: ");
+				ns_selector();
+			} else if (kind == 1) {
+				printf("    - pods: {namespaceSelector: ");
+				ns_selector();
+				printf(", podSelector: ");
+				pod_selector();
+				printf("}");
+			} else {
+				nets = true;
+				printf("    - networks: [");
+				anp_network();
+				printf("]");
+			}
+			printf("\n");
+		}
+		if (chance(40))
+			continue; /* every port */
+		printf(cnp ? "    protocols:\n" : "    ports:\n");
+		for (int k = 0, nports = 1 + (int)rnd(2); k < nports; k++) {
+			int proto = (int)rnd(3), kind = (int)rnd(nets ? 2 : 3);
+			anp_port(cnp, proto, kind);
+		}
+	}
+}
+
+/*
+ * cluster_policies: now and then AdminNetworkPolicies (priorities may tie)
+ * and a baseline, or the same written as v1alpha2 ClusterNetworkPolicies
+ * (tiers Admin and Baseline, several baselines by priority).
+ */
+static void cluster_policies(void)
+{
+	int nanp;
+	bool cnp;
+	if (!chance(35))
+		return;
+	cnp = chance(40);
+	nanp = (int)rnd(3);
+	for (int i = 0; i <= nanp + cnp; i++) {
+		bool baseline = i >= nanp;
+		if (baseline && chance(40))
+			break;
+		if (cnp)
+			printf("---\napiVersion: policy.networking.k8s.io/v1alpha2\n"
+			       "kind: ClusterNetworkPolicy\nmetadata: {name: cnp%d}\nspec:\n"
+			       "  tier: %s\n  priority: %d\n",
+			       i, baseline ? "Baseline" : "Admin", (int)rnd(3) * 10);
+		else if (baseline)
+			printf("---\napiVersion: policy.networking.k8s.io/v1alpha1\n"
+			       "kind: BaselineAdminNetworkPolicy\nmetadata: {name: "
+			       "default}\nspec:\n");
+		else
+			printf("---\napiVersion: policy.networking.k8s.io/v1alpha1\n"
+			       "kind: AdminNetworkPolicy\nmetadata: {name: anp%d}\nspec:\n"
+			       "  priority: %d\n",
+			       i, (int)rnd(3) * 10);
+		if (chance(50)) {
+			printf("  subject: {namespaces: ");
+			ns_selector();
+		} else {
+			printf("  subject: {pods: {namespaceSelector: ");
+			ns_selector();
+			printf(", podSelector: ");
+			pod_selector();
+			printf("}");
+		}
+		printf("}\n");
+		anp_rules("ingress", "from", baseline, cnp);
+		anp_rules("egress", "to", baseline, cnp);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long seed;
@@ -406,6 +551,7 @@ int main(int argc, char **argv)
 			rules("ingress", "from");
 			rules("egress", "to");
 		}
+		cluster_policies();
 		fclose(mem);
 		stdout = out;
 		while (nprobes < 4)

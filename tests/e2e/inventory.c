@@ -14,9 +14,9 @@
 #include <stdio.h>
 
 #include "frontend/frontend.h"
-#include "ir/arena.h"
-#include "ir/diag.h"
 #include "ir/model.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
 
 int main(int argc, char **argv)
 {

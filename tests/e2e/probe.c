@@ -19,7 +19,8 @@
  * made in) to the destination's address:
  *
  *   TCP   non-blocking connect: established = allowed; a silent timeout or
- *         EPERM (a local output drop) = denied;
+ *         a local output drop = denied (EPERM from netfilter, ENOBUFS from
+ *         a tc egress drop: see local_drop);
  *   UDP   a datagram the server echoes: echo received = allowed;
  *   SCTP  the kernel has no SCTP sockets: a raw IP protocol-132 packet, a
  *         valid SCTP common header (CRC32c checksum) with an INIT chunk
@@ -407,6 +408,16 @@ static socklen_t dst_addr(const struct slot *s, int fam, int port, struct sockad
 	return sizeof(*a);
 }
 
+/*
+ * local_drop: the error a send gets when the firewall of its own stack
+ * drops the packet: EPERM from a netfilter output hook, ENOBUFS from a tc
+ * egress program (TC_ACT_SHOT is NET_XMIT_DROP for the sender).
+ */
+static bool local_drop(int err)
+{
+	return err == EPERM || err == ENOBUFS;
+}
+
 static void start(struct probe *pr, int ep)
 {
 	const struct table *t = &tables[pr->table];
@@ -432,7 +443,7 @@ static void start(struct probe *pr, int ep)
 			((struct sockaddr_in6 *)&ss)->sin6_port = 0;
 		if (sendto(*raw, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, sl) < 0) {
 			pr->err = errno;
-			pr->r = errno == EPERM ? R_DENY : R_ERR;
+			pr->r = local_drop(errno) ? R_DENY : R_ERR;
 		}
 		return;
 	}
@@ -443,12 +454,12 @@ static void start(struct probe *pr, int ep)
 		fatal("socket");
 	if (connect(pr->fd, (struct sockaddr *)&ss, sl) && errno != EINPROGRESS) {
 		pr->err = errno;
-		pr->r = errno == EPERM ? R_DENY : R_ERR;
+		pr->r = local_drop(errno) ? R_DENY : R_ERR;
 		return;
 	}
 	if (t->proto == P_UDP && send(pr->fd, &pr->tag, sizeof(pr->tag), 0) < 0) {
 		pr->err = errno;
-		pr->r = errno == EPERM ? R_DENY : R_ERR;
+		pr->r = local_drop(errno) ? R_DENY : R_ERR;
 		return;
 	}
 	ev.events = t->proto == P_TCP ? EPOLLOUT : EPOLLIN;
@@ -477,7 +488,7 @@ static void finish(struct probe *pr)
 		return;
 	pr->err = err;
 	/* refused (nobody listening) or unreachable: the bench is broken, not the policy */
-	pr->r = !err ? R_ALLOW : err == EPERM ? R_DENY : R_ERR;
+	pr->r = !err ? R_ALLOW : local_drop(err) ? R_DENY : R_ERR;
 }
 
 static void sctp_results(struct probe *v, size_t n)

@@ -1,7 +1,7 @@
 #!/bin/sh
-# run.sh - the end-to-end bench: real packets through compiled nftables rules.
+# run.sh - the end-to-end bench: real packets through compiled firewall rules.
 #
-#   sh tests/e2e/run.sh [--seeds N] [--only PATTERN] [--keep]
+#   sh tests/e2e/run.sh [--seeds N] [--sample N] [--backends "B..."] [--only PATTERN] [--keep]
 #
 # Builds a virtual cluster out of network namespaces: a router namespace
 # and one namespace per pod slot, each pod joined to the router by a veth
@@ -11,18 +11,25 @@
 # process (server.c) listens in every pod namespace.
 #
 # Scenarios: the seed tutorial's policies (examples/), the hand-written
-# cases in tests/e2e/cases/ (each with cases/inventory.yaml unless it says
-# "# inventory: own"), and N seeded random scenarios (gen.c; default 200,
-# `make e2e SEEDS=N` for more).  For each scenario:
+# cases in tests/e2e/cases/, YAML or the policy language (.np), each with
+# cases/inventory.yaml unless it says "# inventory: own"), and N seeded
+# random scenarios (gen.c, a third of them with admin and baseline
+# policies; default 200, `make e2e SEEDS=N` for more).  For each scenario:
 #
 #   1. the pods get their inventory addresses (slots are reused);
 #   2. `netpolc table -o json` gives the expected truth table for every
 #      probed protocol/port and both families;
-#   3. node mode: `netpolc compile -t nftables` applied with `nft -f` on the
-#      router; every (source, destination, protocol, port) cell is probed
-#      (probe.c) and compared;
-#   4. host mode: the router's table removed, `compile --endpoint` applied
-#      inside every pod namespace; probed and compared again.
+#   3. for every firewall backend of the list (BACKENDS below): node mode,
+#      the compiled rules applied with the backend's real tool on the
+#      router, every (source, destination, protocol, port) cell probed
+#      (probe.c) and compared; then host mode, the router cleaned, `compile
+#      --endpoint` applied inside every pod namespace, probed and compared
+#      again.
+#
+# The first backend of the list runs every random scenario; the others run
+# the first --sample of them (E2E_SAMPLE, default 40: what `make check`
+# runs), `make e2e` runs them all.  A self-test first sabotages each
+# backend's output (drops turned into allows) and must see mismatches.
 #
 # Mismatches are printed as grids.  Exit status: 0 every cell agreed, 1 a
 # mismatch or a bench failure.  Prints "SKIPPED: e2e: <reason>" and exits 0
@@ -31,17 +38,24 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
+# the backends: be_<name>_compile/apply/clean/sabotage[/check]
+. tests/e2e/backends.sh
 seeds=${E2E_SEEDS:-200}
+sample=${E2E_SAMPLE:-40}
 # under a sanitizer build (make asan-check) the random part is shortened
-case "${BUILD:-build}" in build) ;; *) seeds=${E2E_SEEDS:-20} ;; esac
+case "${BUILD:-build}" in build) ;; *) seeds=${E2E_SEEDS:-20} sample=${E2E_SAMPLE:-5} ;; esac
 only=""
 keep=0
+# The firewall backends, each a name and four functions below
+BACKENDS=${E2E_BACKENDS:-nftables iptables_nft iptables_legacy iptables_nft_ipset bpf}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seeds) seeds=$2; shift 2 ;;
+	--sample) sample=$2; shift 2 ;;
+	--backends) BACKENDS=$2; shift 2 ;;
 	--only) only=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
-	*) echo "usage: $0 [--seeds N] [--only PATTERN] [--keep]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--seeds N] [--sample N] [--backends \"B...\"] [--only PATTERN] [--keep]" >&2; exit 2 ;;
 	esac
 done
 
@@ -52,6 +66,19 @@ skip() {
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces, nft)"
 command -v nft >/dev/null 2>&1 || skip "nft not installed (apt-get install nftables)"
 command -v ip >/dev/null 2>&1 || skip "ip not installed (apt-get install iproute2)"
+for be in $BACKENDS; do
+	case $be in
+	iptables_*)
+		v=${be#iptables_}
+		v=${v%%_*}
+		command -v "iptables-$v-restore" >/dev/null 2>&1 ||
+			skip "iptables-$v-restore not installed (apt-get install iptables)"
+		;;
+	esac
+	case $be in
+	*_ipset) command -v ipset >/dev/null 2>&1 || skip "ipset not installed (apt-get install ipset)" ;;
+	esac
+done
 NETPOLC=${NETPOLC:-./netpolc}
 [ -x "$NETPOLC" ] || skip "$NETPOLC is not built (make)"
 
@@ -105,6 +132,19 @@ mkns() {
 }
 mkns "$R" 2>/dev/null || skip "ip netns add failed (no network namespaces here)"
 ip netns exec "$R" nft list ruleset >/dev/null 2>&1 || skip "nft does not work inside a network namespace"
+# a backend whose datapath cannot work here is left out, loudly (be_B_check)
+skipped=""
+kept=""
+for be in $BACKENDS; do
+	if command -v "be_${be}_check" >/dev/null 2>&1 && ! why=$("be_${be}_check" 2>&1); then
+		echo "SKIPPED: e2e backend $be: $(echo "$why" | tr '\n' ' ')"
+		skipped="$skipped $be"
+	else
+		kept="$kept $be"
+	fi
+done
+BACKENDS=${kept# }
+[ -n "$BACKENDS" ] || skip "no backend can run here:$skipped"
 ip netns exec "$R" sh -c '
 	sysctl -qw net.ipv4.ip_forward=1
 	sysctl -qw net.ipv6.conf.all.forwarding=1
@@ -223,53 +263,61 @@ scenario() {
 			echo "table $t" >>"$sd/tables"
 		done
 	done
-	# node mode
-	install_rules "$R" "$sd/node.nft" "the node-mode ruleset" "$@" || return 1
-	probe_round "$name [node mode]"
-	report "$name" node $rc || return 1
-	clean_tables
-	# host mode, in every pod namespace
-	while read -r k pod ip4 ip6; do
-		install_rules "${P}p$k" "$sd/h$k.nft" "the host-mode ruleset of $pod" \
-			--endpoint "$pod" "$@" || return 1
-	done <"$sd/slots"
-	probe_round "$name [host mode]"
-	report "$name" host $rc || return 1
+	for be in $scen_backends; do
+		run_backend "$be" "$@" || return 1
+	done
 	[ "${E2E_VERBOSE:-0}" = 1 ] && echo "ok $name ($used pods): $(tail -1 "$sd/out")"
 	return 0
 }
 
-# sabotage FILE: in the self-test, turn isolation drops into allows
-# install_rules NETNS OUT WHAT ARGS...: compile ARGS to OUT with netpolc,
-# sabotage it when the self-test asks, and apply it in NETNS (marked dirty
-# for clean_tables); reports a failure with the tool's messages.
+# run_backend BE INPUT...: node mode, then host mode, with backend BE
+run_backend() {
+	be=$1
+	shift
+	# random scenarios beyond the sample run on the first backend only
+	if [ "${random_seed:-0}" -gt "$sample" ] && [ "$be" != "${BACKENDS%% *}" ]; then
+		return 0
+	fi
+	clean_tables
+	install_rules "$be" "$R" "$sd/node.$be" "the $be node-mode ruleset" "$@" || return 1
+	probe_round "$name [$be node mode]"
+	report "$name" "$be node" $rc "$sd/node.$be" || return 1
+	clean_tables
+	# host mode, in every pod namespace
+	while read -r k pod ip4 ip6; do
+		install_rules "$be" "${P}p$k" "$sd/h$k.$be" "the $be host-mode ruleset of $pod" \
+			--endpoint "$pod" "$@" || return 1
+	done <"$sd/slots"
+	probe_round "$name [$be host mode]"
+	report "$name" "$be host" $rc "$sd/h0.$be" || return 1
+	clean_tables
+}
+
+# install_rules BE NETNS OUT WHAT ARGS...: compile ARGS to OUT with backend
+# BE, sabotage it when the self-test asks, and apply it in NETNS (marked
+# dirty for clean_tables); reports a failure with the tool's messages.
 install_rules() {
-	ns=$1 out=$2 what=$3
-	shift 3
-	if ! "$NETPOLC" compile -q -t nftables -o "$out" "$@" 2>"$sd/compile.err"; then
+	ib=$1 ns=$2 out=$3 what=$4
+	shift 4
+	if ! "be_${ib}_compile" "$out" "$@" 2>"$sd/compile.err"; then
 		echo "FAIL $name: netpolc compile failed for $what"
 		sed 's/^/    /' "$sd/compile.err" | head -20
 		return 1
 	fi
-	sabotage "$out"
-	echo "$ns" >>"$tmp/dirty"
-	if ! ip netns exec "$ns" nft -f "$out" 2>"$sd/nft.err"; then
-		echo "FAIL $name: nft -f rejected $what"
-		sed 's/^/    /' "$sd/nft.err" | head -20
+	[ "${sabotaging:-0}" = 1 ] && "be_${ib}_sabotage" "$out"
+	echo "$ib $ns" >>"$tmp/dirty"
+	if ! "be_${ib}_apply" "$ns" "$out" 2>"$sd/apply.err"; then
+		echo "FAIL $name: $ib rejected $what"
+		sed 's/^/    /' "$sd/apply.err" | head -20
 		return 1
 	fi
 }
 
-sabotage() {
-	[ "${sabotaging:-0}" = 1 ] || return 0
-	sed -i 's/^\t\tdrop comment/\t\treturn comment/' "$1"
-}
-
-# clean_tables: remove our table from every namespace a ruleset was applied in
+# clean_tables: remove what every backend applied, in every namespace it touched
 clean_tables() {
 	[ -s "$tmp/dirty" ] || return 0
-	for ns in $(sort -u "$tmp/dirty"); do
-		ip netns exec "$ns" nft delete table inet netpolc 2>/dev/null
+	sort -u "$tmp/dirty" | while read -r cb ns; do
+		"be_${cb}_clean" "$ns"
 	done
 	: >"$tmp/dirty"
 }
@@ -307,9 +355,9 @@ report() {
 	1)
 		echo "FAIL $1 ($2 mode): packets disagree with netpolc table"
 		sed 's/^/    /' "$sd/out"
-		if [ "${E2E_SHOW_RULES:-0}" = 1 ]; then
+		if [ "${E2E_SHOW_RULES:-0}" = 1 ] && [ -f "$4" ]; then
 			echo "    ---- ruleset ($2 mode) ----"
-			[ "$2" = node ] && sed 's/^/    /' "$sd/node.nft"
+			sed 's/^/    /' "$4"
 		fi
 		;;
 	*)
@@ -337,23 +385,28 @@ probes_of() {
 
 start=$(date +%s)
 
-# 0. self-test: a ruleset whose isolation drops were turned into allows must
-# be caught, or the bench is blind
+# 0. self-test: for every backend, a ruleset whose isolation drops were
+# turned into allows must be caught, or the bench is blind
+scen_backends=$BACKENDS
 if [ -z "$only" ] && [ -d examples/tutorial ]; then
 	sabotaging=1
-	if scenario selftest "tcp/80 sctp/80" examples/tutorial >"$tmp/selftest.out" 2>&1; then
-		echo "FAIL selftest: a sabotaged ruleset went unnoticed; the bench cannot see drops"
-		sed 's/^/    /' "$tmp/selftest.out"
-		failed=$((failed + 1))
-		failed_names="$failed_names selftest"
-	elif ! grep -q "MISMATCH selftest \[node mode\]" "$tmp/selftest.out"; then
-		echo "FAIL selftest: the sabotaged ruleset failed for another reason"
-		sed 's/^/    /' "$tmp/selftest.out"
-		failed=$((failed + 1))
-		failed_names="$failed_names selftest"
-	fi
+	for be in $BACKENDS; do
+		scen_backends=$be
+		if scenario "selftest-$be" "tcp/80 sctp/80" examples/tutorial >"$tmp/selftest.out" 2>&1; then
+			echo "FAIL selftest-$be: a sabotaged ruleset went unnoticed; the bench cannot see drops"
+			sed 's/^/    /' "$tmp/selftest.out"
+			failed=$((failed + 1))
+			failed_names="$failed_names selftest-$be"
+		elif ! grep -q "MISMATCH selftest-$be \[$be node mode\]" "$tmp/selftest.out"; then
+			echo "FAIL selftest-$be: the sabotaged ruleset failed for another reason"
+			sed 's/^/    /' "$tmp/selftest.out"
+			failed=$((failed + 1))
+			failed_names="$failed_names selftest-$be"
+		fi
+		[ "${E2E_VERBOSE:-0}" = 1 ] && sed "s/^/selftest-$be: /" "$tmp/selftest.out"
+	done
 	sabotaging=0
-	[ "${E2E_VERBOSE:-0}" = 1 ] && sed 's/^/selftest: /' "$tmp/selftest.out"
+	scen_backends=$BACKENDS
 fi
 
 # 1. the seed tutorial: the whole of each example set, then each policy alone
@@ -367,12 +420,14 @@ for set in examples/tutorial examples/policies; do
 done
 
 # 2. hand-written corners of SEMANTICS.md
-for f in tests/e2e/cases/[0-9]*.yaml; do
+# (.np cases are written in the policy language and read through it)
+for f in tests/e2e/cases/[0-9]*.yaml tests/e2e/cases/[0-9]*.np; do
 	[ -f "$f" ] || continue
+	case_name=$(basename "$f"); case_name=cases/${case_name%.*}
 	if grep -q '^# inventory: own' "$f"; then
-		run_scenario "cases/$(basename "$f" .yaml)" "$(probes_of "$f")" "$f"
+		run_scenario "$case_name" "$(probes_of "$f")" "$f"
 	else
-		run_scenario "cases/$(basename "$f" .yaml)" "$(probes_of "$f")" tests/e2e/cases/inventory.yaml "$f"
+		run_scenario "$case_name" "$(probes_of "$f")" tests/e2e/cases/inventory.yaml "$f"
 	fi
 done
 
@@ -381,7 +436,9 @@ s=1
 while [ "$s" -le "$seeds" ]; do
 	f="$tmp/random-$s.yaml"
 	if "$bin/gen" "$s" >"$f"; then
+		random_seed=$s
 		run_scenario "random/seed-$s" "$(probes_of "$f")" "$f"
+		random_seed=0
 	else
 		echo "FAIL random/seed-$s: the generator failed"
 		failed=$((failed + 1))
@@ -390,5 +447,5 @@ while [ "$s" -le "$seeds" ]; do
 done
 
 end=$(date +%s)
-echo "e2e: $total scenarios, $failed failed ($((end - start)) s)${failed_names:+; failed:$failed_names}"
+echo "e2e: $total scenarios ($BACKENDS; $sample random on all), $failed failed ($((end - start)) s)${failed_names:+; failed:$failed_names}${skipped:+; SKIPPED:$skipped}"
 [ $failed = 0 ]

@@ -16,12 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static FILE *devnull;
 	struct arena a = ARENA_INIT;
 	struct diag d;
-	struct loc loc;
+	struct loc loc = { 0 };
 	const struct sel_expr *e;
 	struct label labels[] = {
-		{ "app", "web", { "fuzz", 1, 1 } },
-		{ "projectcalico.org/orchestrator", "k8s", { "fuzz", 1, 1 } },
-		{ "tier", "", { "fuzz", 1, 1 } },
+		{ "app", "web", { .file = "fuzz", .line = 1, .col = 1 } },
+		{ "projectcalico.org/orchestrator",
+		  "k8s",
+		  { .file = "fuzz", .line = 1, .col = 1 } },
+		{ "tier", "", { .file = "fuzz", .line = 1, .col = 1 } },
 	};
 	struct labelset sets[] = { { NULL, 0 }, { labels, 1 }, { labels, 3 } };
 

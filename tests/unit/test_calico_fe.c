@@ -18,25 +18,10 @@
 #include "frontend/frontend.h"
 #include "ir/model.h"
 #include "ir/selexpr.h"
-#include "ir/strbuf.h"
+#include "lib/strbuf.h"
 #include "tests/unit/testlib.h"
 
 /* ---- fixture --------------------------------------------------------- */
-
-/* diags: every queued diagnostic as printed without source lines (the queue is emptied). */
-static const char *diags(struct tl_fx *f)
-{
-	size_t len;
-	FILE *fp;
-
-	free(f->out);
-	f->d.caret = false;
-	fp = open_memstream(&f->out, &len);
-	assert_non_null(fp);
-	diag_print(&f->d, fp);
-	fclose(fp);
-	return f->out;
-}
 
 /* load: text as test.yaml through frontend_load_buffer and model_finalize; 0 or -1. */
 static int load(struct tl_fx *f, const char *text)
@@ -51,7 +36,7 @@ static void load_ok(struct tl_fx *f, const char *text)
 {
 	int rc = load(f, text);
 	if (rc || f->d.errors)
-		fprintf(stderr, "%s", diags(f));
+		fprintf(stderr, "%s", tl_fx_diags(f));
 	assert_int_equal(rc, 0);
 }
 
@@ -60,7 +45,7 @@ static void load_err(struct tl_fx *f, const char *text, const char *want)
 {
 	const char *got;
 	assert_int_equal(load(f, text), -1);
-	got = diags(f);
+	got = tl_fx_diags(f);
 	if (getenv("CALICO_SHOW"))
 		fprintf(stderr, "%s", got);
 	if (!strstr(got, want))
@@ -147,7 +132,7 @@ static const char *parse(struct tl_fx *f, const char *text)
 {
 	char *src = arena_printf(&f->a, "sel: %s\n", text);
 	const char *file = diag_source(&f->d, "sel.yaml", src, strlen(src));
-	struct loc loc = { file, 1, 6 };
+	struct loc loc = { .file = file, .line = 1, .col = 6 };
 	const char *body = text;
 	size_t len = strlen(text);
 	const struct sel_expr *e;
@@ -161,7 +146,7 @@ static const char *parse(struct tl_fx *f, const char *text)
 	e = calico_sel_parse(&f->a, &f->d, &loc, body, len);
 	if (!e) {
 		assert_true(diag_has_errors(&f->d));
-		return diags(f);
+		return tl_fx_diags(f);
 	}
 	fmt(&sb, e);
 	res = arena_strdup(&f->a, sb.buf);
@@ -220,7 +205,7 @@ static void test_sel_semantics(void **state)
 	struct tl_fx *f = *state;
 	struct label lv[] = { { "app", "web", { 0 } }, { "tier", "front-end", { 0 } } };
 	struct labelset ls = { lv, 2 };
-	struct loc loc = { "x", 0, 0 };
+	struct loc loc = { .file = "x", .line = 0, .col = 0 };
 	struct {
 		const char *sel;
 		bool pod, host;
@@ -323,7 +308,7 @@ static void test_sel_caps(void **state)
 {
 	struct tl_fx *f = *state;
 	struct strbuf sb = STRBUF_INIT;
-	struct loc loc = { "x", 0, 0 };
+	struct loc loc = { .file = "x", .line = 0, .col = 0 };
 	const struct sel_expr *e;
 	struct label lv[] = { { "k0", "v", { 0 } } };
 	struct labelset ls = { lv, 1 };
@@ -336,7 +321,7 @@ static void test_sel_caps(void **state)
 	for (int i = 0; i < CALICO_SEL_MAX_DEPTH + 1; i++)
 		strbuf_addch(&sb, ')');
 	assert_null(calico_sel_parse(&f->a, &f->d, &loc, sb.buf, sb.len));
-	assert_non_null(strstr(diags(f), "parentheses nested more than 64 deep"));
+	assert_non_null(strstr(tl_fx_diags(f), "parentheses nested more than 64 deep"));
 	/* at the cap it parses */
 	strbuf_reset(&sb);
 	for (int i = 0; i < CALICO_SEL_MAX_DEPTH; i++)
@@ -364,7 +349,7 @@ static void test_sel_caps(void **state)
 		strbuf_addstr(&sb, "xxxxxxxxxxxxxxxx");
 	strbuf_addch(&sb, '\'');
 	assert_null(calico_sel_parse(&f->a, &f->d, &loc, sb.buf, sb.len));
-	assert_non_null(strstr(diags(f), "selector: longer than 65536 bytes"));
+	assert_non_null(strstr(tl_fx_diags(f), "selector: longer than 65536 bytes"));
 
 	/* a label name longer than Calico's limit */
 	strbuf_reset(&sb);
@@ -372,7 +357,7 @@ static void test_sel_caps(void **state)
 		strbuf_addch(&sb, 'k');
 	strbuf_addstr(&sb, " == 'v'");
 	assert_null(calico_sel_parse(&f->a, &f->d, &loc, sb.buf, sb.len));
-	assert_non_null(strstr(diags(f), "label name is longer than 512 characters"));
+	assert_non_null(strstr(tl_fx_diags(f), "label name is longer than 512 characters"));
 	/* NUL bytes are not part of any token */
 	assert_null(calico_sel_parse(&f->a, &f->d, &loc, "k == 'v' \0", 10));
 	strbuf_release(&sb);
@@ -477,7 +462,7 @@ static void test_lower_types_default(void **state)
 	assert_false(policy(f, "ns", "x")->types[DIR_INGRESS]);
 	assert_true(policy(f, "ns", "x")->types[DIR_EGRESS]);
 	assert_true(policy(f, "ns", "x")->types_explicit);
-	assert_string_equal(diags(f),
+	assert_string_equal(tl_fx_diags(f),
 			    "test.yaml:9:26: warning: Log rule left out: it only logs and "
 			    "never decides a verdict\n");
 }
@@ -774,7 +759,7 @@ static void test_lower_log_rule(void **state)
 		       "    icmp: {type: 8}\n"
 		       "  - action: Allow\n");
 	assert_int_equal(policy(f, "ns", "p")->nrules[DIR_INGRESS], 1);
-	assert_string_equal(diags(f),
+	assert_string_equal(tl_fx_diags(f),
 			    "test.yaml:6:13: warning: Log rule left out: it only logs and never "
 			    "decides a verdict\n");
 	/* but a typo in it is */

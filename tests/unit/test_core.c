@@ -11,11 +11,11 @@
 
 #include <cmocka.h>
 
-#include "ir/arena.h"
-#include "ir/diag.h"
 #include "ir/model.h"
-#include "ir/strbuf.h"
-#include "ir/strmap.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
+#include "lib/strbuf.h"
+#include "lib/strmap.h"
 
 static void test_strbuf_grows_and_stays_terminated(void **state)
 {
@@ -77,7 +77,8 @@ static void test_diag_sorted_and_counted(void **state)
 	diag_init(&d);
 	{
 		const char *file = diag_source(&d, "x.yaml", text, strlen(text));
-		struct loc l2 = { file, 2, 5 }, l1 = { file, 1, 4 };
+		struct loc l2 = { .file = file, .line = 2, .col = 5 },
+			   l1 = { .file = file, .line = 1, .col = 4 };
 		diag_warning(&d, &l2, "second");
 		assert_int_equal(diag_error(&d, &l1, "first %d", 1), -1);
 		diag_note(&d, &l2, "a note");
@@ -99,7 +100,7 @@ static void test_diag_sorted_and_counted(void **state)
 }
 
 static struct label L(const char *k, const char *v) {
-	struct label l = { k, v, { "t", 1, 1 } };
+	struct label l = { k, v, { .file = "t", .line = 1, .col = 1 } };
 	return l;
 }
 
@@ -111,16 +112,24 @@ test_selector_operators(void **state)
 	const char *web[] = { "web", "api" };
 	const char *db[] = { "db" };
 	struct sel_req reqs[] = {
-		{ { "t", 1, 1 }, "app", SEL_IN, web, 2 },
-		{ { "t", 1, 1 }, "app", SEL_NOT_IN, db, 1 },
-		{ { "t", 1, 1 }, "tier", SEL_EXISTS, NULL, 0 },
-		{ { "t", 1, 1 }, "env", SEL_DOES_NOT_EXIST, NULL, 0 },
-		{ { "t", 1, 1 }, "env", SEL_NOT_IN, db, 1 }, /* absent key: NotIn matches */
+		{ { .file = "t", .line = 1, .col = 1 }, "app", SEL_IN, web, 2 },
+		{ { .file = "t", .line = 1, .col = 1 }, "app", SEL_NOT_IN, db, 1 },
+		{ { .file = "t", .line = 1, .col = 1 }, "tier", SEL_EXISTS, NULL, 0 },
+		{ { .file = "t", .line = 1, .col = 1 }, "env", SEL_DOES_NOT_EXIST, NULL, 0 },
+		{ { .file = "t", .line = 1, .col = 1 },
+		  "env",
+		  SEL_NOT_IN,
+		  db,
+		  1 }, /* absent key: NotIn matches */
 	};
-	struct selector s = { .loc = { "t", 1, 1 }, .exprs = reqs, .nexprs = 5 };
-	struct selector empty = { .loc = { "t", 1, 1 } };
-	struct sel_req in_env = { { "t", 1, 1 }, "env", SEL_IN, db, 1 };
-	struct selector needs_env = { .loc = { "t", 1, 1 }, .exprs = &in_env, .nexprs = 1 };
+	struct selector s = { .loc = { .file = "t", .line = 1, .col = 1 },
+			      .exprs = reqs,
+			      .nexprs = 5 };
+	struct selector empty = { .loc = { .file = "t", .line = 1, .col = 1 } };
+	struct sel_req in_env = { { .file = "t", .line = 1, .col = 1 }, "env", SEL_IN, db, 1 };
+	struct selector needs_env = { .loc = { .file = "t", .line = 1, .col = 1 },
+				      .exprs = &in_env,
+				      .nexprs = 1 };
 	(void)state;
 	assert_true(selector_matches(&s, &ls));
 	assert_true(selector_matches(&empty, &ls));
@@ -143,7 +152,9 @@ static void test_model_finalize_duplicates_and_implicit_ns(void **state)
 		p[i] = arena_zalloc(&a, sizeof(*p[i]));
 		p[i]->ns = "ns1";
 		p[i]->name = i == 2 ? "b" : "a";
-		p[i]->loc = (struct loc){ "f.yaml", (unsigned)(10 * (i + 1)), 1 };
+		p[i]->loc = (struct loc){ .file = "f.yaml",
+					  .line = (unsigned)(10 * (i + 1)),
+					  .col = 1 };
 		model_add_policy(&m, p[i]);
 	}
 	assert_int_equal(model_finalize(&m, &d), -1);

@@ -13,9 +13,9 @@
 #include <cmocka.h>
 
 #include "frontend/node.h"
-#include "ir/arena.h"
-#include "ir/diag.h"
-#include "ir/strbuf.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
+#include "lib/strbuf.h"
 
 struct parsed {
 	struct arena a;

@@ -1,6 +1,6 @@
 /*
  * test_k8s.c - Kubernetes objects into the policy model (frontend/k8s.c)
- * and the name/label/port-name syntax rules (frontend/validate.c).
+ * and the name/label/port-name syntax rules (ir/names.c).
  *
  * Each test reads a YAML string and checks the model, or the exact
  * diagnostics (printed without caret lines).
@@ -16,8 +16,8 @@
 #include <cmocka.h>
 
 #include "frontend/frontend.h"
-#include "frontend/validate.h"
 #include "ir/model.h"
+#include "ir/names.h"
 #include "tests/unit/testlib.h"
 
 /* ---- fixture ---- */
@@ -844,8 +844,8 @@ static void test_k8s_wrong_types(void **state)
 		 "test.yaml:9:9: error: to: expected a sequence, got a mapping\n"
 		 "test.yaml:10:20: error: port: expected a number or a port name (a string), got a "
 		 "boolean (true)\n"
-		 "test.yaml:10:34: error: port: expected a number or a port name (a string), got a "
-		 "number (1.5)\n"
+		 "test.yaml:10:34: error: port: expected a whole number from 1 to 65535 or a port "
+		 "name, got 1.5\n"
 		 "test.yaml:10:60: error: endPort: expected an integer, got a string ('90')\n");
 }
 
@@ -971,7 +971,7 @@ static void test_k8s_container_ports(void **state)
 		 "test.yaml:10:7: error: container port has no 'containerPort'\n");
 }
 
-/* ---- validate.c ---- */
+/* ---- ir/names.c ---- */
 
 #define V(fn, s) fn(s, strlen(s))
 

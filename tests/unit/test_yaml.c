@@ -13,9 +13,9 @@
 #include <cmocka.h>
 
 #include "frontend/node.h"
-#include "ir/arena.h"
-#include "ir/diag.h"
-#include "ir/strbuf.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
+#include "lib/strbuf.h"
 
 struct parsed {
 	struct arena a;
@@ -131,19 +131,19 @@ static const struct typing typings[] = {
 	{ "9223372036854775808", NODE_FLOAT, 0 },  /* a uint64 in go-yaml */
 	{ "18446744073709551616", NODE_FLOAT, 0 }, /* only a float fits */
 	{ "0xFFFFFFFFFFFFFFFFF", NODE_STR, 0 },	   /* no number at all */
-	{ "08", NODE_FLOAT, 0 },		   /* not octal, but a float */
+	{ "08", NODE_INT, 8 },			   /* not octal: a float, and integral */
 	{ "0x", NODE_STR, 0 },
 	{ "0b", NODE_STR, 0 },
 	{ "+", NODE_STR, 0 },
 	{ "1.5", NODE_FLOAT, 0 },
-	{ "1.", NODE_FLOAT, 0 },
+	{ "1.", NODE_INT, 1 }, /* integral floats are integers in JSON */
 	{ ".5", NODE_FLOAT, 0 },
-	{ "-.5e3", NODE_FLOAT, 0 },
-	{ "1e3", NODE_FLOAT, 0 },
+	{ "-.5e3", NODE_INT, -500 },
+	{ "1e3", NODE_INT, 1000 },
 	{ "1_0.5", NODE_FLOAT, 0 },
 	{ "._5", NODE_STR, 0 },
-	{ "1e999", NODE_STR, 0 }, /* overflows: go-yaml keeps the text */
-	{ "1e-999", NODE_FLOAT, 0 },
+	{ "1e999", NODE_STR, 0 },  /* overflows: go-yaml keeps the text */
+	{ "1e-999", NODE_INT, 0 }, /* Go reads it as 0 */
 	{ ".inf", NODE_FLOAT, 0 },
 	{ "-.Inf", NODE_FLOAT, 0 },
 	{ "+.INF", NODE_FLOAT, 0 },
@@ -197,7 +197,7 @@ static const struct typing typings[] = {
 	{ "! 80", NODE_STR, 0 },
 	{ "!!int \"80\"", NODE_INT, 80 },
 	{ "!!int 0x10", NODE_INT, 16 },
-	{ "!!float 1", NODE_FLOAT, 0 },
+	{ "!!float 1", NODE_INT, 1 }, /* as JSON: 1 */
 	{ "!!float \"2.5\"", NODE_FLOAT, 0 },
 	{ "!!bool 'on'", NODE_BOOL, 1 },
 	{ "!!null ''", NODE_NULL, 0 },

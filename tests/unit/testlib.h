@@ -8,9 +8,9 @@
  *     tl_assert_table(c, "udp/53", "x/a x/b", "*1\n0*\n");
  *     tl_release(c);
  *
- * Peers are "NS/NAME" (a Pod, or the template pod of a workload) or an IP
- * address; an address that an inventory pod carries stands for that pod,
- * as in `netpolc query`.  Ports are "[tcp|udp|sctp/]PORT" (tcp by default).
+ * Peers and ports are spelled as on the command line (ir/select.h): "NS/NAME"
+ * (a Pod, or the template pod of a workload) or an IP address, which stands
+ * for the inventory pod holding it; "[tcp|udp|sctp/]PORT" (tcp by default).
  * A verdict is the whole one: egress of the source AND ingress of the
  * destination (eval_conn).
  *
@@ -24,14 +24,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "frontend/frontend.h"
-#include "ir/arena.h"
-#include "ir/diag.h"
 #include "ir/eval.h"
 #include "ir/ir.h"
 #include "ir/model.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
 
 /*
  * A frontend fixture for cmocka setup/teardown: an arena, a diagnostic
@@ -48,6 +47,11 @@ struct tl_fx {
 
 int tl_fx_setup(void **state);
 int tl_fx_teardown(void **state);
+/*
+ * tl_fx_diags: every diagnostic queued in f->d as printed, without source
+ * lines, into f->out (the queue is emptied).
+ */
+const char *tl_fx_diags(struct tl_fx *f);
 
 struct tl_ctx {
 	struct arena arena;
@@ -145,8 +149,5 @@ const char *tl_reason(struct tl_ctx *c, const char *src, const char *dst, const 
 	tl_assert_table_at((c), (port), (pods), (want), (family), __FILE__, __LINE__)
 void tl_assert_table_at(struct tl_ctx *c, const char *port, const char *pods, const char *want,
 			int family, const char *file, int line);
-
-/* tl_parse_port: "[proto/]PORT" into an enum proto and a number; 0 or -1. */
-int tl_parse_port(const char *spec, int *proto, uint16_t *port);
 
 #endif

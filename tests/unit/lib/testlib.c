@@ -16,6 +16,7 @@
 #include "frontend/frontend.h"
 #include "ir/lint.h"
 #include "ir/resolve.h"
+#include "ir/select.h"
 #include "tests/unit/testlib.h"
 
 #define TL_FILE "test.yaml"
@@ -233,83 +234,25 @@ void tl_diag_dump(const struct tl_ctx *c)
 	}
 }
 
-int tl_parse_port(const char *spec, int *proto, uint16_t *port)
-{
-	const char *slash = strchr(spec, '/');
-	char *end;
-	long v;
-
-	*proto = PROTO_TCP;
-	if (slash) {
-		size_t n = (size_t)(slash - spec);
-		if (n == 3 && !strncmp(spec, "tcp", 3))
-			*proto = PROTO_TCP;
-		else if (n == 3 && !strncmp(spec, "udp", 3))
-			*proto = PROTO_UDP;
-		else if (n == 4 && !strncmp(spec, "sctp", 4))
-			*proto = PROTO_SCTP;
-		else
-			return -1;
-		spec = slash + 1;
-	}
-	v = strtol(spec, &end, 10);
-	if (end == spec || *end || v < 1 || v > 65535)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
 static void need_ir(struct tl_ctx *c)
 {
 	if (!c->have_ir)
 		fail_msg("testlib: the context has no IR (the input had errors)");
 }
 
-/* endpoint_of: node mode resolves every pod, in model order. */
-static const struct ir_endpoint *endpoint_of(const struct tl_ctx *c, const struct pod *p)
-{
-	if (p->index < c->ir.neps && c->ir.eps[p->index].pod == p)
-		return &c->ir.eps[p->index];
-	return NULL;
-}
-
 void tl_peer(struct tl_ctx *c, const char *spec, int family, struct eval_peer *p)
 {
-	struct addr a;
-	const char *slash;
+	int rc;
 
 	need_ir(c);
-	memset(p, 0, sizeof(*p));
-	if (!addr_parse(spec, &a)) {
-		for (size_t i = 0; i < c->model.npods; i++) {
-			const struct pod *pod = c->model.pods[i];
-			for (size_t j = 0; j < pod->nips; j++) {
-				if (!addr_cmp(&pod->ips[j], &a)) {
-					p->pod = pod;
-					p->ep = endpoint_of(c, pod);
-				}
-			}
-		}
-		p->has_addr = true;
-		p->addr = a;
-		return;
+	rc = select_peer(&c->model, &c->ir, spec, "peer", p, &c->diag);
+	if (rc) {
+		if (rc > 0)
+			tl_diag_dump(c);
+		fail_msg("testlib: '%s' is neither an inventory pod nor an IP address", spec);
 	}
-	slash = strchr(spec, '/');
-	if (slash && slash != spec && slash[1]) {
-		char ns[256];
-		size_t n = (size_t)(slash - spec);
-		const struct pod *pod;
-		if (n < sizeof(ns)) {
-			memcpy(ns, spec, n);
-			ns[n] = '\0';
-			pod = model_pod(&c->model, ns, slash + 1);
-			if (pod) {
-				eval_peer_pod(p, pod, endpoint_of(c, pod), family);
-				return;
-			}
-		}
-	}
-	fail_msg("testlib: '%s' is neither an inventory pod nor an IP address", spec);
+	if (p->pod && !p->has_addr)
+		eval_peer_pod(p, p->pod, p->ep, family);
 }
 
 static int default_family(const char *src, const char *dst)
@@ -328,7 +271,7 @@ bool tl_eval(struct tl_ctx *c, const char *src, const char *dst, const char *por
 	int proto;
 	uint16_t num;
 
-	if (tl_parse_port(port, &proto, &num))
+	if (select_port(port, &proto, &num))
 		fail_msg("testlib: bad port '%s' (want [tcp|udp|sctp/]PORT)", port);
 	if (!family)
 		family = default_family(src, dst);
@@ -488,6 +431,20 @@ int tl_fx_setup(void **state)
 	frontend_opts_default(&f->o);
 	*state = f;
 	return 0;
+}
+
+const char *tl_fx_diags(struct tl_fx *f)
+{
+	size_t len;
+	FILE *fp;
+
+	free(f->out);
+	f->d.caret = false;
+	fp = open_memstream(&f->out, &len);
+	assert_non_null(fp);
+	diag_print(&f->d, fp);
+	fclose(fp);
+	return f->out;
 }
 
 int tl_fx_teardown(void **state)

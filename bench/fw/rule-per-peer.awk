@@ -1,0 +1,28 @@
+# rule-per-peer.awk - rewrite a netpolc iptables-restore file into the
+# shape kube-router and Capirca emit, for bench/fw: the dispatch tree
+# becomes one linear chain of per-endpoint jumps (every endpoint address
+# tested in turn), and every multiport list becomes one rule per port (one
+# rule per peer prefix per port).  The verdicts are unchanged.
+/ -m iprange / { next }
+/^-A NETPOLC-D[EI](-[0-9]+)? -g NETPOLC-D/ { next }
+/^:NETPOLC-D[EI]-[0-9]+ / { next }
+/^-A NETPOLC-D[EI]-[0-9]+ / { sub(/-[0-9]+ /, " ", $0) }
+/ -m multiport --dports / {
+	n = split($0, w, " ")
+	for (i = 1; i <= n; i++)
+		if (w[i] == "--dports")
+			break
+	m = split(w[i + 1], ports, ",")
+	for (j = 1; j <= m; j++) {
+		line = ""
+		for (k = 1; k <= n; k++) {
+			if (w[k] == "-m" && w[k + 1] == "multiport") { k++; continue }
+			if (k == i) { line = line " --dport"; continue }
+			if (k == i + 1) { line = line " " ports[j]; continue }
+			line = line " " w[k]
+		}
+		print substr(line, 2)
+	}
+	next
+}
+{ print }

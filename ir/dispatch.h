@@ -1,0 +1,27 @@
+/*
+ * dispatch.h - node mode: which endpoints a firewall on the forward path
+ * can enforce, and the address -> endpoint table it dispatches by.
+ *
+ * In node mode an endpoint is recognised by its addresses only.  So an
+ * endpoint without an address, or on the host network (it shares the
+ * node's), cannot be enforced: it is skipped with a warning when a policy
+ * selects it.  Two endpoints holding one address cannot be told apart: an
+ * error when either has a program.  The diagnostics are made here, once,
+ * for every backend.
+ */
+#ifndef NETPOLC_DISPATCH_H
+#define NETPOLC_DISPATCH_H
+
+#include "ir/flat.h"
+#include "lib/diag.h"
+
+/* dispatch_mark: set f->skip for the endpoints node mode cannot enforce. */
+void dispatch_mark(struct flat *f, struct diag *d);
+/*
+ * dispatch_build: f->disp, every address of every enforced endpoint,
+ * sorted by address.  No two endpoints share one: model_finalize reports
+ * that as an input error.
+ */
+void dispatch_build(struct flat *f);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * select.h - what the command line names: ports ("[PROTO/]PORT"), peers
+ * ("NS/NAME" or an address), label lists ("K=V,K=V") and the synthetic
+ * endpoint of host mode.  One implementation for the CLI and the tests.
+ *
+ * An address held by inventory pods stands for the pod holding it.  Pods
+ * on the pod network come first: host-network pods share their node's
+ * address, so one of them is taken only when no pod-network pod holds the
+ * address.  Two candidates of the same kind are ambiguous, an error that
+ * names both: the caller must name the pod instead of guessing.
+ */
+#ifndef NETPOLC_SELECT_H
+#define NETPOLC_SELECT_H
+
+#include <stdint.h>
+
+#include "ir/eval.h"
+#include "ir/ir.h"
+#include "ir/model.h"
+#include "lib/arena.h"
+#include "lib/diag.h"
+
+/* select_port: "[tcp|udp|sctp/]PORT" (tcp by default, PORT 1-65535); 0 or -1. */
+int select_port(const char *s, int *proto, uint16_t *port);
+
+/*
+ * select_labels: "K=V[,K=V...]" into a labelset sorted by key, in arena a;
+ * -1 on an empty key or a repeated key.
+ */
+int select_labels(struct arena *a, const char *text, struct labelset *ls);
+
+/*
+ * select_pod: spec "NS/NAME" names a pod or a workload's template pod.
+ * Returns -1 when spec is not of that form; else 0, *out the pod or NULL.
+ */
+int select_pod(const struct model *m, const char *spec, const struct pod **out);
+
+/* select_endpoint: the endpoint of pod p in ir (ir may be NULL), or NULL. */
+const struct ir_endpoint *select_endpoint(const struct ir *ir, const struct pod *p);
+
+/*
+ * select_peer: fill peer for spec, an address or "NS/NAME", with its pod
+ * and its endpoint in ir.  An address is kept as given (has_addr); a named
+ * pod gets no address here (eval_peer_pod picks one of a family).
+ * what names the option in messages ("--from").  Returns 0; -1 when spec
+ * is neither form (nothing reported: a usage error); 1 after reporting to
+ * d a pod that does not exist or an address held ambiguously.
+ */
+int select_peer(const struct model *m, const struct ir *ir, const char *spec, const char *what,
+		struct eval_peer *peer, struct diag *d);
+
+/*
+ * select_host: the synthetic endpoint of host mode for a host outside the
+ * inventory: pod "host" of namespace ns (looked up in m, which must be
+ * finalised), with labels (may be NULL) and addresses ips[0..nips), in
+ * arena a.  On malformed labels or addresses returns NULL and sets *why
+ * to a message for a usage error (in the arena).
+ */
+struct pod *select_host(const struct model *m, struct arena *a, const char *ns, const char *labels,
+			const char *const *ips, size_t nips, const char **why);
+
+#endif

@@ -1,0 +1,303 @@
+/*
+ * diag.c - diagnostic queue: records, sorting, GCC-style printing.
+ */
+#include "lib/diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/strbuf.h"
+#include "lib/util.h"
+
+void diag_init(struct diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->caret = true;
+}
+
+static void free_record(struct diag_record *r)
+{
+	while (r) {
+		struct diag_record *n = r->notes;
+		struct diag_record *next = r->next_note;
+		free(r->msg);
+		free(r);
+		free_record(n);
+		r = next;
+	}
+}
+
+void diag_release(struct diag *d)
+{
+	for (size_t i = 0; i < d->nr; i++)
+		free_record(d->v[i]);
+	free(d->v);
+	for (size_t i = 0; i < d->nsrc; i++)
+		free(d->src[i].name);
+	free(d->src);
+	memset(d, 0, sizeof(*d));
+}
+
+const char *diag_source(struct diag *d, const char *name, const char *text, size_t len)
+{
+	for (size_t i = 0; i < d->nsrc; i++) {
+		if (!strcmp(d->src[i].name, name)) {
+			if (text) {
+				d->src[i].text = text;
+				d->src[i].len = len;
+			}
+			return d->src[i].name;
+		}
+	}
+	VEC_GROW(d->src, d->nsrc + 1, d->asrc);
+	d->src[d->nsrc].name = xstrdup(name);
+	d->src[d->nsrc].text = text;
+	d->src[d->nsrc].len = len;
+	return d->src[d->nsrc++].name;
+}
+
+void diag_set_text(struct diag *d, const char *name, const char *text, size_t len)
+{
+	diag_source(d, name, text, len);
+}
+
+struct loc loc_none(const char *file)
+{
+	struct loc l = { .file = file ? file : "<command line>", .line = 0, .col = 0 };
+	return l;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_vaddf(&sb, fmt, ap);
+	return strbuf_detach(&sb, NULL);
+}
+
+void diag_vadd(struct diag *d, enum diag_level lvl, const struct loc *loc, const char *fmt,
+	       va_list ap)
+{
+	struct diag_record *r;
+	if (lvl == DIAG_WARNING && d->werror)
+		lvl = DIAG_ERROR;
+	if (lvl == DIAG_WARNING && d->no_warnings)
+		return;
+	if (lvl == DIAG_NOTE) {
+		struct diag_record **pp;
+		if (!d->nr)
+			return;
+		r = xcalloc(1, sizeof(*r));
+		r->level = lvl;
+		r->loc = loc ? *loc : loc_none(NULL);
+		r->msg = vformat(fmt, ap);
+		for (pp = &d->v[d->nr - 1]->notes; *pp; pp = &(*pp)->next_note)
+			;
+		*pp = r;
+		return;
+	}
+	if (lvl == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	if (d->max_errors && d->nr >= d->max_errors)
+		return;
+	r = xcalloc(1, sizeof(*r));
+	r->level = lvl;
+	r->loc = loc ? *loc : loc_none(NULL);
+	if (!r->loc.file)
+		r->loc.file = "<command line>";
+	r->msg = vformat(fmt, ap);
+	r->seq = d->nr;
+	VEC_PUSH(d->v, d->nr, d->alloc, r);
+}
+
+int diag_error(struct diag *d, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, DIAG_ERROR, loc, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void diag_warning(struct diag *d, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, DIAG_WARNING, loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_note(struct diag *d, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, DIAG_NOTE, loc, fmt, ap);
+	va_end(ap);
+}
+
+bool diag_has_errors(const struct diag *d)
+{
+	return d->errors > 0;
+}
+
+static int cmp_record(const void *a, const void *b)
+{
+	const struct diag_record *x = *(struct diag_record *const *)a;
+	const struct diag_record *y = *(struct diag_record *const *)b;
+	int c = strcmp(x->loc.file, y->loc.file);
+	if (c)
+		return c;
+	if (x->loc.line != y->loc.line)
+		return x->loc.line < y->loc.line ? -1 : 1;
+	if (x->loc.col != y->loc.col)
+		return x->loc.col < y->loc.col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static const struct diag_source *find_source(const struct diag *d, const char *name)
+{
+	for (size_t i = 0; i < d->nsrc; i++)
+		if (d->src[i].name == name || !strcmp(d->src[i].name, name))
+			return &d->src[i];
+	return NULL;
+}
+
+/* utf8_valid: the bytes are well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+static bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		unsigned c = *p++, need, min, cp;
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1, min = 0x80, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2, min = 0x800, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3, min = 0x10000, cp = c & 0x07;
+		else
+			return false;
+		if ((size_t)(end - p) < need)
+			return false;
+		for (unsigned i = 0; i < need; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		p += need;
+	}
+	return true;
+}
+
+/*
+ * A reading position in one source, so that printing records sorted by
+ * line scans each file once instead of once per record.
+ */
+struct caret_cursor {
+	const struct diag_source *src;
+	unsigned line;
+	const char *p;
+};
+
+/* print_caret: the source line of loc and a caret under its column. */
+static void print_caret(const struct diag *d, const struct loc *loc, FILE *f,
+			struct caret_cursor *cur)
+{
+	const struct diag_source *s = find_source(d, loc->file);
+	const char *p, *end, *eol;
+	unsigned line = 1;
+	bool valid;
+	if (!d->caret || !s || !s->text || !loc->line)
+		return;
+	p = s->text;
+	end = s->text + s->len;
+	if (cur->src == s && cur->line <= loc->line) {
+		p = cur->p;
+		line = cur->line;
+	}
+	while (p < end && line < loc->line) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return;
+		p = nl + 1;
+		line++;
+	}
+	cur->src = s;
+	cur->line = line;
+	cur->p = p;
+	if (line != loc->line || p > end)
+		return;
+	/* a line over 200 bytes (minified JSON and the like) gets no caret line */
+	eol = memchr(p, '\n', (size_t)(end - p) < 202 ? (size_t)(end - p) : 202);
+	if (!eol) {
+		if (end - p > 201)
+			return;
+		eol = end;
+	}
+	if (eol > p && eol[-1] == '\r')
+		eol--;
+	if (eol - p > 200)
+		return;
+	fputs("    ", f);
+	valid = utf8_valid(p, (size_t)(eol - p));
+	for (const char *q = p; q < eol; q++) {
+		unsigned char c = (unsigned char)*q;
+		fputc(c == '\t' || (c >= 0x20 && c != 0x7f && (c < 0x80 || valid)) ? c : '?', f);
+	}
+	fputs("\n    ", f);
+	/* columns count characters: one space per UTF-8 character before the caret */
+	{
+		const char *q = p;
+		for (unsigned c = 1; c < loc->col && q < eol; c++) {
+			fputc(*q == '\t' ? '\t' : ' ', f);
+			q++;
+			while (valid && q < eol && ((unsigned char)*q & 0xc0) == 0x80)
+				q++;
+		}
+	}
+	fputs("^\n", f);
+}
+
+static bool same_record(const struct diag_record *x, const struct diag_record *y)
+{
+	return x->level == y->level && x->loc.line == y->loc.line && x->loc.col == y->loc.col &&
+	       !strcmp(x->loc.file, y->loc.file) && !strcmp(x->msg, y->msg);
+}
+
+static const char *level_name[] = { "note", "warning", "error" };
+
+static void print_one(const struct diag *d, const struct diag_record *r, FILE *f,
+		      struct caret_cursor *cur)
+{
+	if (r->loc.line)
+		fprintf(f, "%s:%u:%u: %s: %s\n", r->loc.file, r->loc.line, r->loc.col,
+			level_name[r->level], r->msg);
+	else
+		fprintf(f, "%s: %s: %s\n", r->loc.file, level_name[r->level], r->msg);
+	print_caret(d, &r->loc, f, cur);
+}
+
+void diag_print(struct diag *d, FILE *f)
+{
+	struct caret_cursor cur = { 0 };
+	if (d->nr > 1)
+		qsort(d->v, d->nr, sizeof(*d->v), cmp_record);
+	for (size_t i = 0; i < d->nr; i++) {
+		/* identical consecutive records (same place, same text) are printed once */
+		if (i && same_record(d->v[i], d->v[i - 1]))
+			continue;
+		print_one(d, d->v[i], f, &cur);
+		for (const struct diag_record *n = d->v[i]->notes; n; n = n->next_note)
+			print_one(d, n, f, &cur);
+	}
+	for (size_t i = 0; i < d->nr; i++)
+		free_record(d->v[i]);
+	if (d->max_errors && d->errors + d->warnings > d->nr)
+		fprintf(f, "netpolc: %zu more diagnostics not shown\n",
+			d->errors + d->warnings - d->nr);
+	d->nr = 0;
+}

@@ -6,7 +6,7 @@
 #
 #   sh bench/bpf/run.sh [SIZES]          SIZES default "10 100 1000 10000"
 #
-# The policy sets are bench/nft/gen.c's (N policies, N pods, the bench's
+# The policy sets are bench/fw/gen.c's (N policies, N pods, the bench's
 # own pods selected by about N/100 of them).  The datapath is attached on
 # 6 veths of a router namespace, as node mode would.  The new-connection
 # rate is measured by bench/fw (not here).  Prints a table and writes it,
@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
-${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$tmp/gen" bench/nft/gen.c || exit 1
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$tmp/gen" bench/fw/gen.c || exit 1
 ip netns add "$R" || exit 1
 devs=""
 for i in 0 1 2 3 4 5; do

@@ -124,7 +124,7 @@ bench-cliffs: all
 	bench/cliffs/run.sh $(CLIFFS_SIZES)
 
 e2e: all
-	sh tests/e2e/run.sh --sample 1000000 $(if $(SEEDS),--seeds $(SEEDS))
+	sh tests/e2e/run.sh --sample 1000000 --seeds $(or $(SEEDS),200)
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 fuzz:

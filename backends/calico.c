@@ -296,7 +296,7 @@ int calico_selector(struct strbuf *out, const struct selector *s, enum calico_se
 	labels = xcalloc(s->nlabels ? s->nlabels : 1, sizeof(*labels));
 	for (size_t i = 0; i < s->nlabels; i++)
 		labels[i] = &s->match_labels[i];
-	qsort(labels, s->nlabels, sizeof(*labels), cmp_label_ptr);
+	xqsort(labels, s->nlabels, sizeof(*labels), cmp_label_ptr);
 	for (size_t i = 0; i < s->nlabels; i++) {
 		const struct label *l = labels[i];
 
@@ -376,7 +376,7 @@ size_t calico_simplify_ports(struct calico_port *v, size_t n)
 		else
 			num[nnum++] = v[i];
 	}
-	qsort(num, nnum, sizeof(*num), cmp_port_range);
+	xqsort(num, nnum, sizeof(*num), cmp_port_range);
 	{
 		struct calico_port cur = num[0];
 

@@ -398,7 +398,7 @@ static void emit_addr_ports(struct ipt *e, const char *ch, enum dir dir, enum fl
 
 	if (n)
 		memcpy(el, run->el[k], n * sizeof(*el));
-	qsort(el, n, sizeof(*el), elem_cmp);
+	xqsort(el, n, sizeof(*el), elem_cmp);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && same_prefix(&el[i].px, &el[j].px); j++)
 			;
@@ -411,7 +411,7 @@ static void emit_addr_ports(struct ipt *e, const char *ch, enum dir dir, enum fl
 		ng++;
 	}
 	if (e->ipset)
-		qsort(g, ng, sizeof(*g), px_group_cmp);
+		xqsort(g, ng, sizeof(*g), px_group_cmp);
 	for (size_t i = 0, j; i < ng; i = j) {
 		for (j = i + 1; e->ipset && j < ng && !strcmp(g[i].sig, g[j].sig); j++)
 			;

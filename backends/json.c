@@ -123,7 +123,7 @@ int json_emit(const struct emit_ctx *ctx, struct emit_out *parts, struct diag *d
 	{
 		struct rkey *byname = xcalloc(ir->nrules + 1, sizeof(*byname));
 		memcpy(byname, keys, ir->nrules * sizeof(*keys));
-		qsort(byname, ir->nrules, sizeof(*byname), cmp_rkey_id);
+		xqsort(byname, ir->nrules, sizeof(*byname), cmp_rkey_id);
 		for (size_t i = 0, part = 0; i < ir->nrules; i++) {
 			part = i && !strcmp(byname[i].key, byname[i - 1].key) ? part + 1 : 0;
 			if (part)
@@ -136,7 +136,7 @@ int json_emit(const struct emit_ctx *ctx, struct emit_out *parts, struct diag *d
 		/* sorted copy for podset numbering; keys[] stays in id order for lookups */
 		struct rkey *sorted = xcalloc(ir->nrules + 1, sizeof(*sorted));
 		memcpy(sorted, keys, ir->nrules * sizeof(*keys));
-		qsort(sorted, ir->nrules, sizeof(*sorted), cmp_rkey);
+		xqsort(sorted, ir->nrules, sizeof(*sorted), cmp_rkey);
 		bool *used = xcalloc(ir->nrules + 1, sizeof(bool));
 		for (size_t i = 0; i < ir->neps; i++)
 			for (int dir = 0; dir < NDIR; dir++)

@@ -143,7 +143,7 @@ static void names_union(const struct review *o, const struct review *n, const ch
 		VEC_PUSH(*v, *nv, a, o->g[i].name);
 	for (size_t i = 0; i < n->ng; i++)
 		VEC_PUSH(*v, *nv, a, n->g[i].name);
-	qsort(*v, *nv, sizeof(**v), cmp_str);
+	xqsort(*v, *nv, sizeof(**v), cmp_str);
 	for (size_t i = 0; i < *nv; i++)
 		if (!k || strcmp((*v)[k - 1], (*v)[i]))
 			(*v)[k++] = (*v)[i];
@@ -296,12 +296,12 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 		}
 	}
 	if (o->fmt != FMT_JSON) { /* json: one element per pair of peers */
-		qsort(ch, nch, sizeof(*ch), cmp_by_to);
+		xqsort(ch, nch, sizeof(*ch), cmp_by_to);
 		nch = merge(ch, nch, true, a);
-		qsort(ch, nch, sizeof(*ch), cmp_by_from);
+		xqsort(ch, nch, sizeof(*ch), cmp_by_from);
 		nch = merge(ch, nch, false, a);
 	}
-	qsort(ch, nch, sizeof(*ch), cmp_out);
+	xqsort(ch, nch, sizeof(*ch), cmp_out);
 
 	if (o->fmt == FMT_JSON)
 		strbuf_addstr(out, "{\"changes\":[");

@@ -370,7 +370,7 @@ static int cmp_name(const void *x, const void *y)
 void build_unique_port_names(struct build *b, struct build_str *names, size_t n)
 {
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_name);
+		xqsort(names, n, sizeof(*names), cmp_name);
 	for (size_t i = 1; i < n; i++) {
 		if (names[i].len != names[i - 1].len ||
 		    memcmp(names[i].s, names[i - 1].s, names[i].len))

@@ -394,7 +394,7 @@ static void walk_dir(struct loader *l, const char *path, const struct stat *dst)
 		read_error(l, path, errno);
 	closedir(dir);
 	if (nnames > 1)
-		qsort(names, nnames, sizeof(*names), cmp_name);
+		xqsort(names, nnames, sizeof(*names), cmp_name);
 
 	for (size_t i = 0; i < nnames; i++) {
 		struct stat st;

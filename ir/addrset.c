@@ -586,7 +586,7 @@ static void normalize_v6(struct addrset *s)
 	for (i = 1; i < n && v[i - 1].lo <= v[i].lo; i++)
 		;
 	if (i < n)
-		qsort(v, n, sizeof(*v), cmp_ivl6);
+		xqsort(v, n, sizeof(*v), cmp_ivl6);
 	for (i = 1; i < n; i++) {
 		/* v[i].lo >= v[w].lo: lo == 0 means overlap, so lo - 1 is safe */
 		if (v[i].lo <= v[w].hi || v[i].lo - 1 == v[w].hi) {

@@ -126,7 +126,7 @@ static void push128(struct u128v *s, u128 x)
 static size_t sort_uniq128(u128 *v, size_t n)
 {
 	size_t k = 0;
-	qsort(v, n, sizeof(*v), cmp_u128);
+	xqsort(v, n, sizeof(*v), cmp_u128);
 	for (size_t i = 0; i < n; i++)
 		if (!k || v[k - 1] != v[i])
 			v[k++] = v[i];
@@ -184,7 +184,7 @@ static void collect(const struct flat_prog *p, int fam, struct u128v *cuts, stru
 	cuts->n = sort_uniq128(cuts->v, cuts->n);
 	for (int pr = 0; pr < NPROTO; pr++) {
 		size_t k = 0;
-		qsort(b->v[pr], b->n[pr], sizeof(uint32_t), cmp_u32);
+		xqsort(b->v[pr], b->n[pr], sizeof(uint32_t), cmp_u32);
 		for (size_t i = 0; i < b->n[pr]; i++)
 			if (!k || b->v[pr][k - 1] != b->v[pr][i])
 				b->v[pr][k++] = b->v[pr][i];

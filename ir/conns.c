@@ -394,7 +394,7 @@ void conns_ext_build(const struct ir *const *irs, size_t nirs, int family, struc
 			}
 		}
 	}
-	qsort(cut, ncut, sizeof(*cut), cmp_u128);
+	xqsort(cut, ncut, sizeof(*cut), cmp_u128);
 	for (size_t i = 0; i < ncut; i++) {
 		struct addr a = { .family = (uint8_t)family, .v = cut[i] };
 		u128 hi;

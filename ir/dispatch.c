@@ -48,7 +48,7 @@ void dispatch_build(struct flat *f)
 		}
 	}
 	if (f->ndisp)
-		qsort(f->disp, f->ndisp, sizeof(*f->disp), dispatch_cmp);
+		xqsort(f->disp, f->ndisp, sizeof(*f->disp), dispatch_cmp);
 	for (size_t i = 1; i < f->ndisp; i++)
 		if (!addr_cmp(&f->disp[i - 1].a, &f->disp[i].a) &&
 		    f->disp[i - 1].ep != f->disp[i].ep)

@@ -103,11 +103,11 @@ static void dedup_origins(const struct origin **v, size_t *n)
 	t = xcalloc(*n, sizeof(*t));
 	for (size_t i = 0; i < *n; i++)
 		t[i] = (struct origin_at){ v[i], i };
-	qsort(t, *n, sizeof(*t), origin_at_cmp);
+	xqsort(t, *n, sizeof(*t), origin_at_cmp);
 	for (size_t i = 0; i < *n; i++)
 		if (!k || origin_cmp(t[k - 1].o, t[i].o))
 			t[k++] = t[i];
-	qsort(t, k, sizeof(*t), at_cmp);
+	xqsort(t, k, sizeof(*t), at_cmp);
 	for (size_t i = 0; i < k; i++)
 		v[i] = t[i].o;
 	*n = k;
@@ -299,7 +299,7 @@ static void port_axis(struct elems *x, const struct port_group *g, size_t ng, en
 	}
 	if (!nb)
 		return;
-	qsort(b, nb, sizeof(*b), u32_cmp);
+	xqsort(b, nb, sizeof(*b), u32_cmp);
 	for (size_t i = 0; i < nb; i++)
 		if (!k || b[k - 1] != b[i])
 			b[k++] = b[i];
@@ -375,7 +375,7 @@ static void addr_axis(struct elems *x, const struct port_group *g, size_t ng, en
 			}
 		}
 		if (nb)
-			qsort(b, nb, sizeof(*b), u128_cmp);
+			xqsort(b, nb, sizeof(*b), u128_cmp);
 		for (size_t i = 0; i < nb; i++)
 			if (!k || b[k - 1] != b[i])
 				b[k++] = b[i];
@@ -436,7 +436,7 @@ static void compile_run(struct flat *f, struct diag *d, const struct ir_rule *co
 	}
 	/* rules with equal port sets: one group with the union of their peers */
 	if (ng)
-		qsort(g, ng, sizeof(*g), port_group_cmp);
+		xqsort(g, ng, sizeof(*g), port_group_cmp);
 	for (size_t i = 0; i < ng; i++) {
 		if (k && !portset_cmp(g[k - 1].ports, g[i].ports)) {
 			addrset_merge(&g[k - 1].peers, &g[i].peers);
@@ -627,7 +627,7 @@ static void tidy_merged(struct flat_prog *p)
 		for (size_t r = 0; r < st->nruns; r++)
 			dedup_origins(st->runs[r].origins, &st->runs[r].norigins);
 		if (st->npolicies)
-			qsort(st->policies, st->npolicies, sizeof(*st->policies), policy_cmp);
+			xqsort(st->policies, st->npolicies, sizeof(*st->policies), policy_cmp);
 		for (size_t i = 0; i < st->npolicies; i++)
 			if (!k || st->policies[k - 1] != st->policies[i])
 				st->policies[k++] = st->policies[i];
@@ -723,7 +723,7 @@ static void name_programs(struct flat *f, enum dir dir)
 	size_t n = f->nprogs[dir], *to = xcalloc(n + 1, sizeof(*to));
 
 	if (n)
-		qsort(v, n, sizeof(*v), prog_hash_cmp);
+		xqsort(v, n, sizeof(*v), prog_hash_cmp);
 	for (size_t i = 0; i < n; i++) {
 		bool near = (i && v[i - 1].hash >> 16 == v[i].hash >> 16) ||
 			    (i + 1 < n && v[i + 1].hash >> 16 == v[i].hash >> 16);

@@ -487,7 +487,7 @@ static bool numeric_covered(struct covering *c, const struct rule *rk, int proto
 		VEC_GROW(ranges, n + 1, alloc);
 		memcpy(ranges[n++], r, sizeof(r));
 	}
-	qsort(ranges, n, sizeof(*ranges), cmp_range);
+	xqsort(ranges, n, sizeof(*ranges), cmp_range);
 	/* every atom once: walk the union of the ranges, atom by atom */
 	for (size_t i = 0, done = 0; i < n && covered; i++) {
 		uint32_t lo = ranges[i][0] > done ? ranges[i][0] : (uint32_t)done;

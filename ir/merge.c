@@ -89,7 +89,7 @@ static void norm_pods(struct mrule *m)
 	size_t n = 0;
 	if (!m->pods_dirty)
 		return;
-	qsort(m->pods, m->npods, sizeof(*m->pods), cmp_u32);
+	xqsort(m->pods, m->npods, sizeof(*m->pods), cmp_u32);
 	for (size_t i = 0; i < m->npods; i++)
 		if (!n || m->pods[n - 1] != m->pods[i])
 			m->pods[n++] = m->pods[i];
@@ -330,8 +330,8 @@ static void index_init(struct index *ix, struct mrule *v, size_t n)
 		}
 		by_key_add(ix, i);
 	}
-	qsort(ix->ports, ix->nports, sizeof(*ix->ports), cmp_port_entry);
-	qsort(ix->peers, ix->npeers, sizeof(*ix->peers), cmp_peer_entry);
+	xqsort(ix->ports, ix->nports, sizeof(*ix->ports), cmp_port_entry);
+	xqsort(ix->peers, ix->npeers, sizeof(*ix->peers), cmp_peer_entry);
 }
 
 static void index_release(struct index *ix)
@@ -519,7 +519,7 @@ static bool origins_unique(const struct mrule *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < v[i].norigins; k++)
 			VEC_PUSH(all, total, alloc, v[i].origins[k]);
-	qsort(all, total, sizeof(*all), cmp_ptr);
+	xqsort(all, total, sizeof(*all), cmp_ptr);
 	for (size_t k = 1; k < total && unique; k++)
 		unique = all[k - 1] != all[k];
 	free(all);

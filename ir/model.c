@@ -63,7 +63,7 @@ static int cmp_label(const void *a, const void *b)
 const struct label *labelset_sort(struct labelset *ls)
 {
 	if (ls->n > 1)
-		qsort(ls->v, ls->n, sizeof(*ls->v), cmp_label);
+		xqsort(ls->v, ls->n, sizeof(*ls->v), cmp_label);
 	for (size_t i = 1; i < ls->n; i++)
 		if (!strcmp(ls->v[i - 1].key, ls->v[i].key))
 			return &ls->v[i];
@@ -407,7 +407,7 @@ static int resolve_tiers(struct model *m, struct diag *d)
 	int rc = 0;
 
 	if (m->ntiers > 1)
-		qsort(m->tiers, m->ntiers, sizeof(*m->tiers), cmp_tier_loc);
+		xqsort(m->tiers, m->ntiers, sizeof(*m->tiers), cmp_tier_loc);
 	DEDUPE(m->tiers, m->ntiers, SAME_NS, "Tier", "'%s'", m->tiers[i_]->name);
 	for (size_t i = 0; i < m->npolicies; i++) {
 		struct policy *p = m->policies[i];
@@ -467,7 +467,7 @@ static int shared_addresses(struct model *m, struct diag *d)
 		for (size_t j = 0; !m->pods[i]->host_network && j < m->pods[i]->nips; j++)
 			VEC_PUSH(v, n, alloc, ((struct held){ &m->pods[i]->ips[j], m->pods[i] }));
 	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_held);
+		xqsort(v, n, sizeof(*v), cmp_held);
 	for (size_t i = 1; i < n; i++) {
 		char buf[ADDR_STRLEN];
 		const struct pod *p = v[i - 1].p, *q = v[i].p;
@@ -515,15 +515,15 @@ int model_finalize(struct model *m, struct diag *d)
 	bool warn;
 
 	if (m->nnamespaces > 1)
-		qsort(m->namespaces, m->nnamespaces, sizeof(*m->namespaces), cmp_ns_loc);
+		xqsort(m->namespaces, m->nnamespaces, sizeof(*m->namespaces), cmp_ns_loc);
 	DEDUPE(m->namespaces, m->nnamespaces, SAME_NS, "Namespace", "'%s'",
 	       m->namespaces[i_]->name);
 	if (m->npods > 1)
-		qsort(m->pods, m->npods, sizeof(*m->pods), cmp_pod_loc);
+		xqsort(m->pods, m->npods, sizeof(*m->pods), cmp_pod_loc);
 	DEDUPE(m->pods, m->npods, SAME_NSNAME, m->pods[i_]->workload_kind ? "workload" : "Pod",
 	       "'%s/%s'", m->pods[i_]->ns, m->pods[i_]->name);
 	if (m->npolicies > 1)
-		qsort(m->policies, m->npolicies, sizeof(*m->policies), cmp_policy_loc);
+		xqsort(m->policies, m->npolicies, sizeof(*m->policies), cmp_policy_loc);
 	DEDUPE(m->policies, m->npolicies, SAME_NSNAME, "NetworkPolicy", "'%s/%s'",
 	       m->policies[i_]->ns, m->policies[i_]->name);
 
@@ -558,7 +558,7 @@ int model_finalize(struct model *m, struct diag *d)
 			model_add_namespace(m, implicit_ns(m, name, where, d, warn));
 	}
 	if (m->nnamespaces > 1)
-		qsort(m->namespaces, m->nnamespaces, sizeof(*m->namespaces), cmp_ns);
+		xqsort(m->namespaces, m->nnamespaces, sizeof(*m->namespaces), cmp_ns);
 	for (size_t i = 0; i < m->nnamespaces; i++) {
 		m->namespaces[i]->index = i;
 		m->namespaces[i]->npods = 0;

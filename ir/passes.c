@@ -45,9 +45,9 @@ void ir_count(const struct ir *ir, struct ir_counts *c)
 					VEC_PUSH(v, n, alloc, tier->rules[k]);
 			}
 	if (n)
-		qsort(v, n, sizeof(*v), cmp_ptr);
+		xqsort(v, n, sizeof(*v), cmp_ptr);
 	if (nl)
-		qsort(lists, nl, sizeof(*lists), cmp_ptr);
+		xqsort(lists, nl, sizeof(*lists), cmp_ptr);
 	c->rules = c->prefixes = c->port_ranges = c->lists = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (i && v[i] == v[i - 1])

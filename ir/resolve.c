@@ -300,7 +300,7 @@ static const struct podset *union_podsets(struct resolver *r, const struct podse
 	for (size_t i = 0; i < nsets; i++)
 		for (size_t j = 0; j < sets[i]->n; j++)
 			v[n++] = sets[i]->v[j];
-	qsort(v, n, sizeof(*v), cmp_u32);
+	xqsort(v, n, sizeof(*v), cmp_u32);
 	total = n;
 	n = 0;
 	for (size_t i = 0; i < total; i++)
@@ -745,7 +745,7 @@ static void build_dir(struct resolver *r, struct ir_endpoint *ep, enum dir dir,
 	struct ir_tier *tiers;
 	size_t ntiers = 0;
 	if (r->m->has_tiers && npols > 1)
-		qsort(pols, npols, sizeof(*pols), cmp_policy_eval);
+		xqsort(pols, npols, sizeof(*pols), cmp_policy_eval);
 	tiers = arena_array(r->a, npols + 1, sizeof(*tiers));
 	for (size_t start = 0; start < npols || (!npols && !ntiers);) {
 		struct ir_tier *t = &tiers[ntiers++];

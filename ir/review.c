@@ -114,11 +114,11 @@ void review_init(struct review *r, const struct ir *ir, int family, enum review_
 		add_member(g, r->pc.of[i]);
 		g->npods++;
 	}
-	qsort(r->g, r->ng, sizeof(*r->g), cmp_group);
+	xqsort(r->g, r->ng, sizeof(*r->g), cmp_group);
 	for (size_t i = 0; i < r->ng; i++) {
 		struct review_group *g = &r->g[i];
 		size_t n = 0;
-		qsort(g->cls, g->ncls, sizeof(*g->cls), cmp_size);
+		xqsort(g->cls, g->ncls, sizeof(*g->cls), cmp_size);
 		for (size_t k = 0; k < g->ncls; k++)
 			if (!n || g->cls[n - 1] != g->cls[k])
 				g->cls[n++] = g->cls[k];

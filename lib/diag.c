@@ -285,7 +285,7 @@ void diag_print(struct diag *d, FILE *f)
 {
 	struct caret_cursor cur = { 0 };
 	if (d->nr > 1)
-		qsort(d->v, d->nr, sizeof(*d->v), cmp_record);
+		xqsort(d->v, d->nr, sizeof(*d->v), cmp_record);
 	for (size_t i = 0; i < d->nr; i++) {
 		/* identical consecutive records (same place, same text) are printed once */
 		if (i && same_record(d->v[i], d->v[i - 1]))

@@ -115,3 +115,9 @@ size_t st_add(size_t a, size_t b)
 		oom();
 	return r;
 }
+
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}

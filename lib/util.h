@@ -32,6 +32,12 @@ void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/*
+ * xqsort: qsort that accepts an empty array given as NULL (qsort's pointer
+ * must not be NULL even when n is 0).
+ */
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* st_mult/st_add: size arithmetic that calls oom() on overflow. */
 size_t st_mult(size_t a, size_t b);
 size_t st_add(size_t a, size_t b);

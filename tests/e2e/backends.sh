@@ -8,6 +8,8 @@
 #   be_B_clean NETNS          remove what be_B_apply made (quietly)
 #   be_B_sabotage OUT         the self-test: turn the drops of isolation into allows
 #   be_B_check                optional: can it work here? (else prints why, fails)
+# ALL_BACKENDS is the default of both benches.
+ALL_BACKENDS="nftables iptables_nft iptables_legacy iptables_nft_ipset bpf"
 
 be_nftables_compile() {
 	o=$1

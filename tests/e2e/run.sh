@@ -14,7 +14,8 @@
 # cases in tests/e2e/cases/, YAML or the policy language (.np), each with
 # cases/inventory.yaml unless it says "# inventory: own"), and N seeded
 # random scenarios (gen.c, a third of them with admin and baseline
-# policies; default 200, `make e2e SEEDS=N` for more).  For each scenario:
+# policies; 120 in `make check`, 200 in `make e2e`, `make e2e SEEDS=N`
+# for more).  For each scenario:
 #
 #   1. the pods get their inventory addresses (slots are reused);
 #   2. `netpolc table -o json` gives the expected truth table for every
@@ -40,14 +41,14 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 # the backends: be_<name>_compile/apply/clean/sabotage[/check]
 . tests/e2e/backends.sh
-seeds=${E2E_SEEDS:-200}
+seeds=${E2E_SEEDS:-120}
 sample=${E2E_SAMPLE:-40}
 # under a sanitizer build (make asan-check) the random part is shortened
 case "${BUILD:-build}" in build) ;; *) seeds=${E2E_SEEDS:-20} sample=${E2E_SAMPLE:-5} ;; esac
 only=""
 keep=0
 # The firewall backends, each a name and four functions below
-BACKENDS=${E2E_BACKENDS:-nftables iptables_nft iptables_legacy iptables_nft_ipset bpf}
+BACKENDS=${E2E_BACKENDS:-$ALL_BACKENDS}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seeds) seeds=$2; shift 2 ;;

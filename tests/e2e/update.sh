@@ -12,12 +12,12 @@
 # stateful backend: the established flows survive (replies and further
 # packets of allowed connections pass), fresh flows are denied by v2.
 #
-#   sh tests/e2e/update.sh [--backends "bpf nftables"]
+#   sh tests/e2e/update.sh [--backends "bpf nftables"]     (default: every backend)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 . tests/e2e/backends.sh
-BACKENDS=${E2E_BACKENDS:-nftables bpf}
+BACKENDS=${E2E_BACKENDS:-$ALL_BACKENDS}
 [ "${1:-}" = --backends ] && BACKENDS=$2
 NETPOLC=${NETPOLC:-./netpolc}
 skip() {

@@ -46,7 +46,8 @@ const char *hostfw_allow_parse(const char *spec, struct hostfw_allow *a)
 		if (prefix_parse(at + 1, &a->el.px, &host_bits, &why))
 			return ALLOW_FORM " (PREFIX an address or ADDR/LEN)";
 		if (host_bits)
-			return "the prefix has host bits set: give its network address (10.0.0.0/8, "
+			return "the prefix has host bits set: give its network address "
+			       "(10.0.0.0/8, "
 			       "not 10.0.0.1/8)";
 		if (prefix_v4_mapped(&a->el.px, NULL))
 			return "the prefix is an IPv4-mapped IPv6 prefix: give the IPv4 prefix";

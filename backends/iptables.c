@@ -574,7 +574,8 @@ static void entry_prologue(struct ipt *e, const char *ch, const char *lo)
 /*
  * emit_allow: the --allow allowances of direction dir for this file's
  * family (those with a prefix of the other family go to the other file),
- * returning before the program.
+ * returning before the program; new connections only, so invalid packets
+ * still meet the program's drop.
  */
 static void emit_allow(struct ipt *e, const char *ch, enum dir dir)
 {
@@ -587,6 +588,7 @@ static void emit_allow(struct ipt *e, const char *ch, enum dir dir)
 			continue;
 		strbuf_addf(&e->rules, "-A %s%s", ch, fam ? peer_match(e, dir, &a->el) : "");
 		ipt_ports(&e->rules, &a->el, 1);
+		strbuf_addstr(&e->rules, " -m conntrack --ctstate NEW");
 		strbuf_reset(&sb);
 		strbuf_addstr(&sb, "allowed by --allow ");
 		hostfw_allow_text(&sb, a);

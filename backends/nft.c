@@ -424,7 +424,11 @@ static void base_prologue(struct nft *e, const char *name, const char *hook, con
 		    accept);
 }
 
-/* emit_allow: the --allow allowances of direction dir, accepted before the program */
+/*
+ * emit_allow: the --allow allowances of direction dir, accepted before the
+ * program; new connections only, so invalid packets still meet the
+ * program's drop.
+ */
 static void emit_allow(struct nft *e, enum dir dir)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -433,7 +437,7 @@ static void emit_allow(struct nft *e, enum dir dir)
 		const struct hostfw_allow *a = &e->allow[i];
 		if (a->dir != dir)
 			continue;
-		strbuf_addstr(&e->body, "\t\t");
+		strbuf_addstr(&e->body, "\t\tct state new ");
 		element_match(&e->body, a->kind, &a->el, dir);
 		strbuf_addf(&e->body, " %s comment ", verdict(e, "accept"));
 		strbuf_reset(&sb);

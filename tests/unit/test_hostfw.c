@@ -16,8 +16,8 @@
 
 static void test_log_prefix(void **state)
 {
-	static const char *const bad[] = { "",	    "a\"b",	 "a\\b", "a;b", "a\nb",
-					   "a%41b", "x$(reboot)", "a#b",	 "\xc3\xa9" };
+	static const char *const bad[] = { "",	    "a\"b",	  "a\\b", "a;b",     "a\nb",
+					   "a%41b", "x$(reboot)", "a#b",  "\xc3\xa9" };
 	char buf[NFT_LOG_PREFIX_MAX + 2];
 	(void)state;
 	assert_true(hostfw_log_prefix_ok("netpolc drop: ", IPT_LOG_PREFIX_MAX));

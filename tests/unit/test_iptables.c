@@ -261,7 +261,7 @@ static char *readable(const char *text, const struct flat *flat, const char *pfx
 static const char *emit(struct fx *f, bool host, int fam, int want_rc)
 {
 	struct emit_out out = { 0 };
-	struct flat flat;
+	struct flat flat = { 0 };
 	struct emit_ctx ctx;
 	const char *values[IPT_NOPTS], *text;
 	const char *pfx = f->chain_prefix ? f->chain_prefix : "NETPOLC-";
@@ -523,7 +523,7 @@ static void test_ipt_ipset(void **state)
 	struct ir_rule *rp = irfx_rule(&f->x, ACT_ALLOW, 0, DIR_INGRESS, 1);
 	struct ir_rule *few = irfx_rule(&f->x, ACT_DENY, 0, DIR_EGRESS, 0);
 	struct emit_out out = { 0 };
-	struct flat flat;
+	struct flat flat = { 0 };
 	struct emit_ctx ctx;
 	const char *values[IPT_NOPTS];
 	char cidr[32];

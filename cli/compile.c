@@ -21,12 +21,7 @@ static const struct backend *declared_by(const char *name)
 	BUG("--%s is declared by no backend", name);
 }
 
-/*
- * opt_values: the values of be's options into v, parallel to be->opts: in
- * values the last one given, in lists every one (NULL-terminated; BOPT_REPEAT
- * options only).  0, or 2 after a usage error; v is released either way
- * with opt_vals_release.
- */
+/* The values of a backend's options, parallel to its opts (see opt_values). */
 struct opt_vals {
 	const char **values;
 	const char ***lists;
@@ -43,6 +38,12 @@ static void opt_vals_release(struct opt_vals *v)
 	free(v->values);
 }
 
+/*
+ * opt_values: the values of be's options into v, parallel to be->opts: in
+ * values the last one given, in lists every one (NULL-terminated; BOPT_REPEAT
+ * options only).  0, or 2 after a usage error; v is released either way
+ * with opt_vals_release.
+ */
 static int opt_values(struct cli *c, const struct backend *be, struct opt_vals *v)
 {
 	const char **values, ***lists;

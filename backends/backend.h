@@ -27,12 +27,19 @@ enum out_kind {
 	OUT_DIR,  /* files in a directory: -o DIR is required */
 };
 
+/* Flags of a backend option. */
+enum {
+	BOPT_REPEAT = 1, /* may be given several times: every value counts (emit_opt_all) */
+	BOPT_HOST = 2,	 /* host mode only (--endpoint or --namespace): else a usage error */
+};
+
 /* An option of one backend: `compile -t NAME --name VALUE`. */
 struct backend_opt {
 	const char *name; /* long option without "--" */
 	const char *arg;  /* argument name for usage ("NAME"); NULL: a flag */
 	const char *help;
 	const char *(*check)(const char *value); /* NULL, or a reason: usage error, exit 2 */
+	unsigned flags;				 /* BOPT_* */
 };
 
 struct backend;
@@ -45,10 +52,17 @@ struct emit_ctx {
 	bool stats;
 	const struct backend *backend;
 	const char *const *opt_values; /* parallel to backend->opts; NULL: not given; "" a flag */
+	/* parallel to backend->opts: every value given, in order, NULL-terminated; may be NULL */
+	const char *const *const *opt_lists;
 };
 
 /* emit_opt: the value given for the backend's option name, or NULL (a bug if undeclared). */
 const char *emit_opt(const struct emit_ctx *ctx, const char *name);
+/*
+ * emit_opt_all: every value given for the backend's option name (a
+ * BOPT_REPEAT option), in command-line order, NULL-terminated; never NULL.
+ */
+const char *const *emit_opt_all(const struct emit_ctx *ctx, const char *name);
 
 /*
  * The parts of a backend's output.  Parts are allocated one by one, so a
@@ -95,6 +109,11 @@ int ipt6_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
 
 /* nft_table_check: NULL if s can name an nftables table, else the reason. */
 const char *nft_table_check(const char *s);
+/* nft_priority_check: NULL if s is a hook priority we accept (nft.c). */
+const char *nft_priority_check(const char *s);
+/* nft_log_prefix_check / ipt_log_prefix_check: NULL if s can prefix logged drops. */
+const char *nft_log_prefix_check(const char *s);
+const char *ipt_log_prefix_check(const char *s);
 /* ipt_prefix_check: NULL if s can prefix the names of our iptables chains, else the reason. */
 const char *ipt_prefix_check(const char *s);
 /* ipt_ipset_check: NULL if s can name the ipset file (a path, not standard output). */

@@ -7,13 +7,27 @@
 #include "backends/backend.h"
 #include "lib/util.h"
 
-const char *emit_opt(const struct emit_ctx *ctx, const char *name)
+/* opt_index: the index of option name in the backend's table (a bug if undeclared). */
+static size_t opt_index(const struct emit_ctx *ctx, const char *name)
 {
 	const struct backend_opt *o = ctx->backend ? ctx->backend->opts : NULL;
 	for (size_t i = 0; o && o[i].name; i++)
 		if (!strcmp(o[i].name, name))
-			return ctx->opt_values ? ctx->opt_values[i] : NULL;
+			return i;
 	BUG("option --%s is not declared by the backend", name);
+}
+
+const char *emit_opt(const struct emit_ctx *ctx, const char *name)
+{
+	size_t i = opt_index(ctx, name);
+	return ctx->opt_values ? ctx->opt_values[i] : NULL;
+}
+
+const char *const *emit_opt_all(const struct emit_ctx *ctx, const char *name)
+{
+	static const char *const none[] = { NULL };
+	size_t i = opt_index(ctx, name);
+	return ctx->opt_lists && ctx->opt_lists[i] ? ctx->opt_lists[i] : none;
 }
 
 /* part: the part called path (NULL: the main part) and in_dir, added if missing. */

@@ -84,6 +84,7 @@
 #include <string.h>
 
 #include "backends/backend.h"
+#include "backends/hostfw.h"
 #include "backends/quote.h"
 #include "backends/setname.h"
 #include "ir/flat.h"
@@ -110,6 +111,10 @@ struct ipt {
 	bool ipset;	     /* peer sets of IPT_SET_MIN or more prefixes become ipsets */
 	struct strbuf sets;  /* the ipset restore text */
 	struct setnames setnames;
+	bool reject;		    /* --reject: isolation rejects instead of dropping */
+	const char *log;	    /* --log-prefix, or NULL */
+	struct hostfw_allow *allow; /* --allow, in order */
+	size_t nallow, aallow;
 };
 
 static const char dir_letter[NDIR] = { [DIR_INGRESS] = 'I', [DIR_EGRESS] = 'E' };
@@ -473,6 +478,35 @@ static void emit_run(struct ipt *e, const char *ch, enum dir dir, const struct f
 	emit_ports(e, ch, run, verdict);
 }
 
+/*
+ * emit_isolated: the end of a stage that isolation closes, why naming the
+ * isolating policies: a rate-limited LOG rule first (--log-prefix), then
+ * DROP, or with --reject a TCP reset for TCP and ICMP administratively
+ * prohibited for the rest.
+ */
+static void emit_isolated(struct ipt *e, const char *ch, const char *why)
+{
+	if (e->log) {
+		strbuf_addf(&e->rules, "-A %s -m limit --limit %d/sec", ch, HOSTFW_LOG_RATE);
+		ipt_comment(&e->rules, why);
+		strbuf_addstr(&e->rules, " -j LOG --log-prefix ");
+		quote_text(&e->rules, e->log, strlen(e->log), 0);
+		strbuf_addch(&e->rules, '\n');
+	}
+	if (e->reject) {
+		strbuf_addf(&e->rules, "-A %s -p tcp", ch);
+		ipt_comment(&e->rules, why);
+		strbuf_addstr(&e->rules, " -j REJECT --reject-with tcp-reset\n");
+	}
+	strbuf_addf(&e->rules, "-A %s", ch);
+	ipt_comment(&e->rules, why);
+	if (e->reject)
+		strbuf_addf(&e->rules, " -j REJECT --reject-with %s\n",
+			    e->fam ? "icmp6-adm-prohibited" : "icmp-admin-prohibited");
+	else
+		strbuf_addstr(&e->rules, " -j DROP\n");
+}
+
 static void emit_stage(struct ipt *e, enum dir dir, const struct flat_stage *st, const char *ch,
 		       const char *next, bool first)
 {
@@ -489,9 +523,7 @@ static void emit_stage(struct ipt *e, enum dir dir, const struct flat_stage *st,
 			strbuf_addf(&sb, "tier %s", st->tier ? st->tier : "");
 		if (st->npolicies > 1)
 			strbuf_addf(&sb, " +%zu", st->npolicies - 1);
-		strbuf_addf(&e->rules, "-A %s", ch);
-		ipt_comment(&e->rules, sb.buf);
-		strbuf_addstr(&e->rules, " -j DROP\n");
+		emit_isolated(e, ch, sb.buf);
 		strbuf_release(&sb);
 	} else if (!st->closed && next) {
 		strbuf_addf(&e->rules, "-A %s -g %s\n", ch, next);
@@ -539,6 +571,33 @@ static void entry_prologue(struct ipt *e, const char *ch, const char *lo)
 				    ch, t);
 }
 
+/*
+ * emit_allow: the --allow allowances of direction dir for this file's
+ * family (those with a prefix of the other family go to the other file),
+ * returning before the program; new connections only, so invalid packets
+ * still meet the program's drop.
+ */
+static void emit_allow(struct ipt *e, const char *ch, enum dir dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < e->nallow; i++) {
+		const struct hostfw_allow *a = &e->allow[i];
+		int fam = flat_kind_family(a->kind);
+		if (a->dir != dir || (fam && fam != (e->fam ? AF6 : AF4)))
+			continue;
+		strbuf_addf(&e->rules, "-A %s%s", ch, fam ? peer_match(e, dir, &a->el) : "");
+		ipt_ports(&e->rules, &a->el, 1);
+		strbuf_addstr(&e->rules, " -m conntrack --ctstate NEW");
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, "allowed by --allow ");
+		hostfw_allow_text(&sb, a);
+		ipt_comment(&e->rules, sb.buf);
+		strbuf_addstr(&e->rules, " -j RETURN\n");
+	}
+	strbuf_release(&sb);
+}
+
 static void emit_host(struct ipt *e)
 {
 	static const char *const name[NDIR] = { [DIR_INGRESS] = "INPUT", [DIR_EGRESS] = "OUTPUT" };
@@ -547,6 +606,7 @@ static void emit_host(struct ipt *e)
 		const struct flat_prog *p = flat_prog_of(e->flat, 0, (enum dir)dir);
 		const char *ch = chain(e, "%s", name[dir]);
 		entry_prologue(e, ch, lo[dir]);
+		emit_allow(e, ch, (enum dir)dir);
 		if (p)
 			strbuf_addf(&e->rules, "-A %s -j %s\n", ch, prog_chain(e, p, 0, false));
 	}
@@ -697,9 +757,17 @@ static int ipt_build(const struct emit_ctx *ctx, struct strbuf *out, struct strb
 	e.flat = ctx->flat;
 	e.fam = fam;
 	e.ipset = sets != NULL;
+	e.reject = emit_opt(ctx, "reject") != NULL;
+	e.log = emit_opt(ctx, "log-prefix");
 	if (names_fit(&e, d)) {
 		arena_release(&e.arena);
 		return -1;
+	}
+	for (const char *const *v = emit_opt_all(ctx, "allow"); *v; v++) {
+		struct hostfw_allow a;
+		if (hostfw_allow_parse(*v, &a))
+			BUG("iptables: --allow %s was not checked", *v);
+		VEC_PUSH(e.allow, e.nallow, e.aallow, a);
 	}
 	strbuf_init(&e.decl);
 	strbuf_init(&e.rules);
@@ -741,7 +809,16 @@ static int ipt_build(const struct emit_ctx *ctx, struct strbuf *out, struct strb
 	strbuf_release(&e.sets);
 	setnames_release(&e.setnames);
 	arena_release(&e.arena);
+	free(e.allow);
 	return 0;
+}
+
+const char *ipt_log_prefix_check(const char *s)
+{
+	if (hostfw_log_prefix_ok(s, IPT_LOG_PREFIX_MAX))
+		return NULL;
+	return "a log prefix is 1 to 29 characters (the LOG target's limit): letters, digits, "
+	       "the space and -_./:[](),=@+";
 }
 
 const char *ipt_ipset_check(const char *s)

@@ -54,10 +54,12 @@
  */
 #include "backends/nft.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backends/backend.h"
+#include "backends/hostfw.h"
 #include "backends/quote.h"
 #include "backends/setname.h"
 #include "ir/flat.h"
@@ -117,7 +119,20 @@ struct nft {
 	struct arena arena;   /* names, released at the end */
 	struct strbuf body;   /* sets and chains */
 	struct setnames sets; /* kind + elements -> set name */
+	bool counters;	      /* --counters: a counter in every rule */
+	bool reject;	      /* --reject: isolation rejects instead of dropping */
+	const char *log;      /* --log-prefix, or NULL */
+	long priority;	      /* --priority, when given */
+	bool has_priority;
+	struct hostfw_allow *allow; /* --allow, in order */
+	size_t nallow, aallow;
 };
+
+/* verdict: the verdict statement v ("drop", "jump X"), after a counter with --counters */
+static const char *verdict(struct nft *e, const char *v)
+{
+	return e->counters ? arena_printf(&e->arena, "counter %s", v) : v;
+}
 
 /* ---- origins ---- */
 
@@ -296,6 +311,35 @@ static void emit_run(struct nft *e, struct strbuf *ch, enum dir dir, const struc
 	}
 }
 
+/*
+ * emit_isolated: the end of a stage that isolation closes, why naming the
+ * isolating policies: a rate-limited log rule first (--log-prefix), then
+ * drop, or with --reject a TCP reset for TCP and ICMP administratively
+ * prohibited for the rest.
+ */
+static void emit_isolated(struct nft *e, struct strbuf *ch, const char *why)
+{
+	struct strbuf comment = STRBUF_INIT;
+
+	strbuf_addstr(&comment, " comment ");
+	quote_str(&comment, why, NFT_COMMENT_MAX);
+	if (e->log) {
+		strbuf_addf(ch, "\t\tlimit rate %d/second %slog prefix ", HOSTFW_LOG_RATE,
+			    e->counters ? "counter " : "");
+		quote_str(ch, e->log, 0);
+		strbuf_addf(ch, "%s\n", comment.buf);
+	}
+	if (e->reject) {
+		strbuf_addf(ch, "\t\tmeta l4proto tcp %s%s\n", verdict(e, "reject with tcp reset"),
+			    comment.buf);
+		strbuf_addf(ch, "\t\t%s%s\n", verdict(e, "reject with icmpx admin-prohibited"),
+			    comment.buf);
+	} else {
+		strbuf_addf(ch, "\t\t%s%s\n", verdict(e, "drop"), comment.buf);
+	}
+	strbuf_release(&comment);
+}
+
 /* emit_stage: the chain of one stage; next is the next stage's chain, or NULL. */
 static void emit_stage(struct nft *e, enum dir dir, const struct flat_stage *st, const char *chain,
 		       const char *next, bool first)
@@ -304,9 +348,10 @@ static void emit_stage(struct nft *e, enum dir dir, const struct flat_stage *st,
 
 	/* only traffic of endpoints with a program is touched: invalid packets too */
 	if (first)
-		strbuf_addstr(&ch, "\t\tct state invalid drop\n");
+		strbuf_addf(&ch, "\t\tct state invalid %s\n", verdict(e, "drop"));
 	for (size_t ri = 0; ri < st->nruns; ri++)
-		emit_run(e, &ch, dir, &st->runs[ri], verdict_text(e, st->runs[ri].action, next));
+		emit_run(e, &ch, dir, &st->runs[ri],
+			 verdict(e, verdict_text(e, st->runs[ri].action, next)));
 	if (!st->closed && st->end == ACT_DENY) {
 		struct strbuf sb = STRBUF_INIT;
 		strbuf_addstr(&sb, "isolated by ");
@@ -316,12 +361,10 @@ static void emit_stage(struct nft *e, enum dir dir, const struct flat_stage *st,
 			strbuf_addf(&sb, "tier %s", st->tier ? st->tier : "");
 		if (st->npolicies > 1)
 			strbuf_addf(&sb, " +%zu", st->npolicies - 1);
-		strbuf_addstr(&ch, "\t\tdrop comment ");
-		quote_str(&ch, sb.buf, NFT_COMMENT_MAX);
-		strbuf_addch(&ch, '\n');
+		emit_isolated(e, &ch, sb.buf);
 		strbuf_release(&sb);
 	} else if (!st->closed && next) {
-		strbuf_addf(&ch, "\t\tgoto %s\n", next);
+		strbuf_addf(&ch, "\t\t%s\n", verdict(e, arena_printf(&e->arena, "goto %s", next)));
 	}
 	strbuf_addf(&e->body, "\tchain %s {\n", chain);
 	strbuf_add(&e->body, ch.buf, ch.len);
@@ -361,15 +404,49 @@ static void emit_program(struct nft *e, const struct flat_prog *p)
 
 /* ---- base chains ---- */
 
-static void base_prologue(struct strbuf *out, const char *name, const char *hook, const char *lo)
+static void base_prologue(struct nft *e, const char *name, const char *hook, const char *lo)
 {
+	struct strbuf *out = &e->body;
+	const char *accept = verdict(e, "accept");
+
 	strbuf_addf(out, "\tchain %s {\n", name);
-	strbuf_addf(out, "\t\ttype filter hook %s priority filter; policy accept;\n", hook);
-	strbuf_addstr(out, "\t\tct state established,related accept\n");
+	if (e->has_priority)
+		strbuf_addf(out, "\t\ttype filter hook %s priority %ld; policy accept;\n", hook,
+			    e->priority);
+	else
+		strbuf_addf(out, "\t\ttype filter hook %s priority filter; policy accept;\n", hook);
+	strbuf_addf(out, "\t\tct state established,related %s\n", accept);
 	if (lo)
-		strbuf_addf(out, "\t\t%s \"lo\" accept\n", lo);
-	strbuf_addstr(out, "\t\ticmpv6 type { nd-router-solicit, nd-router-advert, "
-			   "nd-neighbor-solicit, nd-neighbor-advert, nd-redirect } accept\n");
+		strbuf_addf(out, "\t\t%s \"lo\" %s\n", lo, accept);
+	strbuf_addf(out,
+		    "\t\ticmpv6 type { nd-router-solicit, nd-router-advert, "
+		    "nd-neighbor-solicit, nd-neighbor-advert, nd-redirect } %s\n",
+		    accept);
+}
+
+/*
+ * emit_allow: the --allow allowances of direction dir, accepted before the
+ * program; new connections only, so invalid packets still meet the
+ * program's drop.
+ */
+static void emit_allow(struct nft *e, enum dir dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < e->nallow; i++) {
+		const struct hostfw_allow *a = &e->allow[i];
+		if (a->dir != dir)
+			continue;
+		strbuf_addstr(&e->body, "\t\tct state new ");
+		element_match(&e->body, a->kind, &a->el, dir);
+		strbuf_addf(&e->body, " %s comment ", verdict(e, "accept"));
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, "allowed by --allow ");
+		hostfw_allow_text(&sb, a);
+		quote_str(&e->body, sb.buf, NFT_COMMENT_MAX);
+		strbuf_addch(&e->body, '\n');
+	}
+	strbuf_release(&sb);
 }
 
 static void emit_host(struct nft *e)
@@ -378,9 +455,12 @@ static void emit_host(struct nft *e)
 	static const char *const lo[NDIR] = { [DIR_INGRESS] = "iif", [DIR_EGRESS] = "oif" };
 	for (int dir = 0; dir < NDIR; dir++) {
 		const struct flat_prog *p = flat_prog_of(e->flat, 0, (enum dir)dir);
-		base_prologue(&e->body, hook[dir], hook[dir], lo[dir]);
+		base_prologue(e, hook[dir], hook[dir], lo[dir]);
+		emit_allow(e, (enum dir)dir);
 		if (p)
-			strbuf_addf(&e->body, "\t\tjump %s\n", stage_chain(e, p, 0));
+			strbuf_addf(&e->body, "\t\t%s\n",
+				    verdict(e, arena_printf(&e->arena, "jump %s",
+							    stage_chain(e, p, 0))));
 		strbuf_addstr(&e->body, "\t}\n");
 		if (dir + 1 < NDIR)
 			strbuf_addch(&e->body, '\n');
@@ -433,12 +513,13 @@ static void emit_node(struct nft *e)
 	for (int dir = 0; dir < NDIR; dir++)
 		for (int fam = 0; fam < 2; fam++)
 			emit_map(e, (enum dir)dir, fam);
-	base_prologue(&e->body, "forward", "forward", NULL);
+	base_prologue(e, "forward", "forward", NULL);
 	for (int i = 0; i < NDIR; i++) {
 		enum dir dir = order[i];
 		for (int fam = 0; fam < 2; fam++)
 			if (map_used(e, dir, fam))
-				strbuf_addf(&e->body, "\t\t%s %s vmap @%s\n", fam ? "ip6" : "ip",
+				strbuf_addf(&e->body, "\t\t%s%s %s vmap @%s\n",
+					    e->counters ? "counter " : "", fam ? "ip6" : "ip",
 					    ep_field[dir], map_name[dir][fam]);
 	}
 	strbuf_addstr(&e->body, "\t}\n");
@@ -461,6 +542,34 @@ const char *nft_table_check(const char *s)
 			return why;
 	}
 	return NULL;
+}
+
+/* the lowest priority: conntrack runs at -200, and our rules match its state */
+#define NFT_PRIORITY_MIN (-199)
+#define NFT_PRIORITY_MAX 1000
+
+const char *nft_priority_check(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
+		return "a priority is an integer from -199 to 1000 (conntrack runs at -200 and "
+		       "our rules match its state)";
+	v = strtol(s, &end, 10);
+	if (*end || errno || v < NFT_PRIORITY_MIN || v > NFT_PRIORITY_MAX)
+		return "a priority is an integer from -199 to 1000 (conntrack runs at -200 and "
+		       "our rules match its state)";
+	return NULL;
+}
+
+const char *nft_log_prefix_check(const char *s)
+{
+	if (hostfw_log_prefix_ok(s, NFT_LOG_PREFIX_MAX))
+		return NULL;
+	return "a log prefix is 1 to 127 characters: letters, digits, the space and "
+	       "-_./:[](),=@+";
 }
 
 static void header(struct nft *e, struct strbuf *out, const char *table)
@@ -502,6 +611,20 @@ int nft_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 	memset(&e, 0, sizeof(e));
 	e.ctx = ctx;
 	e.flat = ctx->flat;
+	/* the CLI checked every option (nft_priority_check, ...) */
+	e.counters = emit_opt(ctx, "counters") != NULL;
+	e.reject = emit_opt(ctx, "reject") != NULL;
+	e.log = emit_opt(ctx, "log-prefix");
+	if (emit_opt(ctx, "priority")) {
+		e.has_priority = true;
+		e.priority = strtol(emit_opt(ctx, "priority"), NULL, 10);
+	}
+	for (const char *const *v = emit_opt_all(ctx, "allow"); *v; v++) {
+		struct hostfw_allow a;
+		if (hostfw_allow_parse(*v, &a))
+			BUG("nft: --allow %s was not checked", *v);
+		VEC_PUSH(e.allow, e.nallow, e.aallow, a);
+	}
 	strbuf_init(&e.body);
 	setnames_init(&e.sets, &e.arena);
 	for (int dir = 0; dir < NDIR; dir++)
@@ -520,5 +643,6 @@ int nft_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 	setnames_release(&e.sets);
 	strbuf_release(&e.body);
 	arena_release(&e.arena);
+	free(e.allow);
 	return 0;
 }

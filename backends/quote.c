@@ -15,6 +15,14 @@ static bool quote_safe(unsigned char c)
 	return c && strchr(" -_./:[](),=@+", c) != NULL;
 }
 
+bool quote_verbatim(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!quote_safe((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
 static size_t quote_width(unsigned char c)
 {
 	return quote_safe(c) ? 1 : 3;

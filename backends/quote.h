@@ -5,6 +5,7 @@
 #ifndef NETPOLC_QUOTE_H
 #define NETPOLC_QUOTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/strbuf.h"
@@ -24,5 +25,8 @@
  * between the quotes is then at most max bytes; max must be 0 or >= 32.
  */
 void quote_text(struct strbuf *out, const char *s, size_t n, size_t max);
+
+/* quote_verbatim: quote_text copies every one of the n bytes at s unchanged. */
+bool quote_verbatim(const char *s, size_t n);
 
 #endif

@@ -5,30 +5,55 @@
 #include <string.h>
 
 #include "backends/backend.h"
+#include "backends/hostfw.h"
 
 static const struct backend_opt calico_opts[] = {
 	{ "calico-name-prefix", "PREFIX",
-	  "put PREFIX before every metadata.name (Calico's own converter uses knp.default.)",
-	  NULL },
-	{ NULL, NULL, NULL, NULL },
+	  "put PREFIX before every metadata.name (Calico's own converter uses knp.default.)", NULL,
+	  0 },
+	{ NULL, NULL, NULL, NULL, 0 },
 };
 
+/* the host-firewall options (backends/hostfw.h), in the help text of both firewall targets */
+#define HELP_REJECT                                                                            \
+	"reject instead of drop what isolation denies (TCP reset, else ICMP administratively " \
+	"prohibited)"
+#define HELP_ALLOW                                                                       \
+	"host mode, repeatable: accept [in:|out:]PROTO/PORT[-PORT][@PREFIX] before the " \
+	"policies (in by default), e.g. in:tcp/22@10.0.0.0/8 keeps SSH open"
+
 static const struct backend_opt nft_opts[] = {
-	{ "table", "NAME", "the name of our inet table (default netpolc)", nft_table_check },
-	{ NULL, NULL, NULL, NULL },
+	{ "table", "NAME", "the name of our inet table (default netpolc)", nft_table_check, 0 },
+	{ "priority", "N", "the hook priority of our base chains (default filter, 0; -199 to 1000)",
+	  nft_priority_check, 0 },
+	{ "counters", NULL, "a counter in every rule (nft list table shows packets and bytes)",
+	  NULL, 0 },
+	{ "log-prefix", "PREFIX",
+	  "log what isolation drops, 10 packets a second per rule, with PREFIX (at most 127 "
+	  "characters)",
+	  nft_log_prefix_check, 0 },
+	{ "reject", NULL, HELP_REJECT, NULL, 0 },
+	{ "allow", "SPEC", HELP_ALLOW, hostfw_allow_check, BOPT_REPEAT | BOPT_HOST },
+	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 /* iptables and ip6tables: the two files of one ruleset take the same options */
 static const struct backend_opt ipt_opts[] = {
 	{ "chain-prefix", "PREFIX", "the prefix of every chain of ours (default NETPOLC-)",
-	  ipt_prefix_check },
+	  ipt_prefix_check, 0 },
 	{ "ipset", "FILE",
 	  "peer sets of 8 prefixes or more as ipsets, written to FILE for ipset restore (apply "
 	  "it first)",
-	  ipt_ipset_check },
+	  ipt_ipset_check, 0 },
 	{ "coexist", NULL, "only our chains, for iptables-restore --noflush beside rules of others",
-	  NULL },
-	{ NULL, NULL, NULL, NULL },
+	  NULL, 0 },
+	{ "log-prefix", "PREFIX",
+	  "log what isolation drops, 10 packets a second per rule, with PREFIX (at most 29 "
+	  "characters)",
+	  ipt_log_prefix_check, 0 },
+	{ "reject", NULL, HELP_REJECT, NULL, 0 },
+	{ "allow", "SPEC", HELP_ALLOW, hostfw_allow_check, BOPT_REPEAT | BOPT_HOST },
+	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 /* sorted by name: `netpolc compile -t help` lists them in this order */

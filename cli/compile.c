@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "frontend/build.h"
 #include "ir/passes.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
@@ -20,12 +21,43 @@ static const struct backend *declared_by(const char *name)
 	BUG("--%s is declared by no backend", name);
 }
 
-/* opt_values: the values of be's options, parallel to be->opts; 0 or 2 after a usage error. */
-static int opt_values(struct cli *c, const struct backend *be, const char **values)
+/* The values of a backend's options, parallel to its opts (see opt_values). */
+struct opt_vals {
+	const char **values;
+	const char ***lists;
+	size_t *nlist;
+	size_t n;
+};
+
+static void opt_vals_release(struct opt_vals *v)
 {
+	for (size_t i = 0; i < v->n; i++)
+		free(v->lists[i]);
+	free(v->lists);
+	free(v->nlist);
+	free(v->values);
+}
+
+/*
+ * opt_values: the values of be's options into v, parallel to be->opts: in
+ * values the last one given, in lists every one (NULL-terminated; BOPT_REPEAT
+ * options only).  0, or 2 after a usage error; v is released either way
+ * with opt_vals_release.
+ */
+static int opt_values(struct cli *c, const struct backend *be, struct opt_vals *v)
+{
+	const char **values, ***lists;
+	size_t *nlist;
+
+	while (be->opts && be->opts[v->n].name)
+		v->n++;
+	values = v->values = xcalloc(v->n + 1, sizeof(*v->values));
+	lists = v->lists = xcalloc(v->n + 1, sizeof(*v->lists));
+	nlist = v->nlist = xcalloc(v->n + 1, sizeof(*v->nlist));
 	for (size_t k = 0; k < c->nbopts; k++) {
 		const struct cli_backend_opt *g = &c->bopts[k];
 		const struct backend_opt *o = NULL;
+		const char *why;
 		size_t i;
 		for (i = 0; be->opts && be->opts[i].name; i++) {
 			if (!strcmp(be->opts[i].name, g->name)) {
@@ -36,17 +68,32 @@ static int opt_values(struct cli *c, const struct backend *be, const char **valu
 		if (!o)
 			return cli_usage_error(c, "option '--%s' is for target %s, not %s", g->name,
 					       declared_by(g->name)->name, be->name);
-		if (o->check && o->check(g->value))
-			return cli_usage_error(c, "--%s '%s': %s", g->name, g->value,
-					       o->check(g->value));
+		if ((o->flags & BOPT_HOST) && !selection_host(&c->sel))
+			return cli_usage_error(c,
+					       "--%s is for host mode (--endpoint or --namespace), "
+					       "not for a node's forwarded traffic",
+					       g->name);
+		if (o->check && (why = o->check(g->value))) {
+			struct arena a = ARENA_INIT;
+			int rc = cli_usage_error(c, "--%s %s: %s", g->name,
+						 build_quote(&a, g->value, strlen(g->value), 80),
+						 why);
+			arena_release(&a);
+			return rc;
+		}
 		values[i] = g->value;
+		if (o->flags & BOPT_REPEAT) {
+			lists[i] = xreallocarray(lists[i], nlist[i] + 2, sizeof(*lists[i]));
+			lists[i][nlist[i]++] = g->value;
+			lists[i][nlist[i]] = NULL;
+		}
 	}
 	return 0;
 }
 
 /* emit: run the backend and commit its output. */
 static int emit(struct cli *c, struct compilation *comp, const struct backend *be,
-		const char *const *values)
+		const struct opt_vals *v)
 {
 	struct strbuf cmdline = STRBUF_INIT;
 	struct emit_out out = { 0 };
@@ -61,7 +108,8 @@ static int emit(struct cli *c, struct compilation *comp, const struct backend *b
 	ctx.cmdline = cmdline.buf;
 	ctx.stats = c->stats;
 	ctx.backend = be;
-	ctx.opt_values = values;
+	ctx.opt_values = v->values;
+	ctx.opt_lists = (const char *const *const *)v->lists;
 	be->emit(&ctx, &out, &comp->diag);
 	rc = compilation_finish(comp, 0);
 	if (!rc)
@@ -75,9 +123,8 @@ int cmd_compile(struct cli *c)
 {
 	const struct backend *be;
 	struct compilation comp;
-	const char **values;
+	struct opt_vals v = { 0 };
 	const char *why;
-	size_t nopts = 0;
 	int rc;
 
 	if (!c->target)
@@ -91,10 +138,7 @@ int cmd_compile(struct cli *c)
 	if (!be)
 		return cli_usage_error(
 			c, "unknown target '%s' ('netpolc compile -t help' lists them)", c->target);
-	while (be->opts && be->opts[nopts].name)
-		nopts++;
-	values = xcalloc(nopts + 1, sizeof(*values));
-	rc = opt_values(c, be, values);
+	rc = opt_values(c, be, &v);
 	if (!rc && be->out == OUT_DIR && (!c->output || !strcmp(c->output, "-")))
 		rc = cli_usage_error(c, "target %s writes a directory: give -o DIR", be->name);
 	if (!rc && c->stop_after && !passes_known(c->stop_after))
@@ -111,7 +155,7 @@ int cmd_compile(struct cli *c)
 			"do not apply",
 			be->name);
 	if (rc) {
-		free(values);
+		opt_vals_release(&v);
 		return rc;
 	}
 	compilation_init(&comp, c->quiet, c->werror);
@@ -126,10 +170,10 @@ int cmd_compile(struct cli *c)
 			rc = compilation_flat(&comp);
 	}
 	if (!rc)
-		rc = emit(c, &comp, be, values);
+		rc = emit(c, &comp, be, &v);
 	else
 		rc = compilation_finish(&comp, rc);
 	compilation_release(&comp);
-	free(values);
+	opt_vals_release(&v);
 	return rc;
 }

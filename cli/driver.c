@@ -21,6 +21,11 @@ const char *selection_check(const struct selection *s)
 	return NULL;
 }
 
+bool selection_host(const struct selection *s)
+{
+	return s->endpoint || s->ns;
+}
+
 bool selection_given(const struct selection *s)
 {
 	return s->endpoint || s->ns || s->labels || s->nips || s->node;

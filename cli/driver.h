@@ -43,6 +43,8 @@ struct selection {
 
 /* selection_check: NULL if the options of s go together, else why not. */
 const char *selection_check(const struct selection *s);
+/* selection_host: s asks for host mode (--endpoint or --namespace). */
+bool selection_host(const struct selection *s);
 /* selection_given: s asks for anything but node mode over every pod. */
 bool selection_given(const struct selection *s);
 

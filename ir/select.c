@@ -9,11 +9,21 @@
 
 #include "lib/util.h"
 
-int select_port(const char *s, int *proto, uint16_t *port)
+/* port_number: a decimal port 1-65535 at s, *end after it; -1 if none. */
+static long port_number(const char *s, char **end)
+{
+	long v;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtol(s, end, 10);
+	return v >= 1 && v <= 65535 ? v : -1;
+}
+
+int select_ports(const char *s, int *proto, uint16_t *lo, uint16_t *hi)
 {
 	const char *slash = strchr(s, '/');
 	char *end;
-	long v;
+	long a, b;
 
 	*proto = PROTO_TCP;
 	if (slash) {
@@ -28,12 +38,27 @@ int select_port(const char *s, int *proto, uint16_t *port)
 			return -1;
 		s = slash + 1;
 	}
-	if (*s < '0' || *s > '9')
+	a = port_number(s, &end);
+	if (a < 0)
 		return -1;
-	v = strtol(s, &end, 10);
-	if (*end || v < 1 || v > 65535)
+	b = a;
+	if (*end == '-') {
+		b = port_number(end + 1, &end);
+		if (b < a)
+			return -1;
+	}
+	if (*end)
 		return -1;
-	*port = (uint16_t)v;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+int select_port(const char *s, int *proto, uint16_t *port)
+{
+	uint16_t hi;
+	if (select_ports(s, proto, port, &hi) || hi != *port)
+		return -1;
 	return 0;
 }
 

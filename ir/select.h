@@ -22,6 +22,8 @@
 
 /* select_port: "[tcp|udp|sctp/]PORT" (tcp by default, PORT 1-65535); 0 or -1. */
 int select_port(const char *s, int *proto, uint16_t *port);
+/* select_ports: "[tcp|udp|sctp/]PORT[-PORT]", an inclusive range lo <= hi; 0 or -1. */
+int select_ports(const char *s, int *proto, uint16_t *lo, uint16_t *hi);
 
 /*
  * select_labels: "K=V[,K=V...]" into a labelset sorted by key, in arena a;

@@ -3,7 +3,8 @@
 # tests, the check scripts, then the end-to-end bench.  Ends with one line
 # "N passed, N failed" over every test binary and suite.
 #
-# The bench and the nft checks need root (network namespaces, nft).  Without
+# The bench, the nft checks and check-hostfw.sh (the host-firewall options on
+# real packets) need root (network namespaces, nft).  Without
 # root the run fails, saying so and how to run it, unless NO_E2E=1 (make
 # check NO_E2E=1) opts out explicitly; the summary line then says what was
 # left out.  Under valgrind (VALGRIND=1) the bench is not run.
@@ -23,7 +24,7 @@ run() {
 		failed="$failed $name"
 	fi
 }
-no_root_msg="the end-to-end bench and the nft checks need root (network namespaces, nft): run
+no_root_msg="the end-to-end bench, the nft checks and check-hostfw need root (network namespaces, nft): run
     sudo make check
 or leave them out explicitly with
     make check NO_E2E=1"

@@ -7,12 +7,22 @@
  *                                ADDR:PORT, kept for the whole run; for each
  *                                line on stdin, send a byte on both and print
  *                                "tcp ok|lost udp ok|lost" (1 s to answer)
+ *     flow connect ADDR PORT MS  one TCP connection attempt to ADDR:PORT;
+ *                                prints how it ended and after how long:
+ *                                "connected", "refused" (a TCP reset),
+ *                                "unreachable" (an ICMP error), "denied"
+ *                                (a local drop: EPERM) or "timeout" (no
+ *                                answer within MS milliseconds), then " MS"
  *
  * A "lost" TCP connection stays lost (the client does not reconnect), so
  * the output shows whether the same connection survived.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -20,6 +30,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static _Noreturn void die(const char *what)
@@ -104,26 +115,90 @@ static int echo_ok(int fd)
 	return recv(fd, &c, 1, 0) == 1;
 }
 
+/* sockaddr: ADDR:PORT into *ss and *sl; the family, or -1 for a bad address */
+static int sockaddr(const char *addr, int port, struct sockaddr_storage *ss, socklen_t *sl)
+{
+	int fam;
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		fam = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+		*sl = sizeof(struct sockaddr_in);
+	} else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		fam = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+		*sl = sizeof(struct sockaddr_in6);
+	} else {
+		fprintf(stderr, "flow: bad address %s\n", addr);
+		return -1;
+	}
+	ss->ss_family = (sa_family_t)fam;
+	return fam;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int try_connect(const char *addr, int port, int ms)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl, el = sizeof(int);
+	int fam = sockaddr(addr, port, &ss, &sl), fd, err = 0;
+	long t0 = now_ms();
+	const char *how;
+
+	if (fam < 0)
+		return 2;
+	fd = socket(fam, SOCK_STREAM, 0);
+	if (fd < 0 || fcntl(fd, F_SETFL, O_NONBLOCK))
+		die("socket");
+	if (connect(fd, (struct sockaddr *)&ss, sl)) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		err = errno;
+		if (err == EINPROGRESS) {
+			err = ETIMEDOUT;
+			if (poll(&p, 1, ms) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el))
+				die("getsockopt");
+		}
+	}
+	switch (err) {
+	case 0:
+		how = "connected";
+		break;
+	case ECONNREFUSED:
+		how = "refused";
+		break;
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EACCES:
+		how = "unreachable";
+		break;
+	case EPERM:
+		how = "denied";
+		break;
+	case ETIMEDOUT:
+		how = "timeout";
+		break;
+	default:
+		how = strerror(err);
+	}
+	printf("%s %ld\n", how, now_ms() - t0);
+	close(fd);
+	return 0;
+}
+
 static int client(const char *addr, int port)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int fam, t, u;
+	int fam = sockaddr(addr, port, &ss, &sl), t, u;
 	char line[64];
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
-		fam = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
-		sl = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
-		fam = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
-		sl = sizeof(struct sockaddr_in6);
-	} else {
-		fprintf(stderr, "flow: bad address %s\n", addr);
+	if (fam < 0)
 		return 2;
-	}
-	ss.ss_family = (sa_family_t)fam;
 	t = socket(fam, SOCK_STREAM, 0);
 	u = socket(fam, SOCK_DGRAM, 0);
 	if (t < 0 || u < 0)
@@ -154,6 +229,9 @@ int main(int argc, char **argv)
 		serve(atoi(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "client"))
 		return client(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: flow serve PORT | flow client ADDR PORT\n");
+	if (argc == 5 && !strcmp(argv[1], "connect"))
+		return try_connect(argv[2], atoi(argv[3]), atoi(argv[4]));
+	fprintf(stderr,
+		"usage: flow serve PORT | flow client ADDR PORT | flow connect ADDR PORT MS\n");
 	return 2;
 }

@@ -166,10 +166,14 @@ static int fx_teardown(void **state)
 	return 0;
 }
 
-/* ctx_init: the context of backend name with the fixture's option values (values[3]) */
+/* IPT_NOPTS: room for every option iptables declares (the others stay NULL) */
+#define IPT_NOPTS 8
+
+/* ctx_init: the context of backend name with the fixture's option values (values[IPT_NOPTS]) */
 static void ctx_init(struct fx *f, struct emit_ctx *ctx, const struct flat *flat, const char *name,
 		     const char **values)
 {
+	memset(values, 0, IPT_NOPTS * sizeof(*values));
 	values[0] = f->chain_prefix;
 	values[1] = f->ipset;
 	values[2] = f->coexist ? "" : NULL;
@@ -257,9 +261,9 @@ static char *readable(const char *text, const struct flat *flat, const char *pfx
 static const char *emit(struct fx *f, bool host, int fam, int want_rc)
 {
 	struct emit_out out = { 0 };
-	struct flat flat;
+	struct flat flat = { 0 };
 	struct emit_ctx ctx;
-	const char *values[3], *text;
+	const char *values[IPT_NOPTS], *text;
 	const char *pfx = f->chain_prefix ? f->chain_prefix : "NETPOLC-";
 	int rc;
 	ctx_init(f, &ctx, &flat, fam == 6 ? "ip6tables" : "iptables", values);
@@ -519,9 +523,9 @@ static void test_ipt_ipset(void **state)
 	struct ir_rule *rp = irfx_rule(&f->x, ACT_ALLOW, 0, DIR_INGRESS, 1);
 	struct ir_rule *few = irfx_rule(&f->x, ACT_DENY, 0, DIR_EGRESS, 0);
 	struct emit_out out = { 0 };
-	struct flat flat;
+	struct flat flat = { 0 };
 	struct emit_ctx ctx;
-	const char *values[3];
+	const char *values[IPT_NOPTS];
 	char cidr[32];
 	const char *t, *st;
 	char *rt, *rst;

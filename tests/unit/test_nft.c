@@ -247,8 +247,8 @@ static const char *emit(struct fx *f, bool host, int want_rc)
 	struct emit_out out = { 0 };
 	struct flat flat;
 	const struct backend *be = backend_find("nftables");
-	const char *values[] = { f->table };
-	struct emit_ctx ctx = { &f->x.m, &f->x.ir, &flat, f->cmdline, false, be, values };
+	const char *values[8] = { f->table }; /* room for every option nft declares */
+	struct emit_ctx ctx = { &f->x.m, &f->x.ir, &flat, f->cmdline, false, be, values, NULL };
 	int rc;
 	f->x.ir.host_mode = host;
 	rc = flat_build(&flat, &f->x.ir, &f->x.d);

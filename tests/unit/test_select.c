@@ -34,6 +34,30 @@ static void test_select_port(void **state)
 		assert_int_equal(select_port(bad[i], &proto, &port), -1);
 }
 
+static void test_select_ports(void **state)
+{
+	static const char *const bad[] = { "80-79", "80-",	"-80",	    "80--90", "80-90x",
+					   "0-80",  "80-65536", "tcp/80-0", "80 - 90" };
+	int proto;
+	uint16_t lo, hi, port;
+	(void)state;
+	assert_int_equal(select_ports("udp/1000-2000", &proto, &lo, &hi), 0);
+	assert_int_equal(proto, PROTO_UDP);
+	assert_int_equal(lo, 1000);
+	assert_int_equal(hi, 2000);
+	assert_int_equal(select_ports("22", &proto, &lo, &hi), 0);
+	assert_int_equal(proto, PROTO_TCP);
+	assert_int_equal(lo, 22);
+	assert_int_equal(hi, 22);
+	assert_int_equal(select_ports("tcp/80-80", &proto, &lo, &hi), 0);
+	assert_int_equal(lo, 80);
+	assert_int_equal(hi, 80);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(select_ports(bad[i], &proto, &lo, &hi), -1);
+	/* a range is not a port */
+	assert_int_equal(select_port("80-90", &proto, &port), -1);
+}
+
 static void test_select_labels(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -132,9 +156,8 @@ static void test_select_host(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_select_port),
-		cmocka_unit_test(test_select_labels),
-		cmocka_unit_test(test_select_peer),
+		cmocka_unit_test(test_select_port),   cmocka_unit_test(test_select_ports),
+		cmocka_unit_test(test_select_labels), cmocka_unit_test(test_select_peer),
 		cmocka_unit_test(test_select_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,26 +7,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir/names.h"
 #include "lib/util.h"
 
 int select_port(const char *s, int *proto, uint16_t *port)
+{
+	return select_port_named(s, proto, port, NULL);
+}
+
+int select_port_named(const char *s, int *proto, uint16_t *port, const char **name)
 {
 	const char *slash = strchr(s, '/');
 	char *end;
 	long v;
 
 	*proto = PROTO_TCP;
+	*port = 0;
+	if (name)
+		*name = NULL;
 	if (slash) {
-		char name[8];
+		char pname[8];
 		size_t n = (size_t)(slash - s);
-		if (n >= sizeof(name))
+		if (n >= sizeof(pname))
 			return -1;
-		memcpy(name, s, n);
-		name[n] = '\0';
-		*proto = proto_parse(name);
+		memcpy(pname, s, n);
+		pname[n] = '\0';
+		*proto = proto_parse(pname);
 		if (*proto < 0)
 			return -1;
 		s = slash + 1;
+	}
+	if (name && *s && !valid_port_name(s, strlen(s))) {
+		*name = s;
+		return 0;
 	}
 	if (*s < '0' || *s > '9')
 		return -1;
@@ -97,7 +110,8 @@ static bool holds(const struct pod *p, const struct addr *a)
 
 /* pod_of_addr: the pod standing for address a (NULL: none); 1 after reporting ambiguity. */
 static int pod_of_addr(const struct model *m, const struct addr *a, const char *what,
-		       const char *spec, const struct pod **out, struct diag *d)
+		       const struct loc *at, const char *spec, const struct pod **out,
+		       struct diag *d)
 {
 	const struct pod *best = NULL, *other = NULL;
 
@@ -114,7 +128,7 @@ static int pod_of_addr(const struct model *m, const struct addr *a, const char *
 		}
 	}
 	if (other) {
-		struct loc l = loc_none(NULL);
+		struct loc l = at ? *at : loc_none(NULL);
 		diag_error(d, &l,
 			   "%s %s: the address is held by %s/%s and %s/%s; name the pod as "
 			   "NAMESPACE/NAME",
@@ -126,7 +140,7 @@ static int pod_of_addr(const struct model *m, const struct addr *a, const char *
 }
 
 int select_peer(const struct model *m, const struct ir *ir, const char *spec, const char *what,
-		struct eval_peer *peer, struct diag *d)
+		const struct loc *at, struct eval_peer *peer, struct diag *d)
 {
 	struct addr a;
 
@@ -134,13 +148,13 @@ int select_peer(const struct model *m, const struct ir *ir, const char *spec, co
 	if (!addr_parse(spec, &a)) {
 		peer->has_addr = true;
 		peer->addr = a;
-		if (pod_of_addr(m, &a, what, spec, &peer->pod, d))
+		if (pod_of_addr(m, &a, what, at, spec, &peer->pod, d))
 			return 1;
 	} else {
 		if (select_pod(m, spec, &peer->pod))
 			return -1;
 		if (!peer->pod) {
-			struct loc l = loc_none(NULL);
+			struct loc l = at ? *at : loc_none(NULL);
 			diag_error(d, &l, "%s %s: no such pod or workload in the input", what,
 				   spec);
 			return 1;

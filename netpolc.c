@@ -41,7 +41,8 @@ static const struct cli_opt check_opts[] = {
 static const struct cli_opt query_opts[] = {
 	{ OPT_FROM, "from", "PEER", "the source: NAMESPACE/NAME or an IP address" },
 	{ OPT_TO, "to", "PEER", "the destination: NAMESPACE/NAME or an IP address" },
-	{ OPT_PORT, "port", "[PROTO/]PORT", "tcp (default), udp or sctp, and a port number" },
+	{ OPT_PORT, "port", "[PROTO/]PORT",
+	  "tcp (default), udp or sctp, and a port number or a container port name of --to" },
 	{ OPT_FAMILY, "family", "4|6",
 	  "the address family of named pods (default: one both have)" },
 	{ OPT_OUTPUT, "output", "FORMAT", "text (default) or json" },

@@ -32,7 +32,6 @@ struct test {
 	const struct node *node; /* the entry */
 	const struct node *name; /* or NULL */
 	bool expect;		 /* allow */
-	bool usable;		 /* read without errors */
 	struct query q;
 };
 
@@ -93,11 +92,10 @@ static bool read_port(struct lower *lo, const struct node *n, struct test *t)
 	return true;
 }
 
-/* read_test: entry n into t; t->usable when nothing was wrong. */
+/* read_test: entry n into t, reporting every problem. */
 static void read_test(struct lower *lo, const struct node *n, struct test *t)
 {
 	const struct node *v;
-	size_t errors = lo->b.d->errors;
 
 	t->node = n;
 	t->q.what[0] = "from";
@@ -124,7 +122,6 @@ static void read_test(struct lower *lo, const struct node *n, struct test *t)
 			diag_error(lo->b.d, &v->loc, "family: expected 4 or 6, got %s",
 				   lower_shown(lo, v));
 	}
-	t->usable = lo->b.d->errors == errors;
 }
 
 /* read_tests: the entries of file into *out (in the arena); 0, or 1 after reporting. */

@@ -8,7 +8,7 @@
 #   make valgrind-check  unit and golden tests under valgrind
 #   make fuzz         build the libFuzzer targets (clang) and run each briefly
 #   make demo         install missing build dependencies, build, compile the examples
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (also the man page and bash completion)
 #   make golden-update   rewrite golden expectations (review the diff!)
 #   make bench-cliffs    time growth on huge rules, peers and policies (slow; not in check)
 
@@ -135,12 +135,18 @@ demo:
 	$(MAKE) all
 	sh examples/demo.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+# install-data: what needs no build (the man page, bash completion)
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+install: all install-data
+	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 netpolc $(DESTDIR)$(PREFIX)/bin/netpolc
 	install -d $(DESTDIR)$(PREFIX)/lib/netpolc
 	install -m 644 netpolc.bpf.o $(DESTDIR)$(PREFIX)/lib/netpolc/netpolc.bpf.o
+
+install-data:
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 644 netpolc.1 $(DESTDIR)$(PREFIX)/share/man/man1/netpolc.1
+	install -m 644 completion/netpolc.bash $(DESTDIR)$(BASHCOMPDIR)/netpolc
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^grammar/')
@@ -151,7 +157,7 @@ format-check:
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz netpolc netpolc.bpf.o
 
-.PHONY: all check check-run asan-check valgrind-check golden-update bench-cliffs e2e fuzz demo install format format-check clean unit-tests
+.PHONY: all check check-run asan-check valgrind-check golden-update bench-cliffs e2e fuzz demo install install-data format format-check clean unit-tests
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

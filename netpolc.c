@@ -4,7 +4,7 @@
  * Each command lives in cli/NAME.c and declares its options here; the
  * parser (cli/args.c) rejects any other option.  Exit status: 0 success,
  * 1 input or policy errors, 2 usage errors, 3 a negative answer (query
- * deny, diff changed).  On any error no output file is created or changed.
+ * deny, diff changed, a test failed).  On any error no output file is created or changed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +41,8 @@ static const struct cli_opt check_opts[] = {
 static const struct cli_opt query_opts[] = {
 	{ OPT_FROM, "from", "PEER", "the source: NAMESPACE/NAME or an IP address" },
 	{ OPT_TO, "to", "PEER", "the destination: NAMESPACE/NAME or an IP address" },
-	{ OPT_PORT, "port", "[PROTO/]PORT", "tcp (default), udp or sctp, and a port number" },
+	{ OPT_PORT, "port", "[PROTO/]PORT",
+	  "tcp (default), udp or sctp, and a port number or a container port name of --to" },
 	{ OPT_FAMILY, "family", "4|6",
 	  "the address family of named pods (default: one both have)" },
 	{ OPT_OUTPUT, "output", "FORMAT", "text (default) or json" },
@@ -53,6 +54,12 @@ static const struct cli_opt table_opts[] = {
 	{ OPT_PORT, "port", "[PROTO/]PORT", "tcp (default), udp or sctp, and a port number" },
 	{ OPT_FAMILY, "family", "4|6", "the address family (default 4)" },
 	{ OPT_OUTPUT, "output", "FORMAT", "text (default) or json" },
+	CLI_INPUT_OPTS,
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct cli_opt test_opts[] = {
+	{ OPT_OUTPUT, "output", "FORMAT", "the report: text (default) or json" },
 	CLI_INPUT_OPTS,
 	{ 0, NULL, NULL, NULL },
 };
@@ -112,6 +119,9 @@ const struct command commands[] = {
 	{ "query", cmd_query, "[PATH]... --from PEER --to PEER --port [PROTO/]PORT [-o json]",
 	  "may a connection open, and which rules decide; exit 0 allow, 3 deny", query_opts,
 	  false },
+	{ "test", cmd_test, "FILE [PATH]... [-o text|json]",
+	  "reachability tests: check a file of expected verdicts; exit 0 all pass, 3 any fails",
+	  test_opts, false },
 	{ "table", cmd_table, "[PATH]... --port [PROTO/]PORT [--family 4|6] [-o json]",
 	  "the verdict of every pod to every pod on one port", table_opts, false },
 	{ "list", cmd_list,

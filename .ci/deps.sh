@@ -9,7 +9,7 @@
 # apt-get line is printed and the script fails.
 set -eu
 BUILD_PKGS="gcc make pkg-config libyaml-dev libjansson-dev libcmocka-dev flex bison clang libbpf-dev linux-libc-dev"
-TEST_PKGS="bpftool nftables iproute2 iptables ipset clang clang-format libclang-rt-14-dev valgrind iprange procps"
+TEST_PKGS="bpftool nftables iproute2 iptables ipset clang clang-format libclang-rt-14-dev valgrind iprange procps groff-base"
 mode=${1:-all}
 case "$mode" in
 --demo) pkgs=$BUILD_PKGS ;;

@@ -30,13 +30,13 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
 	return 2;
 }
 
-int cli_port_format(const struct cli *c, int *proto, uint16_t *port, bool *json)
+int cli_port_format(const struct cli *c, int *proto, uint16_t *port, const char **name, bool *json)
 {
 	if (!c->port)
 		return cli_usage_error(c, "%s needs --port [PROTO/]PORT", c->cmd->name);
-	if (select_port(c->port, proto, port))
-		return cli_usage_error(c, "--port takes [tcp|udp|sctp/]PORT (1-65535), not '%s'",
-				       c->port);
+	if (select_port_named(c->port, proto, port, name))
+		return cli_usage_error(c, "--port takes [tcp|udp|sctp/]PORT (1-65535%s), not '%s'",
+				       name ? ", or a port name" : "", c->port);
 	*json = c->output && !strcmp(c->output, "json");
 	if (c->output && !*json && strcmp(c->output, "text"))
 		return cli_usage_error(c, "%s -o takes text or json, not '%s'", c->cmd->name,
@@ -305,8 +305,10 @@ int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv)
 	c->nfile_opts = c->npaths;
 	for (; optind < argc; optind++)
 		VEC_PUSH(c->paths, c->npaths, c->apaths, argv[optind]);
-	if (!c->npaths)
+	if (!c->npaths) {
 		VEC_PUSH(c->paths, c->npaths, c->apaths, "-");
+		c->no_paths = true;
+	}
 	return check_names(c) ? 2 : -1;
 }
 

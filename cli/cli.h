@@ -96,6 +96,7 @@ struct cli {
 	const char **paths; /* those given with -f first, then the others */
 	size_t npaths, apaths;
 	size_t nfile_opts; /* how many of paths came with -f */
+	bool no_paths;	   /* none was given: paths is "-" */
 	const char *output, *default_ns, *target;
 	struct selection sel;
 	const char *from, *to, *port;
@@ -125,10 +126,11 @@ void cli_release(struct cli *c);
 __attribute__((format(printf, 2, 3))) int cli_usage_error(const struct cli *c, const char *fmt,
 							  ...);
 /*
- * cli_port_format: --port into *proto and *port, and -o (text or json)
- * into *json, for query and table; 0, or 2 after a usage error.
+ * cli_port_format: --port into *proto and *port (or a port name into
+ * *name; name NULL: numbers only), and -o (text or json) into *json, for
+ * query and table; 0, or 2 after a usage error.
  */
-int cli_port_format(const struct cli *c, int *proto, uint16_t *port, bool *json);
+int cli_port_format(const struct cli *c, int *proto, uint16_t *port, const char **name, bool *json);
 /* cli_help: the usage and options of cmd (NULL: the command list). */
 void cli_help(const struct command *cmd, FILE *f);
 /* cli_targets: the backends, their summaries and their options. */
@@ -162,5 +164,7 @@ int cmd_cidr(struct cli *c);
 int cmd_bpf(struct cli *c);
 int cmd_list(struct cli *c);
 int cmd_diff(struct cli *c);
+/* cmd_test: netpolc test FILE [PATH]... (cli/test.c). */
+int cmd_test(struct cli *c);
 
 #endif

@@ -1,8 +1,11 @@
 /*
  * query.c - "netpolc query": may --from open a connection to --to on
  * --port, and which rule of each side decides?  Exit status 0 allow,
- * 3 deny.  Text for people, -o json for tools.
+ * 3 deny.  Text for people, -o json for tools.  The connection itself
+ * (query.h) is shared with "netpolc test".
  */
+#include "cli/query.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +27,15 @@ static const char *peer_text(struct arena *a, const struct eval_peer *p)
 	return arena_strdup(a, addr_format(&p->addr, buf));
 }
 
+/* cluster_scoped: an admin policy or a Calico GlobalNetworkPolicy, which have no namespace. */
+static bool cluster_scoped(const struct policy *p)
+{
+	return p->no_host_network || !p->ns || !*p->ns;
+}
+
 /*
- * origin_text: cluster-scoped admin policies have no namespace; they are
- * named by kind, and their rules by the name the author gave them.
+ * origin_text: cluster-scoped policies have no namespace; they are named
+ * by kind, and admin rules by the name the author gave them.
  */
 static const char *origin_text(struct arena *a, const struct origin *o)
 {
@@ -34,7 +43,7 @@ static const char *origin_text(struct arena *a, const struct origin *o)
 	if (!o->policy)
 		return "a synthetic rule";
 	ru = o->rule >= 0 ? &o->policy->rules[o->dir][o->rule] : NULL;
-	if (o->policy->no_host_network)
+	if (cluster_scoped(o->policy))
 		return arena_printf(a, "%s %s %s rule %d%s%s%s (%s:%u:%u)", o->policy->kind,
 				    o->policy->name, dir_name(o->dir), o->rule,
 				    ru && ru->name ? " '" : "", ru && ru->name ? ru->name : "",
@@ -65,48 +74,50 @@ static bool selected(const struct ir_endpoint *ep, enum dir dir)
 }
 
 static void explain_side(struct arena *a, const struct eval_peer *self, enum dir dir,
-			 const struct eval_side *s)
+			 const struct eval_side *s, FILE *f)
 {
 	const char *who = peer_text(a, self);
 	const char *after = s->passed ? arena_printf(a, " (after %s passed it on)",
 						     origin_text(a, &s->passed->origin))
 				      : "";
 	if (!self->ep) {
-		printf("  %s of %s: allowed: %s\n", dir_name(dir), who,
-		       self->pod ? "not an endpoint of this inventory"
-				 : "external address, never isolated");
+		fprintf(f, "  %s of %s: allowed: %s\n", dir_name(dir), who,
+			self->pod ? "not an endpoint of this inventory"
+				  : "external address, never isolated");
 		return;
 	}
 	if (s->rule) {
-		printf("  %s of %s: %s by %s%s\n", dir_name(dir), who,
-		       s->allowed ? "allowed" : "denied", origin_text(a, &s->rule->origin), after);
+		fprintf(f, "  %s of %s: %s by %s%s\n", dir_name(dir), who,
+			s->allowed ? "allowed" : "denied", origin_text(a, &s->rule->origin), after);
 		return;
 	}
 	if (!s->tier && s->passed) {
-		printf("  %s of %s: allowed: %s passed it on and no later policy decides\n",
-		       dir_name(dir), who, origin_text(a, &s->passed->origin));
+		fprintf(f, "  %s of %s: allowed: %s passed it on and no later policy decides\n",
+			dir_name(dir), who, origin_text(a, &s->passed->origin));
 		return;
 	}
 	if (!s->tier) {
 		if (selected(self->ep, dir))
-			printf("  %s of %s: allowed: no %s rule of the policies selecting it "
-			       "matches\n",
-			       dir_name(dir), who, dir_name(dir));
+			fprintf(f,
+				"  %s of %s: allowed: no %s rule of the policies selecting it "
+				"matches\n",
+				dir_name(dir), who, dir_name(dir));
 		else
-			printf("  %s of %s: allowed: not isolated (no policy selects it for %s)\n",
-			       dir_name(dir), who, dir_name(dir));
+			fprintf(f,
+				"  %s of %s: allowed: not isolated (no policy selects it for %s)\n",
+				dir_name(dir), who, dir_name(dir));
 		return;
 	}
-	printf("  %s of %s: %s: isolated for %s by", dir_name(dir), who,
-	       s->allowed ? "allowed" : "denied", dir_name(dir));
+	fprintf(f, "  %s of %s: %s: isolated for %s by", dir_name(dir), who,
+		s->allowed ? "allowed" : "denied", dir_name(dir));
 	for (size_t i = 0; i < s->tier->npolicies; i++) {
 		const struct policy *p = s->tier->policies[i];
 		const struct loc *l = policy_loc(p);
-		printf("%s %s/%s (%s:%u:%u)", i ? "," : "", p->ns, p->name, l->file, l->line,
-		       l->col);
+		fprintf(f, "%s %s/%s (%s:%u:%u)", i ? "," : "", p->ns, p->name, l->file, l->line,
+			l->col);
 	}
-	printf(", and no %s rule of %s allows it%s\n", dir_name(dir),
-	       s->tier->npolicies > 1 ? "these policies" : "that policy", after);
+	fprintf(f, ", and no %s rule of %s allows it%s\n", dir_name(dir),
+		s->tier->npolicies > 1 ? "these policies" : "that policy", after);
 }
 
 static json_t *json_loc(struct arena *a, const struct loc *l)
@@ -164,26 +175,33 @@ static json_t *side_json(struct arena *a, const struct eval_peer *self, const st
 	return o;
 }
 
-static int print_json(struct arena *a, const struct eval_peer *src, const struct eval_peer *dst,
-		      int proto, uint16_t port, const struct eval_result *res)
+const char *query_headline(struct arena *a, const struct query *q)
+{
+	const char *port = q->port_name ? arena_printf(a, "%s (%u)", q->port_name, q->port)
+					: arena_printf(a, "%u", q->port);
+	return arena_printf(a, "%s/%s from %s to %s", proto_name(q->proto), port,
+			    peer_text(a, &q->src), peer_text(a, &q->dst));
+}
+
+void query_explain(struct arena *a, const struct query *q, FILE *f)
+{
+	explain_side(a, &q->src, DIR_EGRESS, &q->res.side[DIR_EGRESS], f);
+	explain_side(a, &q->dst, DIR_INGRESS, &q->res.side[DIR_INGRESS], f);
+}
+
+json_t *query_json(struct arena *a, const struct query *q)
 {
 	json_t *o = json_object();
-	char *text;
-	int rc;
-	json_object_set_new(o, "allowed", json_boolean(res->allowed));
-	json_object_set_new(o, "protocol", json_string(proto_name(proto)));
-	json_object_set_new(o, "port", json_integer(port));
-	json_object_set_new(o, "from", json_string(peer_text(a, src)));
-	json_object_set_new(o, "to", json_string(peer_text(a, dst)));
-	json_object_set_new(o, "egress", side_json(a, src, &res->side[DIR_EGRESS]));
-	json_object_set_new(o, "ingress", side_json(a, dst, &res->side[DIR_INGRESS]));
-	text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
-	json_decref(o);
-	if (!text)
-		oom();
-	rc = printf("%s\n", text) < 0 ? 1 : 0;
-	free(text);
-	return rc;
+	json_object_set_new(o, "allowed", json_boolean(q->res.allowed));
+	json_object_set_new(o, "protocol", json_string(proto_name(q->proto)));
+	json_object_set_new(o, "port", json_integer(q->port));
+	if (q->port_name)
+		json_object_set_new(o, "named_port", json_string(q->port_name));
+	json_object_set_new(o, "from", json_string(peer_text(a, &q->src)));
+	json_object_set_new(o, "to", json_string(peer_text(a, &q->dst)));
+	json_object_set_new(o, "egress", side_json(a, &q->src, &q->res.side[DIR_EGRESS]));
+	json_object_set_new(o, "ingress", side_json(a, &q->dst, &q->res.side[DIR_INGRESS]));
+	return o;
 }
 
 /* pick_family: the first family in which both sides have an address (default IPv4). */
@@ -199,62 +217,87 @@ static int pick_family(const struct eval_peer *a, const struct eval_peer *b)
 	return AF4;
 }
 
-/* peers: --from and --to; 0, 1 after an error, 2 after a usage error. */
-static int peers(struct cli *c, struct compilation *comp, struct eval_peer *src,
-		 struct eval_peer *dst)
+/* named_port: q->port from the destination pod's container port called q->port_name. */
+static int named_port(struct compilation *comp, struct query *q)
 {
-	const char *what[] = { "--from", "--to" }, *spec[] = { c->from, c->to };
-	struct eval_peer *p[] = { src, dst };
-	int family;
-	for (int i = 0; i < 2; i++) {
-		int rc = select_peer(&comp->model, &comp->ir, spec[i], what[i], p[i], &comp->diag);
-		if (rc < 0)
-			return cli_usage_error(c,
-					       "%s takes NAMESPACE/NAME or an IP address, not '%s'",
-					       what[i], spec[i]);
-		if (rc)
-			return rc;
+	struct loc l = q->at[2] ? *q->at[2] : loc_none(NULL);
+	const struct pod *p = q->dst.pod;
+	const struct named_port *np;
+
+	if (!p) {
+		diag_error(&comp->diag, &l,
+			   "%s %s: a named port needs an inventory pod as the destination, not an "
+			   "external address",
+			   q->what[2], q->port_name);
+		return 1;
 	}
-	family = c->family ? c->family : pick_family(src, dst);
+	np = pod_named_port(p, q->port_name, (enum proto)q->proto);
+	if (!np) {
+		diag_error(&comp->diag, &l, "%s %s: %s/%s has no %s container port named '%s'",
+			   q->what[2], q->port_name, p->ns, p->name, proto_name(q->proto),
+			   q->port_name);
+		return 1;
+	}
+	q->port = np->port;
+	return 0;
+}
+
+int query_run(struct compilation *comp, struct query *q)
+{
+	struct eval_peer *p[] = { &q->src, &q->dst };
+	int family;
+
+	for (int i = 0; i < 2; i++) {
+		int rc = select_peer(&comp->model, &comp->ir, q->spec[i], q->what[i], q->at[i],
+				     p[i], &comp->diag);
+		if (rc)
+			return rc < 0 ? -1 - i : rc;
+	}
+	if (q->port_name && named_port(comp, q))
+		return 1;
+	family = q->family ? q->family : pick_family(&q->src, &q->dst);
 	for (int i = 0; i < 2; i++)
 		if (p[i]->pod && !p[i]->has_addr)
 			eval_peer_pod(p[i], p[i]->pod, p[i]->ep, family);
+	eval_conn(&q->src, &q->dst, q->proto, q->port, &q->res);
 	return 0;
 }
 
 int cmd_query(struct cli *c)
 {
 	struct compilation comp;
-	struct eval_peer src, dst;
-	struct eval_result res;
+	struct query q = { .spec = { c->from, c->to },
+			   .what = { "--from", "--to", "--port" },
+			   .family = c->family };
 	bool json = false;
-	int proto, rc;
-	uint16_t port;
+	int rc;
 
 	if (!c->from || !c->to)
 		return cli_usage_error(c, "query needs --from, --to and --port");
-	rc = cli_port_format(c, &proto, &port, &json);
+	rc = cli_port_format(c, &q.proto, &q.port, &q.port_name, &json);
 	if (rc)
 		return rc;
 	compilation_init(&comp, c->quiet, c->werror);
 	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
-	if (!rc)
-		rc = peers(c, &comp, &src, &dst);
+	if (!rc && (rc = query_run(&comp, &q)) < 0)
+		rc = cli_usage_error(c, "%s takes NAMESPACE/NAME or an IP address, not '%s'",
+				     q.what[-1 - rc], q.spec[-1 - rc]);
 	rc = compilation_finish(&comp, rc);
-	if (!rc) {
-		eval_conn(&src, &dst, proto, port, &res);
-		if (json) {
-			rc = print_json(&comp.arena, &src, &dst, proto, port, &res);
-		} else {
-			printf("%s: %s/%u from %s to %s\n", res.allowed ? "allow" : "deny",
-			       proto_name(proto), port, peer_text(&comp.arena, &src),
-			       peer_text(&comp.arena, &dst));
-			explain_side(&comp.arena, &src, DIR_EGRESS, &res.side[DIR_EGRESS]);
-			explain_side(&comp.arena, &dst, DIR_INGRESS, &res.side[DIR_INGRESS]);
-		}
-		if (!rc && !res.allowed)
-			rc = 3;
+	if (!rc && json) {
+		json_t *o = query_json(&comp.arena, &q);
+		char *text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+		json_decref(o);
+		if (!text)
+			oom();
+		rc = printf("%s\n", text) < 0 ? 1 : 0;
+		free(text);
+	} else if (!rc) {
+		printf("%s: %s\n", q.res.allowed ? "allow" : "deny",
+		       query_headline(&comp.arena, &q));
+		query_explain(&comp.arena, &q, stdout);
 	}
+	if (!rc && !q.res.allowed)
+		rc = 3;
 	compilation_release(&comp);
 	return rc;
 }

@@ -87,7 +87,7 @@ int cmd_table(struct cli *c)
 	bool json = false;
 	int rc;
 
-	rc = cli_port_format(c, &t.proto, &t.port, &json);
+	rc = cli_port_format(c, &t.proto, &t.port, NULL, &json);
 	if (rc)
 		return rc;
 	compilation_init(&comp, c->quiet, c->werror);

@@ -12,6 +12,10 @@ echo "== netpolc query: the tutorial's 'verify' step, as Kubernetes decides it"
 ./netpolc query $tut --from nginx-example/test-pod --to nginx-example/nginx-deployment-7c5ddbdf54-x2kqz --port tcp/80 || true
 ./netpolc query $tut --from test/test-pod --to nginx-example/nginx-deployment-7c5ddbdf54-x2kqz --port tcp/80 || true
 echo
+echo "== netpolc test: the verdicts the tutorial expects (examples/tests/tutorial.yaml)"
+./netpolc test examples/tests/tutorial.yaml $tut
+./netpolc test examples/tests/cluster-admin.yaml examples/cluster-admin
+echo
 echo "== netpolc table: who may open TCP/80 to whom"
 ./netpolc table $tut --port tcp/80
 echo

@@ -37,6 +37,16 @@ int frontend_load_buffer(struct arena *a, struct diag *d, const struct frontend_
 			 const char *name, const char *text, size_t len, struct model *m);
 
 /*
+ * frontend_read_docs: read the file path ("-": standard input) as every
+ * input is read (size cap, byte order mark, UTF-8, JSON when the name ends
+ * in .json or the text starts with '{' or '[', YAML otherwise) into its
+ * document trees, without lowering them: for the files of other formats
+ * that commands read (netpolc test).  Returns 0, or -1 after reporting.
+ */
+int frontend_read_docs(struct arena *a, struct diag *d, const struct frontend_opts *o,
+		       const char *path, struct doc_list *docs);
+
+/*
  * k8s_lower: one document (a Kubernetes object or a List of them) into the
  * model (frontend/k8s.c).  Reports every problem; returns 0 or -1.
  */

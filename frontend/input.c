@@ -136,41 +136,61 @@ static int read_include(void *arg, const struct loc *loc, const char *from, cons
 			const char **text, size_t *len, const char **file);
 
 /*
+ * check_text: drop a byte order mark from *text, register it as file name
+ * and check its size and UTF-8.  Returns the interned file name, or NULL
+ * after reporting the problem.
+ */
+static const char *check_text(struct loader *l, const char *name, const char **text, size_t *len)
+{
+	const char *file;
+	size_t bad;
+
+	if (*len >= 3 && !memcmp(*text, "\xEF\xBB\xBF", 3)) {
+		*text += 3;
+		*len -= 3;
+	}
+	file = diag_source(l->d, name, *text, *len);
+	if (*len > l->o->limits.max_file_size) {
+		too_large(l, name);
+		return NULL;
+	}
+	bad = utf8_check(*text, *len);
+	if (bad < *len) {
+		struct loc at = node_text_loc(file, *text, bad);
+		diag_error(l->d, &at, "invalid UTF-8 (byte 0x%02x); input must be UTF-8 text",
+			   (unsigned char)(*text)[bad]);
+		return NULL;
+	}
+	return file;
+}
+
+/* parse_docs: YAML or JSON text (checked by check_text) into docs; 0 or -1 as the readers. */
+static int parse_docs(struct loader *l, const char *name, const char *file, const char *text,
+		      size_t len, struct doc_list *docs)
+{
+	if (looks_like_json(name, text, len))
+		return json_parse(l->a, l->d, &l->o->limits, file, text, len, docs);
+	return yaml_parse(l->a, l->d, &l->o->limits, file, text, len, docs);
+}
+
+/*
  * load_text: check, parse and lower one input text named name.  The text
  * must outlive the diag and the model (arena or caller-owned).
  */
 static void load_text(struct loader *l, const char *name, const char *text, size_t len)
 {
-	const char *file;
+	const char *file = check_text(l, name, &text, &len);
 	struct doc_list docs = { 0 };
-	size_t bad;
 	int rc;
 
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
-		text += 3;
-		len -= 3;
-	}
-	file = diag_source(l->d, name, text, len);
-	if (len > l->o->limits.max_file_size) {
-		too_large(l, name);
+	if (!file)
 		return;
-	}
-	bad = utf8_check(text, len);
-	if (bad < len) {
-		struct loc at = node_text_loc(file, text, bad);
-		diag_error(l->d, &at, "invalid UTF-8 (byte 0x%02x); input must be UTF-8 text",
-			   (unsigned char)text[bad]);
-		return;
-	}
 	if (has_suffix(name, ".np") || (!strcmp(name, STDIN_NAME) && dsl_sniff(text, len))) {
 		struct dsl_reader rd = { read_include, l };
 		dsl_parse(l->a, l->d, l->o, &rd, file, text, len, l->m);
 		return;
 	}
-	if (looks_like_json(name, text, len))
-		rc = json_parse(l->a, l->d, &l->o->limits, file, text, len, &docs);
-	else
-		rc = yaml_parse(l->a, l->d, &l->o->limits, file, text, len, &docs);
+	rc = parse_docs(l, name, file, text, len, &docs);
 	if (!docs.n && !rc) {
 		struct loc none = loc_none(file);
 		diag_warning(l->d, &none, "no objects in this input");
@@ -454,5 +474,32 @@ int frontend_load_buffer(struct arena *a, struct diag *d, const struct frontend_
 	size_t errors = d->errors;
 	model_add_input(m, name);
 	load_text(&l, name, text, len);
+	return d->errors > errors ? -1 : 0;
+}
+
+int frontend_read_docs(struct arena *a, struct diag *d, const struct frontend_opts *o,
+		       const char *path, struct doc_list *docs)
+{
+	struct loader l = { a, d, o, NULL, NULL, 0, 0 };
+	const char *name = strcmp(path, "-") ? path : STDIN_NAME, *file;
+	size_t errors = d->errors;
+	const char *text;
+	char *buf;
+	size_t len;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+
+	memset(docs, 0, sizeof(*docs));
+	if (fd < 0) {
+		read_error(&l, path, errno);
+		return -1;
+	}
+	if (read_fd(&l, fd, name, &buf, &len) == 0) {
+		text = buf;
+		file = check_text(&l, name, &text, &len);
+		if (file)
+			parse_docs(&l, name, file, text, len, docs);
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
 	return d->errors > errors ? -1 : 0;
 }

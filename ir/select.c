@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir/names.h"
 #include "lib/util.h"
 
 /* port_number: a decimal port 1-65535 at s, *end after it; -1 if none. */
@@ -19,27 +20,34 @@ static long port_number(const char *s, char **end)
 	return v >= 1 && v <= 65535 ? v : -1;
 }
 
-int select_ports(const char *s, int *proto, uint16_t *lo, uint16_t *hi)
+/* proto_prefix: the optional "PROTO/" of s into *proto (tcp without one); what follows, or NULL. */
+static const char *proto_prefix(const char *s, int *proto)
 {
 	const char *slash = strchr(s, '/');
-	char *end;
-	long a, b;
 
 	*proto = PROTO_TCP;
 	if (slash) {
-		char name[8];
+		char pname[8];
 		size_t n = (size_t)(slash - s);
-		if (n >= sizeof(name))
-			return -1;
-		memcpy(name, s, n);
-		name[n] = '\0';
-		*proto = proto_parse(name);
+		if (n >= sizeof(pname))
+			return NULL;
+		memcpy(pname, s, n);
+		pname[n] = '\0';
+		*proto = proto_parse(pname);
 		if (*proto < 0)
-			return -1;
+			return NULL;
 		s = slash + 1;
 	}
-	a = port_number(s, &end);
-	if (a < 0)
+	return s;
+}
+
+int select_ports(const char *s, int *proto, uint16_t *lo, uint16_t *hi)
+{
+	char *end;
+	long a, b;
+
+	s = proto_prefix(s, proto);
+	if (!s || (a = port_number(s, &end)) < 0)
 		return -1;
 	b = a;
 	if (*end == '-') {
@@ -54,12 +62,30 @@ int select_ports(const char *s, int *proto, uint16_t *lo, uint16_t *hi)
 	return 0;
 }
 
+int select_port_named(const char *s, int *proto, uint16_t *port, const char **name)
+{
+	const char *rest = proto_prefix(s, proto);
+	uint16_t hi;
+
+	*port = 0;
+	if (name)
+		*name = NULL;
+	if (!rest)
+		return -1;
+	if (name && *rest && !valid_port_name(rest, strlen(rest))) {
+		*name = rest;
+		return 0;
+	}
+	if (select_ports(s, proto, port, &hi) || hi != *port) {
+		*port = 0;
+		return -1;
+	}
+	return 0;
+}
+
 int select_port(const char *s, int *proto, uint16_t *port)
 {
-	uint16_t hi;
-	if (select_ports(s, proto, port, &hi) || hi != *port)
-		return -1;
-	return 0;
+	return select_port_named(s, proto, port, NULL);
 }
 
 int select_labels(struct arena *a, const char *text, struct labelset *ls)
@@ -122,7 +148,8 @@ static bool holds(const struct pod *p, const struct addr *a)
 
 /* pod_of_addr: the pod standing for address a (NULL: none); 1 after reporting ambiguity. */
 static int pod_of_addr(const struct model *m, const struct addr *a, const char *what,
-		       const char *spec, const struct pod **out, struct diag *d)
+		       const struct loc *at, const char *spec, const struct pod **out,
+		       struct diag *d)
 {
 	const struct pod *best = NULL, *other = NULL;
 
@@ -139,7 +166,7 @@ static int pod_of_addr(const struct model *m, const struct addr *a, const char *
 		}
 	}
 	if (other) {
-		struct loc l = loc_none(NULL);
+		struct loc l = at ? *at : loc_none(NULL);
 		diag_error(d, &l,
 			   "%s %s: the address is held by %s/%s and %s/%s; name the pod as "
 			   "NAMESPACE/NAME",
@@ -151,7 +178,7 @@ static int pod_of_addr(const struct model *m, const struct addr *a, const char *
 }
 
 int select_peer(const struct model *m, const struct ir *ir, const char *spec, const char *what,
-		struct eval_peer *peer, struct diag *d)
+		const struct loc *at, struct eval_peer *peer, struct diag *d)
 {
 	struct addr a;
 
@@ -159,13 +186,13 @@ int select_peer(const struct model *m, const struct ir *ir, const char *spec, co
 	if (!addr_parse(spec, &a)) {
 		peer->has_addr = true;
 		peer->addr = a;
-		if (pod_of_addr(m, &a, what, spec, &peer->pod, d))
+		if (pod_of_addr(m, &a, what, at, spec, &peer->pod, d))
 			return 1;
 	} else {
 		if (select_pod(m, spec, &peer->pod))
 			return -1;
 		if (!peer->pod) {
-			struct loc l = loc_none(NULL);
+			struct loc l = at ? *at : loc_none(NULL);
 			diag_error(d, &l, "%s %s: no such pod or workload in the input", what,
 				   spec);
 			return 1;

@@ -24,6 +24,14 @@
 int select_port(const char *s, int *proto, uint16_t *port);
 /* select_ports: "[tcp|udp|sctp/]PORT[-PORT]", an inclusive range lo <= hi; 0 or -1. */
 int select_ports(const char *s, int *proto, uint16_t *lo, uint16_t *hi);
+/*
+ * select_port_named: the same, and PORT may also be a port name
+ * (IANA_SVC_NAME, see ir/names.h): then *name points to it in s and *port
+ * is 0.  The caller looks the name up in the destination pod's container
+ * ports (pod_named_port), as a rule's named port is.  name may be NULL
+ * (then names are rejected, as select_port does).
+ */
+int select_port_named(const char *s, int *proto, uint16_t *port, const char **name);
 
 /*
  * select_labels: "K=V[,K=V...]" into a labelset sorted by key, in arena a;
@@ -44,12 +52,13 @@ const struct ir_endpoint *select_endpoint(const struct ir *ir, const struct pod 
  * select_peer: fill peer for spec, an address or "NS/NAME", with its pod
  * and its endpoint in ir.  An address is kept as given (has_addr); a named
  * pod gets no address here (eval_peer_pod picks one of a family).
- * what names the option in messages ("--from").  Returns 0; -1 when spec
- * is neither form (nothing reported: a usage error); 1 after reporting to
- * d a pod that does not exist or an address held ambiguously.
+ * what names the option in messages ("--from"), at (NULL: the command
+ * line) where spec is written.  Returns 0; -1 when spec is neither form
+ * (nothing reported: a usage error); 1 after reporting to d at at a pod
+ * that does not exist or an address held ambiguously.
  */
 int select_peer(const struct model *m, const struct ir *ir, const char *spec, const char *what,
-		struct eval_peer *peer, struct diag *d);
+		const struct loc *at, struct eval_peer *peer, struct diag *d);
 
 /*
  * select_host: the synthetic endpoint of host mode for a host outside the

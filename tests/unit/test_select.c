@@ -58,6 +58,28 @@ static void test_select_ports(void **state)
 	assert_int_equal(select_port("80-90", &proto, &port), -1);
 }
 
+static void test_select_port_named(void **state)
+{
+	static const char *const bad[] = { "-http", "http-", "a--b",   "HTTP",
+					   "0",	    "tcp/",  "x/http", "abcdefghijklmnop" };
+	const char *name;
+	int proto;
+	uint16_t port;
+	(void)state;
+	assert_int_equal(select_port_named("http", &proto, &port, &name), 0);
+	assert_int_equal(proto, PROTO_TCP);
+	assert_string_equal(name, "http");
+	assert_int_equal(select_port_named("udp/dns-1", &proto, &port, &name), 0);
+	assert_int_equal(proto, PROTO_UDP);
+	assert_string_equal(name, "dns-1");
+	assert_int_equal(select_port_named("8080", &proto, &port, &name), 0);
+	assert_null(name);
+	assert_int_equal(port, 8080);
+	assert_int_equal(select_port("http", &proto, &port), -1);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(select_port_named(bad[i], &proto, &port, &name), -1);
+}
+
 static void test_select_labels(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -102,31 +124,35 @@ static void test_select_peer(void **state)
 	(void)state;
 
 	/* a pod on the pod network wins over a host-network pod */
-	assert_int_equal(select_peer(&c->model, &c->ir, "10.0.0.1", "--from", &p, &c->diag), 0);
+	assert_int_equal(select_peer(&c->model, &c->ir, "10.0.0.1", "--from", NULL, &p, &c->diag),
+			 0);
 	assert_string_equal(p.pod->name, "web");
 	assert_ptr_equal(p.ep->pod, p.pod);
 	assert_true(p.has_addr);
 	/* a host-network pod alone stands for its address */
-	assert_int_equal(select_peer(&c->model, &c->ir, "10.0.0.4", "--from", &p, &c->diag), 0);
+	assert_int_equal(select_peer(&c->model, &c->ir, "10.0.0.4", "--from", NULL, &p, &c->diag),
+			 0);
 	assert_string_equal(p.pod->name, "h3");
 	/* an address nobody holds is external */
-	assert_int_equal(select_peer(&c->model, &c->ir, "192.0.2.1", "--to", &p, &c->diag), 0);
+	assert_int_equal(select_peer(&c->model, &c->ir, "192.0.2.1", "--to", NULL, &p, &c->diag),
+			 0);
 	assert_null(p.pod);
 	assert_null(p.ep);
 	/* by name: the pod, no address yet */
-	assert_int_equal(select_peer(&c->model, &c->ir, "b/z", "--to", &p, &c->diag), 0);
+	assert_int_equal(select_peer(&c->model, &c->ir, "b/z", "--to", NULL, &p, &c->diag), 0);
 	assert_string_equal(p.pod->name, "z");
 	assert_false(p.has_addr);
 	assert_int_equal(tl_errors(c), 0);
 	/* two host-network pods: ambiguous, both named */
-	assert_int_equal(select_peer(&c->model, &c->ir, "10.0.0.3", "--from", &p, &c->diag), 1);
+	assert_int_equal(select_peer(&c->model, &c->ir, "10.0.0.3", "--from", NULL, &p, &c->diag),
+			 1);
 	assert_int_equal(tl_diag_count(c, DIAG_ERROR, "held by c/h1 and c/h2"), 1);
 	/* unknown pods are errors, malformed names usage errors */
-	assert_int_equal(select_peer(&c->model, &c->ir, "b/nope", "--to", &p, &c->diag), 1);
+	assert_int_equal(select_peer(&c->model, &c->ir, "b/nope", "--to", NULL, &p, &c->diag), 1);
 	assert_int_equal(tl_diag_count(c, DIAG_ERROR, "--to b/nope: no such pod"), 1);
-	assert_int_equal(select_peer(&c->model, &c->ir, "web", "--to", &p, &c->diag), -1);
-	assert_int_equal(select_peer(&c->model, &c->ir, "a/", "--to", &p, &c->diag), -1);
-	assert_int_equal(select_peer(&c->model, &c->ir, "a/b/c", "--to", &p, &c->diag), -1);
+	assert_int_equal(select_peer(&c->model, &c->ir, "web", "--to", NULL, &p, &c->diag), -1);
+	assert_int_equal(select_peer(&c->model, &c->ir, "a/", "--to", NULL, &p, &c->diag), -1);
+	assert_int_equal(select_peer(&c->model, &c->ir, "a/b/c", "--to", NULL, &p, &c->diag), -1);
 	assert_int_equal(tl_errors(c), 2);
 	tl_release(c);
 }
@@ -157,6 +183,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_select_port),   cmocka_unit_test(test_select_ports),
+		cmocka_unit_test(test_select_port_named),
 		cmocka_unit_test(test_select_labels), cmocka_unit_test(test_select_peer),
 		cmocka_unit_test(test_select_host),
 	};

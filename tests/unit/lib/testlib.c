@@ -245,7 +245,7 @@ void tl_peer(struct tl_ctx *c, const char *spec, int family, struct eval_peer *p
 	int rc;
 
 	need_ir(c);
-	rc = select_peer(&c->model, &c->ir, spec, "peer", p, &c->diag);
+	rc = select_peer(&c->model, &c->ir, spec, "peer", NULL, p, &c->diag);
 	if (rc) {
 		if (rc > 0)
 			tl_diag_dump(c);

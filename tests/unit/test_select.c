@@ -182,10 +182,9 @@ static void test_select_host(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_select_port),   cmocka_unit_test(test_select_ports),
-		cmocka_unit_test(test_select_port_named),
-		cmocka_unit_test(test_select_labels), cmocka_unit_test(test_select_peer),
-		cmocka_unit_test(test_select_host),
+		cmocka_unit_test(test_select_port),	  cmocka_unit_test(test_select_ports),
+		cmocka_unit_test(test_select_port_named), cmocka_unit_test(test_select_labels),
+		cmocka_unit_test(test_select_peer),	  cmocka_unit_test(test_select_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

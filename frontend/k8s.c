@@ -299,7 +299,8 @@ static bool read_policy_types(struct k8s *k, struct policy *p, const struct node
 
 static const char *const meta_fields[] = { LOWER_META_FIELDS, "clusterName", NULL };
 
-enum scope { SCOPE_CLUSTER, SCOPE_NAMESPACED };
+/* SCOPE_POLICY: namespaced, the namespace optional when the options say so */
+enum scope { SCOPE_CLUSTER, SCOPE_NAMESPACED, SCOPE_POLICY };
 
 /*
  * read_meta: metadata of an object of kind (anchor: where to report what is
@@ -316,6 +317,7 @@ static void read_meta(struct k8s *k, const struct node *obj, const char *kind,
 		.scope = scope == SCOPE_CLUSTER ? LOWER_CLUSTER : LOWER_NAMESPACED,
 		.valid_name = scope == SCOPE_CLUSTER ? valid_dns_label : valid_dns_subdomain,
 		.default_ns = k->o ? k->o->default_ns : NULL,
+		.ns_optional = scope == SCOPE_POLICY && k->o && k->o->policy_ns_optional,
 		.generate_name_note = true,
 		.annotation_key = true,
 	};
@@ -352,7 +354,7 @@ static void lower_policy(struct k8s *k, const struct node *obj, const struct loc
 	struct lower_meta md;
 
 	lower_check_fields(&k->lo, obj, policy_fields, "NetworkPolicy", true, policy_hints);
-	read_meta(k, obj, "NetworkPolicy", anchor, SCOPE_NAMESPACED, true, &md);
+	read_meta(k, obj, "NetworkPolicy", anchor, SCOPE_POLICY, true, &md);
 	p->loc = obj->loc;
 	p->kind = "NetworkPolicy";
 	p->name = md.name;

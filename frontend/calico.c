@@ -766,9 +766,14 @@ static void lower_hep(struct cal *c, const struct node *obj, const struct loc *a
 	lower_check_fields(&c->lo, spec, hep_spec_fields, "HostEndpoint spec", true, NULL);
 	if (!(v = lower_val(spec, "node")) || (v->kind == NODE_STR && !v->len))
 		diag_error(c->lo.b.d, anchor, "HostEndpoint has no spec.node");
-	else if (lower_want(&c->lo, v, NODE_STR, "node"))
-		pod->node_name = v->str;
-	lower_typed(&c->lo, spec, "interfaceName", NODE_STR);
+	else if (lower_want(&c->lo, v, NODE_STR, "node")) {
+		struct build_str s = lower_str(v);
+		pod->node_name = build_name(&c->lo.b, "node", &s, valid_dns_subdomain);
+	}
+	if ((v = lower_typed(&c->lo, spec, "interfaceName", NODE_STR)) && v->len) {
+		struct build_str s = lower_str(v);
+		build_name(&c->lo.b, "interface", &s, valid_calico_interface_name);
+	}
 	if ((v = lower_typed(&c->lo, spec, "expectedIPs", NODE_SEQ))) {
 		pod->ips = arena_array(c->lo.b.a, v->n + 1, sizeof(*pod->ips));
 		for (size_t i = 0; i < v->n; i++) {

@@ -487,7 +487,8 @@ static bool numeric_covered(struct covering *c, const struct rule *rk, int proto
 		VEC_GROW(ranges, n + 1, alloc);
 		memcpy(ranges[n++], r, sizeof(r));
 	}
-	qsort(ranges, n, sizeof(*ranges), cmp_range);
+	if (n > 1) /* ranges is NULL when no port of the rule has this protocol */
+		qsort(ranges, n, sizeof(*ranges), cmp_range);
 	/* every atom once: walk the union of the ranges, atom by atom */
 	for (size_t i = 0, done = 0; i < n && covered; i++) {
 		uint32_t lo = ranges[i][0] > done ? ranges[i][0] : (uint32_t)done;

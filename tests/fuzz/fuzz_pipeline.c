@@ -108,8 +108,8 @@ static void evaluate(struct compilation *c)
 				struct eval_result r;
 				bool ok = eval_conn(&peers[i], &peers[j], probes[k].proto,
 						    probes[k].port, &r);
-				if (ok != connset_contains(&cs.all, probes[k].proto,
-							   probes[k].port))
+				if (ok !=
+				    connset_contains(&cs.all, probes[k].proto, probes[k].port))
 					BUG("query and list disagree");
 			}
 			conns_release(&cs);

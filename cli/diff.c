@@ -295,13 +295,15 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 			VEC_PUSH(ch, nch, ach, c);
 		}
 	}
-	if (o->fmt != FMT_JSON) { /* json: one element per pair of peers */
+	/* ch is NULL when nothing changed: qsort must not see it */
+	if (o->fmt != FMT_JSON && nch) { /* json: one element per pair of peers */
 		qsort(ch, nch, sizeof(*ch), cmp_by_to);
 		nch = merge(ch, nch, true, a);
 		qsort(ch, nch, sizeof(*ch), cmp_by_from);
 		nch = merge(ch, nch, false, a);
 	}
-	qsort(ch, nch, sizeof(*ch), cmp_out);
+	if (nch)
+		qsort(ch, nch, sizeof(*ch), cmp_out);
 
 	if (o->fmt == FMT_JSON)
 		strbuf_addstr(out, "{\"changes\":[");

@@ -94,6 +94,11 @@ struct backend {
 	enum out_kind out;
 	const struct backend_opt *opts; /* terminated by a row with name NULL; may be NULL */
 	int (*emit)(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
+	/*
+	 * A NetworkPolicy without a namespace (and no -n) is written without
+	 * one, for `kubectl apply -n`, instead of being an error (LEVEL_MODEL).
+	 */
+	bool policy_ns_optional;
 };
 
 extern const struct backend backends[];

@@ -60,20 +60,20 @@ static const struct backend_opt ipt_opts[] = {
 const struct backend backends[] = {
 	{ "bpf",
 	  "BPF map seeds (DIR/maps.json) for `netpolc bpf attach`: classes and port prefixes",
-	  LEVEL_FLAT, OUT_DIR, NULL, bpf_emit },
+	  LEVEL_FLAT, OUT_DIR, NULL, bpf_emit, false },
 	{ "calico", "projectcalico.org/v3 NetworkPolicy YAML (calicoctl/kubectl apply)",
-	  LEVEL_MODEL, OUT_FILE, calico_opts, calico_emit },
+	  LEVEL_MODEL, OUT_FILE, calico_opts, calico_emit, true },
 	{ "dsl", "the netpolc policy language (.np), canonical: readable, diff-friendly",
-	  LEVEL_MODEL, OUT_FILE, NULL, dsl_emit },
+	  LEVEL_MODEL, OUT_FILE, NULL, dsl_emit, false },
 	{ "ip6tables", "an ip6tables-restore file: IPv6 chains of our own in the filter table",
-	  LEVEL_FLAT, OUT_FILE, ipt_opts, ipt6_emit },
+	  LEVEL_FLAT, OUT_FILE, ipt_opts, ipt6_emit, false },
 	{ "iptables", "an iptables-restore file: IPv4 chains of our own in the filter table",
-	  LEVEL_FLAT, OUT_FILE, ipt_opts, ipt4_emit },
+	  LEVEL_FLAT, OUT_FILE, ipt_opts, ipt4_emit, false },
 	{ "json", "the resolved endpoint IR as stable JSON, for tooling and diffs", LEVEL_ENDPOINT,
-	  OUT_FILE, NULL, json_emit },
+	  OUT_FILE, NULL, json_emit, false },
 	{ "nftables", "an nft -f script: one inet table of our own, replaced atomically",
-	  LEVEL_FLAT, OUT_FILE, nft_opts, nft_emit },
-	{ NULL, NULL, LEVEL_MODEL, OUT_FILE, NULL, NULL },
+	  LEVEL_FLAT, OUT_FILE, nft_opts, nft_emit, false },
+	{ NULL, NULL, LEVEL_MODEL, OUT_FILE, NULL, NULL, false },
 };
 
 const struct backend *backend_find(const char *name)

@@ -159,6 +159,7 @@ int cmd_compile(struct cli *c)
 		return rc;
 	}
 	compilation_init(&comp, c->quiet, c->werror);
+	comp.policy_ns_optional = be->policy_ns_optional;
 	rc = compilation_load(&comp, c->paths, c->npaths, c->default_ns);
 	if (!rc && be->level != LEVEL_MODEL) {
 		rc = compilation_resolve(&comp, &c->sel, &why);

@@ -48,6 +48,7 @@ int compilation_read(struct compilation *c, const char *const *paths, size_t n,
 
 	frontend_opts_default(&fo);
 	fo.default_ns = default_ns;
+	fo.policy_ns_optional = c->policy_ns_optional;
 	frontend_load(&c->arena, &c->diag, &fo, paths, n, &c->model);
 	return diag_has_errors(&c->diag) ? 1 : 0;
 }

@@ -56,6 +56,7 @@ struct compilation {
 	bool have_ir;
 	struct flat flat; /* after compilation_flat */
 	bool have_flat;
+	bool policy_ns_optional; /* set before loading: see struct frontend_opts */
 };
 
 /* compilation_init: an empty compilation; quiet drops warnings, werror makes them errors. */

@@ -11,7 +11,9 @@
  *   - types absent or empty: [Ingress] without egress rules, [Egress] with
  *     only egress rules, both when both exist (the rules as written, Log
  *     rules included);
- *   - a policy's selector absent (or "") is all(); a NetworkPolicy selects
+ *   - a policy's selector absent (or "") is all(); blanks only are an
+ *     error where Calico ANDs them with a namespace (Felix drops such a
+ *     policy), all() elsewhere; a NetworkPolicy selects
  *     the endpoints of its own namespace, a GlobalNetworkPolicy those of
  *     every namespace and host endpoints, or, with a namespaceSelector, the
  *     endpoints of the namespaces it selects;
@@ -128,6 +130,27 @@ static const struct sel_expr *read_sel(struct cal *c, const struct node *n, cons
 	return e;
 }
 
+/*
+ * blank_combined: n is a selector of blanks only that Calico ANDs with a
+ * namespace part.  Alone Calico reads it as all(), but the combination is
+ * "(...) && ( )", which its parser rejects, and Felix then drops the whole
+ * policy: netpolc must not enforce it as all().  Reports and returns true.
+ */
+static bool blank_combined(struct cal *c, const struct node *n, const char *with)
+{
+	if (!n || n->kind != NODE_STR || !n->len)
+		return false;
+	for (size_t i = 0; i < n->len; i++)
+		if (n->str[i] != ' ' && n->str[i] != '\t')
+			return false;
+	diag_error(
+		c->lo.b.d, &n->loc,
+		"selector: only blanks; Calico ANDs it with %s as '(...) && ( )', which is not a "
+		"valid selector, and drops the whole policy (write all() or leave it out)",
+		with);
+	return true;
+}
+
 static struct selector *sel_of(struct cal *c, const struct sel_expr *e, const struct loc *loc)
 {
 	struct selector *s = arena_zalloc(c->lo.b.a, sizeof(*s));
@@ -242,8 +265,8 @@ static struct prefix *read_nets(struct cal *c, const struct node *list, const ch
 	return v;
 }
 
-static void read_entity(struct cal *c, const struct node *rule, const char *name,
-			struct build_family *fam, struct entity *e, bool *ok)
+static void read_entity(struct cal *c, const struct policy *p, const struct node *rule,
+			const char *name, struct build_family *fam, struct entity *e, bool *ok)
 {
 	const struct node *v;
 	bool good;
@@ -269,6 +292,10 @@ static void read_entity(struct cal *c, const struct node *rule, const char *name
 			   BUILD_SEL_RULE_NS, &e->nsel_set, &good);
 	*ok &= good;
 	e->nsel_global = e->nsel && e->nsel->op == SX_GLOBAL;
+	if ((!p->global || e->nsel_set) &&
+	    blank_combined(c, lower_val(e->n, "selector"),
+			   e->nsel_set ? "the namespaceSelector" : "the policy's namespace"))
+		*ok = false;
 	if ((v = lower_typed(&c->lo, e->n, "nets", NODE_SEQ)))
 		e->nets = read_nets(c, v, "nets", false, fam, &e->nnets);
 	if ((v = lower_typed(&c->lo, e->n, "notNets", NODE_SEQ)))
@@ -495,8 +522,8 @@ static bool read_rule(struct cal *c, const struct policy *p, const struct node *
 		lower_check_fields(&c->lo, v, md_fields, "rule metadata", true, NULL);
 	}
 
-	read_entity(c, n, "source", &fam, &src, &ok);
-	read_entity(c, n, "destination", &fam, &dst, &ok);
+	read_entity(c, p, n, "source", &fam, &src, &ok);
+	read_entity(c, p, n, "destination", &fam, &dst, &ok);
 	build_calico_family(&c->lo.b, ipver, &fam);
 	peer = dir == DIR_INGRESS ? &src : &dst;
 	local = dir == DIR_INGRESS ? &dst : &src;
@@ -642,8 +669,11 @@ static void lower_policy(struct cal *c, const struct node *obj, const struct loc
 		sel = expr_new(c, SX_ALL, spec ? &spec->loc : anchor, NULL, NULL);
 	if (sel)
 		p->pod_sel = sel_of(c, sel, &sel->loc);
+	if (!global)
+		blank_combined(c, lower_val(spec, "selector"), "the policy's namespace");
 	if (global && (nsel = read_sel(c, lower_val(spec, "namespaceSelector"), "namespaceSelector",
 				       BUILD_SEL_POLICY_NS, &set, &ok))) {
+		blank_combined(c, lower_val(spec, "selector"), "the namespaceSelector");
 		v = lower_val(spec, "namespaceSelector");
 		if (build_calico_policy_ns(&c->lo.b, sel, key_loc(spec, "selector"), nsel, &v->loc))
 			p->global_ns_sel = sel_of(c, nsel, &nsel->loc);
@@ -736,9 +766,14 @@ static void lower_hep(struct cal *c, const struct node *obj, const struct loc *a
 	lower_check_fields(&c->lo, spec, hep_spec_fields, "HostEndpoint spec", true, NULL);
 	if (!(v = lower_val(spec, "node")) || (v->kind == NODE_STR && !v->len))
 		diag_error(c->lo.b.d, anchor, "HostEndpoint has no spec.node");
-	else if (lower_want(&c->lo, v, NODE_STR, "node"))
-		pod->node_name = v->str;
-	lower_typed(&c->lo, spec, "interfaceName", NODE_STR);
+	else if (lower_want(&c->lo, v, NODE_STR, "node")) {
+		struct build_str s = lower_str(v);
+		pod->node_name = build_name(&c->lo.b, "node", &s, valid_dns_subdomain);
+	}
+	if ((v = lower_typed(&c->lo, spec, "interfaceName", NODE_STR)) && v->len) {
+		struct build_str s = lower_str(v);
+		build_name(&c->lo.b, "interface", &s, valid_calico_interface_name);
+	}
 	if ((v = lower_typed(&c->lo, spec, "expectedIPs", NODE_SEQ))) {
 		pod->ips = arena_array(c->lo.b.a, v->n + 1, sizeof(*pod->ips));
 		for (size_t i = 0; i < v->n; i++) {

@@ -21,6 +21,12 @@
 struct frontend_opts {
 	struct input_limits limits;
 	const char *default_ns; /* namespace for policies without one (NULL: error) */
+	/*
+	 * A Kubernetes NetworkPolicy without a namespace (and no default_ns)
+	 * keeps the namespace "" instead of being an error: for backends that
+	 * write policies to be applied with `kubectl apply -n`.
+	 */
+	bool policy_ns_optional;
 };
 
 void frontend_opts_default(struct frontend_opts *o);

@@ -299,7 +299,11 @@ static bool read_policy_types(struct k8s *k, struct policy *p, const struct node
 
 static const char *const meta_fields[] = { LOWER_META_FIELDS, "clusterName", NULL };
 
-enum scope { SCOPE_CLUSTER, SCOPE_NAMESPACED };
+/*
+ * SCOPE_POLICY: namespaced, the namespace optional when the options say so;
+ * SCOPE_NODE: cluster-wide, named by a DNS subdomain (SCOPE_CLUSTER: a label).
+ */
+enum scope { SCOPE_CLUSTER, SCOPE_NODE, SCOPE_NAMESPACED, SCOPE_POLICY };
 
 /*
  * read_meta: metadata of an object of kind (anchor: where to report what is
@@ -313,9 +317,11 @@ static void read_meta(struct k8s *k, const struct node *obj, const char *kind,
 	struct lower_meta_rules r = {
 		.fields = meta_fields,
 		.strict = strict,
-		.scope = scope == SCOPE_CLUSTER ? LOWER_CLUSTER : LOWER_NAMESPACED,
+		.scope = scope == SCOPE_CLUSTER || scope == SCOPE_NODE ? LOWER_CLUSTER
+								       : LOWER_NAMESPACED,
 		.valid_name = scope == SCOPE_CLUSTER ? valid_dns_label : valid_dns_subdomain,
 		.default_ns = k->o ? k->o->default_ns : NULL,
+		.ns_optional = scope == SCOPE_POLICY && k->o && k->o->policy_ns_optional,
 		.generate_name_note = true,
 		.annotation_key = true,
 	};
@@ -352,7 +358,7 @@ static void lower_policy(struct k8s *k, const struct node *obj, const struct loc
 	struct lower_meta md;
 
 	lower_check_fields(&k->lo, obj, policy_fields, "NetworkPolicy", true, policy_hints);
-	read_meta(k, obj, "NetworkPolicy", anchor, SCOPE_NAMESPACED, true, &md);
+	read_meta(k, obj, "NetworkPolicy", anchor, SCOPE_POLICY, true, &md);
 	p->loc = obj->loc;
 	p->kind = "NetworkPolicy";
 	p->name = md.name;
@@ -810,8 +816,10 @@ static void read_pod_spec(struct k8s *k, const struct node *spec, struct pod *p)
 	const struct node *v, *cs;
 	struct port_vec pv = { 0 };
 
-	if ((v = lower_typed(&k->lo, spec, "nodeName", NODE_STR)))
-		p->node_name = v->str;
+	if ((v = lower_typed(&k->lo, spec, "nodeName", NODE_STR)) && v->len) {
+		struct build_str s = lower_str(v);
+		p->node_name = build_name(&k->lo.b, "node", &s, valid_dns_subdomain);
+	}
 	if ((v = lower_val(spec, "hostNetwork")) && lower_want(&k->lo, v, NODE_BOOL, "hostNetwork"))
 		p->host_network = v->bval;
 	if ((cs = lower_typed(&k->lo, spec, "containers", NODE_SEQ)))
@@ -959,7 +967,7 @@ static void lower_node(struct k8s *k, const struct node *obj, const struct loc *
 	const struct node *status, *addrs;
 	struct lower_meta md;
 
-	read_meta(k, obj, "Node", anchor, SCOPE_CLUSTER, false, &md);
+	read_meta(k, obj, "Node", anchor, SCOPE_NODE, false, &md);
 	n->loc = obj->loc;
 	n->name = md.name;
 	n->labels = md.labels;

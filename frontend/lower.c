@@ -206,6 +206,8 @@ static void read_namespace(struct lower *lo, const struct node *meta, const char
 		/* wrong type: already reported */
 	} else if (r->default_ns) {
 		md->ns = r->default_ns;
+	} else if (r->ns_optional) {
+		md->ns = "";
 	} else {
 		diag_error(lo->b.d, &md->name_loc,
 			   "%s %s has no metadata.namespace; pass -n NAMESPACE", kind,

@@ -123,6 +123,7 @@ struct lower_meta_rules {
 	/* why a metadata.name of len bytes is invalid, or NULL (see ir/names.h) */
 	const char *(*valid_name)(const char *s, size_t len);
 	const char *default_ns;	 /* LOWER_NAMESPACED: for objects without one; NULL: error */
+	bool ns_optional;	 /* LOWER_NAMESPACED: without one or a default, "" (not an error) */
 	bool generate_name_note; /* a missing name mentions a generateName that is there */
 	bool annotation_key;	 /* a non-string annotation is reported with its key */
 };

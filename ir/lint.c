@@ -720,12 +720,46 @@ static const struct ir_rule *first_rule_from(struct strmap *map, struct arena *a
 	return strmap_get(map, (const char *)&key, sizeof(key));
 }
 
+/* The sources of one namespace that an ingress rule admits but whose egress forbids using it. */
+struct unusable {
+	const char *ns; /* NULL: no source seen yet */
+	size_t blocked;
+	const struct pod *example;
+	const struct policy *isolator;
+};
+
+/* unusable_report: the warning about rule k of p for the sources of u->ns, if any; resets u. */
+static void unusable_report(const struct policy *p, size_t k, struct unusable *u, struct diag *d)
+{
+	if (u->blocked && u->isolator) {
+		const struct rule *ru = &p->rules[DIR_INGRESS][k];
+		diag_warning(
+			d, &ru->loc,
+			"ingress rule %zu of policy '%s' admits %zu pod%s of namespace '%s' "
+			"that cannot use it (e.g. %s): their own egress is isolated by '%s' and "
+			"no egress rule allows traffic to the pods this policy selects",
+			k, p->name, u->blocked, u->blocked == 1 ? "" : "s", u->ns, u->example->name,
+			u->isolator->name);
+		diag_note(d, ploc(u->isolator),
+			  "a connection needs the egress of its source and the ingress of its "
+			  "destination to allow it");
+	}
+	memset(u, 0, sizeof(*u));
+}
+
+/*
+ * lint_unusable_ingress: ingress rules admitting pods (of any namespace)
+ * whose own egress isolation allows no traffic to any pod the policy
+ * selects on the rule's ports: one warning per rule and source namespace.
+ * A rule open to every peer is judged for the policy's own namespace only.
+ */
 static void lint_unusable_ingress(const struct model *m, const struct ir *ir, struct diag *d)
 {
 	unsigned long work = 0;
 	struct strmap origins = STRMAP_INIT;
 	for (size_t pi = 0; pi < m->npolicies; pi++) {
 		const struct policy *p = m->policies[pi];
+		const struct namespace *nsp = model_namespace(m, p->ns);
 		size_t nsel;
 		uint32_t *sel;
 		if (!p->types[DIR_INGRESS] || !p->nrules[DIR_INGRESS])
@@ -733,26 +767,27 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 		sel = resolve_selected(m, p->ns, p->pod_sel, &nsel);
 		for (size_t k = 0; k < p->nrules[DIR_INGRESS] && nsel; k++) {
 			/* the rule's resolved form: the first IR rule with this origin */
-			const struct ir_rule *rr = NULL;
 			const struct ir_endpoint *tgt = &ir->eps[sel[0]];
 			const struct ir_tier *t = &tgt->dir[DIR_INGRESS].tiers[0];
-			size_t blocked = 0, total = 0;
-			const struct pod *example = NULL;
-			const struct policy *isolator = NULL;
-			rr = first_rule_from(&origins, ir->arena, t, p, (int)k);
+			const struct ir_rule *rr =
+				first_rule_from(&origins, ir->arena, t, p, (int)k);
+			struct unusable u = { 0 };
+			size_t nsrc;
 			if (!rr)
 				continue;
-			/* sources in the policy's own namespace that the rule admits */
-			const struct namespace *nsp = model_namespace(m, p->ns);
-			for (size_t si = 0; nsp && si < nsp->npods && work < LINT_BUDGET; si++) {
-				const struct pod *src = nsp->pods[si];
-				size_t s = src->index;
-				const struct ir_endpoint *sep = &ir->eps[s];
+			/* the sources it admits: its pods, or every pod of the policy's namespace
+			 */
+			nsrc = rr->all_peers ? (nsp ? nsp->npods : 0) : rr->pods ? rr->pods->n : 0;
+			for (size_t si = 0; si < nsrc && work < LINT_BUDGET; si++) {
+				const struct pod *src =
+					rr->all_peers ? nsp->pods[si] : m->pods[rr->pods->v[si]];
+				const struct ir_endpoint *sep = &ir->eps[src->index];
 				bool usable = false;
-				if (!rr->all_peers &&
-				    !(rr->pods && podset_contains(rr->pods, (uint32_t)s)))
+				if (src->host_endpoint)
 					continue;
-				total++;
+				if (u.ns && strcmp(u.ns, src->ns))
+					unusable_report(p, k, &u, d);
+				u.ns = src->ns;
 				for (size_t j = 0; j < nsel && !usable; j++) {
 					struct eval_peer dst;
 					struct portset ps = PORTSET_INIT;
@@ -762,33 +797,13 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 					portset_release(&ps);
 					work += sep->dir[DIR_EGRESS].tiers[0].nrules + 1;
 				}
-				if (!usable) {
-					blocked++;
-					if (!example) {
-						example = src;
-						isolator = sep->dir[DIR_EGRESS].tiers[0].npolicies
-								   ? sep->dir[DIR_EGRESS]
-									     .tiers[0]
-									     .policies[0]
-								   : NULL;
-					}
+				if (!usable && !u.blocked++) {
+					const struct ir_tier *et = &sep->dir[DIR_EGRESS].tiers[0];
+					u.example = src;
+					u.isolator = et->npolicies ? et->policies[0] : NULL;
 				}
 			}
-			if (blocked && isolator) {
-				const struct rule *ru = &p->rules[DIR_INGRESS][k];
-				diag_warning(
-					d, &ru->loc,
-					"ingress rule %zu of policy '%s' admits %zu pod%s of "
-					"namespace '%s' that cannot use it (e.g. %s): their own "
-					"egress is isolated by '%s' and no egress rule allows "
-					"traffic to the pods this policy selects",
-					k, p->name, blocked, blocked == 1 ? "" : "s", p->ns,
-					example->name, isolator->name);
-				diag_note(d, ploc(isolator),
-					  "a connection needs the egress of its source and the "
-					  "ingress of its destination to allow it");
-			}
-			(void)total;
+			unusable_report(p, k, &u, d);
 		}
 		free(sel);
 	}

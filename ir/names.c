@@ -182,3 +182,16 @@ const char *valid_calico_global_policy_name(const char *s, size_t len)
 {
 	return policy_name_problem(s, len, false);
 }
+
+const char *valid_calico_interface_name(const char *s, size_t len)
+{
+	if (len == 1 && s[0] == '*')
+		return NULL;
+	if (!len || len > 15)
+		return "must be '*' (every interface) or 1-15 characters";
+	for (size_t i = 0; i < len; i++)
+		if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
+			return "must consist of letters, digits, '_', '.' and '-' (or be '*', "
+			       "every interface)";
+	return NULL;
+}

@@ -43,6 +43,12 @@ const char *valid_calico_policy_name(const char *s, size_t len);
 /* The same for a GlobalNetworkPolicy (no converted forms). */
 const char *valid_calico_global_policy_name(const char *s, size_t len);
 
+/*
+ * A HostEndpoint's interfaceName, as Calico's validator takes it: "*" (every
+ * interface of the host) or 1-15 of [A-Za-z0-9_.-].
+ */
+const char *valid_calico_interface_name(const char *s, size_t len);
+
 /* all_digits: s is non-empty and only decimal digits (a quoted port number). */
 bool all_digits(const char *s, size_t len);
 

@@ -1,5 +1,6 @@
 /*
- * fuzz_load.h - the body the input-path fuzz targets share: arbitrary bytes
+ * fuzz_load.h - what the fuzz targets share: the frontend options they
+ * load with, and the body of the input-path targets: arbitrary bytes
  * through frontend_load_buffer under a file name whose suffix picks the
  * reader, then the diagnostic printer, with a fresh arena, diag and model
  * every time.  Included by exactly one .c per target.
@@ -13,7 +14,15 @@
 
 #include "frontend/frontend.h"
 
-static int fuzz_load(const char *name, const uint8_t *data, size_t size)
+/* fuzz_frontend_opts: the defaults, fewer nodes (alias-heavy inputs stay fast), -n default. */
+static void fuzz_frontend_opts(struct frontend_opts *o)
+{
+	frontend_opts_default(o);
+	o->limits.max_nodes = 200000;
+	o->default_ns = "default";
+}
+
+static inline int fuzz_load(const char *name, const uint8_t *data, size_t size)
 {
 	static FILE *devnull;
 	struct arena a = ARENA_INIT;
@@ -25,9 +34,7 @@ static int fuzz_load(const char *name, const uint8_t *data, size_t size)
 		devnull = fopen("/dev/null", "w");
 	diag_init(&d);
 	model_init(&m, &a);
-	frontend_opts_default(&o);
-	o.limits.max_nodes = 200000; /* keep alias-heavy inputs fast */
-	o.default_ns = "default";
+	fuzz_frontend_opts(&o);
 	frontend_load_buffer(&a, &d, &o, name, (const char *)data, size, &m);
 	if (devnull)
 		diag_print(&d, devnull);

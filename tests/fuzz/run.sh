@@ -7,7 +7,8 @@
 # UBSan (every UB report aborts) against the whole library (built by the
 # Makefile into build-fuzz/), then run for FUZZ_SECONDS seconds (default
 # 20) on a working corpus build-fuzz/corpus/NAME, seeded from
-# tests/fuzz/corpus/NAME/ (and tests/fuzz/NAME.dict when it exists).
+# tests/fuzz/corpus/NAME/ and by tests/fuzz/NAME.seeds.sh DIR when it
+# exists (and tests/fuzz/NAME.dict when it exists).
 # A crash, sanitizer report, leak, timeout or out-of-memory stops that
 # target; the input is saved under build-fuzz/artifacts/NAME/ and the
 # script exits 1 once every target ran.  Replay one input with
@@ -48,6 +49,9 @@ for name in "$@"; do
 	mkdir -p $out/corpus/$name $out/artifacts/$name
 	if [ -d tests/fuzz/corpus/$name ]; then
 		cp tests/fuzz/corpus/$name/* $out/corpus/$name/ 2>/dev/null
+	fi
+	if [ -f tests/fuzz/$name.seeds.sh ]; then
+		sh tests/fuzz/$name.seeds.sh $out/corpus/$name
 	fi
 	dict=""
 	if [ -f tests/fuzz/$name.dict ]; then

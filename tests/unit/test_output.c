@@ -16,8 +16,11 @@
 
 #include "cli/cli.h"
 
-static const struct backend dir_backend = { "dir", "test", LEVEL_MODEL, OUT_DIR, NULL, NULL };
-static const struct backend file_backend = { "file", "test", LEVEL_MODEL, OUT_FILE, NULL, NULL };
+static const struct backend dir_backend = {
+	"dir", "test", LEVEL_MODEL, OUT_DIR, NULL, NULL, false
+};
+static const struct backend file_backend = { "file", "test", LEVEL_MODEL, OUT_FILE,
+					     NULL,   NULL,   false };
 
 static char *slurp(const char *path)
 {

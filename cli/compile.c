@@ -114,7 +114,7 @@ int cmd_compile(struct cli *c)
 		free(values);
 		return rc;
 	}
-	compilation_init(&comp, c->quiet, c->werror);
+	compilation_init(&comp, &c->wopts);
 	rc = compilation_load(&comp, c->paths, c->npaths, c->default_ns);
 	if (!rc && be->level != LEVEL_MODEL) {
 		rc = compilation_resolve(&comp, &c->sel, &why);

@@ -236,7 +236,7 @@ int cmd_query(struct cli *c)
 	rc = cli_port_format(c, &proto, &port, &json);
 	if (rc)
 		return rc;
-	compilation_init(&comp, c->quiet, c->werror);
+	compilation_init(&comp, &c->wopts);
 	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
 	if (!rc)
 		rc = peers(c, &comp, &src, &dst);

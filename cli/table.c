@@ -90,7 +90,7 @@ int cmd_table(struct cli *c)
 	rc = cli_port_format(c, &t.proto, &t.port, &json);
 	if (rc)
 		return rc;
-	compilation_init(&comp, c->quiet, c->werror);
+	compilation_init(&comp, &c->wopts);
 	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
 	rc = compilation_finish(&comp, rc);
 	if (!rc) {

@@ -374,7 +374,7 @@ static struct namespace *implicit_ns(struct model *m, const char *name, const st
 	ns->labels.v[0].loc = *where;
 	if (warn)
 		diag_warning(
-			d, where,
+			d, DIAG_W_IMPLICIT_NAMESPACE, where,
 			"namespace '%s' is not declared in the input; assuming it exists with only "
 			"the label %s=%s",
 			name, LABEL_NS_NAME, name);

@@ -20,6 +20,8 @@ void dispatch_mark(struct flat *f, struct diag *d)
 		if (!why)
 			continue;
 		f->skip[i] = true;
+		if (p->folded)
+			continue; /* its workload's pods have the rules */
 		if (ir_dir_applies(&ep->dir[DIR_INGRESS]) || ir_dir_applies(&ep->dir[DIR_EGRESS]))
 			diag_warning(d,
 				     p->host_network	? DIAG_W_HOST_NETWORK

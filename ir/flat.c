@@ -155,7 +155,7 @@ static const struct addrset *rule_peers(struct flat *f, struct diag *d, const st
 		uint32_t idx = r->pods->v[i];
 		const struct pod *p = m->pods[idx];
 		if (!p->nips) {
-			if (!f->pod_warned[idx]) {
+			if (!f->pod_warned[idx] && !p->folded) {
 				struct strbuf sb = STRBUF_INIT;
 				const struct loc *at =
 					r->origin.loc.file ? &r->origin.loc : &p->loc;

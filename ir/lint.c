@@ -597,7 +597,8 @@ static void lint_dns(const struct model *m, const struct ir *ir, bool inventory,
 		for (size_t i = 0; i < ir->neps; i++) {
 			const struct ir_endpoint *ep = &ir->eps[i];
 			const struct ir_tier *t;
-			if (!ep->dir[DIR_EGRESS].isolated || ir_allows_dns(ep))
+			/* a folded template pod is named by its workload's pods */
+			if (ep->pod->folded || !ep->dir[DIR_EGRESS].isolated || ir_allows_dns(ep))
 				continue;
 			t = &ep->dir[DIR_EGRESS].tiers[0];
 			for (size_t k = 0; k < t->npolicies; k++) {
@@ -750,6 +751,8 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 				size_t s = src->index;
 				const struct ir_endpoint *sep = &ir->eps[s];
 				bool usable = false;
+				if (src->folded)
+					continue; /* counted in its workload's pods */
 				if (!rr->all_peers &&
 				    !(rr->pods && podset_contains(rr->pods, (uint32_t)s)))
 					continue;

@@ -262,6 +262,64 @@ static void test_model_finalize_duplicates_and_implicit_ns(void **state)
 	arena_release(&a);
 }
 
+/* add_pod: a pod (a template pod when kind is given) with labels "k=v" (NULL-terminated). */
+static struct pod *add_pod(struct model *m, struct arena *a, const char *name, const char *kind,
+			   const char *const *labels)
+{
+	struct pod *p = arena_zalloc(a, sizeof(*p));
+	size_t n = 0;
+	while (labels[n])
+		n++;
+	p->ns = "app";
+	p->name = name;
+	p->workload_kind = kind;
+	p->loc = (struct loc){ .file = "f.yaml", .line = 1, .col = 1 };
+	p->labels.v = arena_array(a, n + 1, sizeof(*p->labels.v));
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(labels[i], '=');
+		p->labels.v[i].key = arena_strndup(a, labels[i], (size_t)(eq - labels[i]));
+		p->labels.v[i].value = eq + 1;
+	}
+	p->labels.n = n;
+	labelset_sort(&p->labels);
+	model_add_pod(m, p);
+	return p;
+}
+
+static void test_model_fold_templates(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct model m;
+	struct diag d;
+	const char *web[] = { "app=web", NULL }, *web_pod[] = { "app=web", "hash=1", NULL };
+	const char *api[] = { "app=api", "tier=be", NULL }, *api_pod[] = { "app=api", NULL };
+	const char *none[] = { NULL };
+	struct pod *tw, *tww, *ta, *tj, *pw, *pww, *pa, *px;
+	(void)state;
+	diag_init(&d);
+	model_init(&m, &a);
+	tw = add_pod(&m, &a, "web", "Deployment", web);
+	tww = add_pod(&m, &a, "web-admin", "Deployment", web);
+	ta = add_pod(&m, &a, "api", "StatefulSet", api);
+	tj = add_pod(&m, &a, "job", "Job", none);
+	pw = add_pod(&m, &a, "web-5d8f-x2kq", NULL, web_pod);
+	pww = add_pod(&m, &a, "web-admin-7c5d-q8r2", NULL, web_pod);
+	pa = add_pod(&m, &a, "api-0", NULL, api_pod);	/* lacks tier=be */
+	px = add_pod(&m, &a, "webhook", NULL, web_pod); /* not named web-... */
+	assert_int_equal(model_finalize(&m, &d), 0);
+	assert_ptr_equal(pw->workload, tw);
+	assert_ptr_equal(pww->workload, tww); /* the longest name that fits */
+	assert_null(pa->workload);
+	assert_null(px->workload);
+	assert_true(tw->folded);
+	assert_true(tww->folded);
+	assert_false(ta->folded);
+	assert_false(tj->folded);
+	model_release(&m);
+	diag_release(&d);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_strmap_many_keys),
 		cmocka_unit_test(test_diag_sorted_and_counted),
 		cmocka_unit_test(test_diag_classes),
+		cmocka_unit_test(test_model_fold_templates),
 		cmocka_unit_test(test_selector_operators),
 		cmocka_unit_test(test_model_finalize_duplicates_and_implicit_ns),
 	};

@@ -56,5 +56,14 @@ for cmd in "check" "compile -t json" "table --port 80" "list" "query --from a/b 
 	[ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 2 ] && ok || bad "$cmd -W no-such-class: status $rc"
 done
 
+# the README and the man page describe every class --help lists
+"$bin" check --help | sed -n '/^warning classes/,$p' | awk 'NR > 1 && NF { print $1 }' >"$tmp/classes"
+[ "$(wc -l <"$tmp/classes")" -ge 20 ] && ok || bad "check --help lists $(wc -l <"$tmp/classes") classes"
+while read -r cls; do
+	grep -q "^| \`$cls\` |" "$top/README.md" && ok || bad "README.md does not describe -W$cls"
+	grep -q "^\.B $(echo "$cls" | sed 's/-/\\\\-/g')\$" "$top/netpolc.1" && ok ||
+		bad "netpolc.1 does not describe -W$cls"
+done <"$tmp/classes"
+
 echo "warnings: $pass passed, $fail failed"
 [ $fail = 0 ]

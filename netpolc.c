@@ -90,6 +90,7 @@ static const struct cli_opt diff_opts[] = {
 	{ OPT_DEFAULT_NS, "default-namespace", "NS", "namespace for objects without one" },
 	{ OPT_QUIET, "quiet", NULL, "no warnings" },
 	{ OPT_WERROR, "werror", NULL, "treat warnings as errors" },
+	{ OPT_WARNING, "warning", "[no-|error=]W", "silence warning class W, or make it an error" },
 	{ 0, NULL, NULL, NULL },
 };
 

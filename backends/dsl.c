@@ -1,6 +1,7 @@
 /*
  * dsl.c - the policy model as the policy language (docs/dsl.md): tiers,
- * namespaces, hosts (every pod of the inventory), then the policies, each
+ * namespaces, hosts (every pod of the inventory but template pods folded
+ * into their workloads' pods), then the policies, each
  * sorted as model_finalize leaves them.  Reading the output back gives the
  * same model, up to what the model does not keep (the spelling of
  * networks, address and port sets, comments, workload kinds).  What the
@@ -370,7 +371,8 @@ int dsl_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 	if (m->npods)
 		strbuf_addch(out, '\n');
 	for (size_t i = 0; i < m->npods; i++)
-		rc |= host_out(out, m->pods[i], d);
+		if (!m->pods[i]->folded) /* its workload's pods stand for it */
+			rc |= host_out(out, m->pods[i], d);
 	for (size_t i = 0; i < m->npolicies; i++)
 		rc |= policy_out(out, m->policies[i], d);
 	return rc ? -1 : 0;

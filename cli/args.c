@@ -63,6 +63,14 @@ void cli_targets(FILE *f)
 	}
 }
 
+static const struct cli_opt *own_opt(const struct command *cmd, int id)
+{
+	for (const struct cli_opt *o = cmd->opts; o->name; o++)
+		if (o->id == id)
+			return o;
+	return NULL;
+}
+
 void cli_help(const struct command *cmd, FILE *f)
 {
 	if (!cmd) {
@@ -81,6 +89,12 @@ void cli_help(const struct command *cmd, FILE *f)
 	for (const struct cli_opt *o = cmd->opts; o->name; o++)
 		print_opt(f, o->name, o->id < 256 ? o->id : 0, o->arg, o->help);
 	print_opt(f, "help", 'h', NULL, "this help");
+	if (own_opt(cmd, OPT_WARNING)) {
+		fputs("\nwarning classes (-W CLASS, no-CLASS, error=CLASS, no-error=CLASS):\n", f);
+		for (int w = 0; w < DIAG_NCLASSES; w++)
+			fprintf(f, "  %-21s %s\n", diag_class_name((enum diag_class)w),
+				diag_class_help((enum diag_class)w));
+	}
 	if (cmd->backend_opts) {
 		fputs("\ntargets and their options:\n", f);
 		cli_targets(f);
@@ -142,14 +156,6 @@ static void optable_release(struct optable *t)
 	strbuf_release(&t->shorts);
 }
 
-static const struct cli_opt *own_opt(const struct command *cmd, int id)
-{
-	for (const struct cli_opt *o = cmd->opts; o->name; o++)
-		if (o->id == id)
-			return o;
-	return NULL;
-}
-
 static int set_family(struct cli *c, const char *v)
 {
 	if (!strcmp(v, "4") || !strcmp(v, "ipv4") || !strcmp(v, "inet"))
@@ -186,10 +192,17 @@ static int set(struct cli *c, int id, const char *v)
 		c->default_ns = v;
 		return 0;
 	case OPT_QUIET:
-		c->quiet = true;
+		c->wopts.quiet = true;
 		return 0;
 	case OPT_WERROR:
-		c->werror = true;
+		c->wopts.werror = true;
+		return 0;
+	case OPT_WARNING:
+		if (diag_wopts_set(&c->wopts, v))
+			return cli_usage_error(c,
+					       "'-W %s': not a warning class (-W CLASS, no-CLASS, "
+					       "error=CLASS or no-error=CLASS; --help lists them)",
+					       v);
 		return 0;
 	case OPT_STOP_AFTER:
 		c->stop_after = v;

@@ -10,7 +10,7 @@ int cmd_check(struct cli *c)
 	struct compilation comp;
 	int rc;
 
-	compilation_init(&comp, c->quiet, c->werror);
+	compilation_init(&comp, &c->wopts);
 	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
 	if (!rc)
 		lint_run(&comp.model, &comp.ir, &comp.diag);

@@ -187,7 +187,7 @@ static void parse_line(struct line_ctx *c, const char *p, const char *e, struct 
 	}
 	if (host_bits) {
 		char buf[ADDR_STRLEN];
-		diag_warning(c->d, &c->loc, "%s has host bits set; using %s",
+		diag_warning(c->d, DIAG_W_HOST_BITS, &c->loc, "%s has host bits set; using %s",
 			     quoted(&c->tmp, p, (size_t)(e - p)), prefix_format(&pfx, buf));
 	}
 	addrset_add_prefix(set, &pfx);

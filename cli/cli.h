@@ -27,6 +27,7 @@ enum opt_id {
 	OPT_OUTPUT = 'o',
 	OPT_QUIET = 'q',
 	OPT_TARGET = 't',
+	OPT_WARNING = 'W',
 	OPT_ENDPOINT = 256,
 	OPT_NAMESPACE,
 	OPT_LABELS,
@@ -65,8 +66,10 @@ struct cli_opt {
 		{ OPT_DEFAULT_NS, "default-namespace", "NS",                          \
 		  "namespace for objects without one" },                              \
 		{ OPT_QUIET, "quiet", NULL, "no warnings" },                          \
+		{ OPT_WERROR, "werror", NULL, "treat warnings as errors" },           \
 	{                                                                             \
-		OPT_WERROR, "werror", NULL, "treat warnings as errors"                \
+		OPT_WARNING, "warning", "[no-|error=]W",                              \
+			"silence warning class W, or make it an error"                \
 	}
 
 struct cli;
@@ -103,7 +106,8 @@ struct cli {
 	int family; /* 0: choose */
 	const char *by;
 	bool explain, exposure;
-	bool quiet, werror, stats;
+	struct diag_wopts wopts; /* -q, --werror, -W */
+	bool stats;
 	const char *stop_after; /* compile --stop-after PASS */
 	enum cidr_op cidr_op;
 	bool cidr_op_given, ranges;

@@ -158,7 +158,7 @@ int cmd_compile(struct cli *c)
 		opt_vals_release(&v);
 		return rc;
 	}
-	compilation_init(&comp, c->quiet, c->werror);
+	compilation_init(&comp, &c->wopts);
 	comp.policy_ns_optional = be->policy_ns_optional;
 	rc = compilation_load(&comp, c->paths, c->npaths, c->default_ns);
 	if (!rc && be->level != LEVEL_MODEL) {

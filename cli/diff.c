@@ -536,7 +536,7 @@ int cmd_diff(struct cli *c)
 		return cli_usage_error(c, "diff takes OLD and NEW (files, directories or "
 					  "git:REV:PATH)");
 	for (int s = 0; s < 2; s++) {
-		compilation_init(&comp[s], c->quiet, c->werror);
+		compilation_init(&comp[s], &c->wopts);
 		side_rc[s] = version(&comp[s], c, c->paths[c->nfile_opts + (size_t)s]);
 	}
 	/* both sides' diagnostics, old first, whatever the first one found */

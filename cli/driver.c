@@ -31,12 +31,12 @@ bool selection_given(const struct selection *s)
 	return s->endpoint || s->ns || s->labels || s->nips || s->node;
 }
 
-void compilation_init(struct compilation *c, bool quiet, bool werror)
+void compilation_init(struct compilation *c, const struct diag_wopts *w)
 {
 	memset(c, 0, sizeof(*c));
 	diag_init(&c->diag);
-	c->diag.no_warnings = quiet;
-	c->diag.werror = werror;
+	if (w)
+		c->diag.w = *w;
 	c->diag.caret = true;
 	model_init(&c->model, &c->arena);
 }

@@ -4,7 +4,7 @@
  * can live side by side (diff compares two).
  *
  *     struct compilation c;
- *     compilation_init(&c, quiet, werror);
+ *     compilation_init(&c, &wopts);
  *     rc = compilation_load(&c, paths, n, default_ns);
  *     if (!rc) rc = compilation_resolve(&c, &sel, &why);
  *     if (!rc) rc = compilation_passes(&c, NULL, NULL);
@@ -59,8 +59,9 @@ struct compilation {
 	bool policy_ns_optional; /* set before loading: see struct frontend_opts */
 };
 
-/* compilation_init: an empty compilation; quiet drops warnings, werror makes them errors. */
-void compilation_init(struct compilation *c, bool quiet, bool werror);
+/* compilation_init: an empty compilation; w (NULL: defaults) silences warnings or makes them
+ * errors. */
+void compilation_init(struct compilation *c, const struct diag_wopts *w);
 
 /*
  * compilation_load: read paths[0..n) ("-": standard input) into the model, objects without a

@@ -207,7 +207,7 @@ int cmd_list(struct cli *c)
 
 	if (rc)
 		return rc;
-	compilation_init(&comp, c->quiet, c->werror);
+	compilation_init(&comp, &c->wopts);
 	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
 	if (!rc)
 		rc = compilation_passes(&comp, NULL, NULL);

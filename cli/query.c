@@ -277,7 +277,7 @@ int cmd_query(struct cli *c)
 	rc = cli_port_format(c, &q.proto, &q.port, &q.port_name, &json);
 	if (rc)
 		return rc;
-	compilation_init(&comp, c->quiet, c->werror);
+	compilation_init(&comp, &c->wopts);
 	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
 	if (!rc && (rc = query_run(&comp, &q)) < 0)
 		rc = cli_usage_error(c, "%s takes NAMESPACE/NAME or an IP address, not '%s'",

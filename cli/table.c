@@ -13,6 +13,8 @@
 struct table {
 	const struct model *m;
 	struct eval_peer *peers; /* by pod index */
+	size_t *row;		 /* the pods shown: all but folded template pods */
+	size_t n;
 	int proto;
 	uint16_t port;
 	int family;
@@ -26,20 +28,21 @@ static void flush(struct table *t, bool last)
 		t->rc = cli_flush(&t->out, last);
 }
 
+/* allowed: rows i and j (indexes into t->row) */
 static bool allowed(const struct table *t, size_t i, size_t j)
 {
 	struct eval_result res;
-	return eval_conn(&t->peers[i], &t->peers[j], t->proto, t->port, &res);
+	return eval_conn(&t->peers[t->row[i]], &t->peers[t->row[j]], t->proto, t->port, &res);
 }
 
 static void write_json(struct table *t)
 {
-	size_t n = t->m->npods;
+	size_t n = t->n;
 	strbuf_addf(&t->out, "{\"protocol\":\"%s\",\"port\":%u,\"family\":%d,\"pods\":[",
 		    proto_name(t->proto), t->port, t->family);
 	for (size_t i = 0; i < n; i++) {
-		strbuf_addf(&t->out, "%s\"%s/%s\"", i ? "," : "", t->m->pods[i]->ns,
-			    t->m->pods[i]->name);
+		strbuf_addf(&t->out, "%s\"%s/%s\"", i ? "," : "", t->m->pods[t->row[i]]->ns,
+			    t->m->pods[t->row[i]]->name);
 		flush(t, false);
 	}
 	strbuf_addstr(&t->out, "],\"allowed\":[");
@@ -56,13 +59,13 @@ static void write_json(struct table *t)
 
 static void write_text(struct table *t)
 {
-	size_t n = t->m->npods;
+	size_t n = t->n;
 	strbuf_addf(&t->out,
 		    "%s/%u over IPv%d: rows are sources, columns destinations; "
 		    "X allowed, . denied (the diagonal, a pod to itself, in lower case)\n\n",
 		    proto_name(t->proto), t->port, t->family);
 	for (size_t i = 0; i < n; i++) {
-		const struct pod *p = t->m->pods[i];
+		const struct pod *p = t->m->pods[t->row[i]];
 		strbuf_addf(&t->out, "%4zu  %s/%s%s\n", i, p->ns, p->name,
 			    p->workload_kind ? " (template)" : "");
 		flush(t, false);
@@ -90,15 +93,19 @@ int cmd_table(struct cli *c)
 	rc = cli_port_format(c, &t.proto, &t.port, NULL, &json);
 	if (rc)
 		return rc;
-	compilation_init(&comp, c->quiet, c->werror);
+	compilation_init(&comp, &c->wopts);
 	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
 	rc = compilation_finish(&comp, rc);
 	if (!rc) {
 		t.m = &comp.model;
 		t.family = c->family ? c->family : AF4;
 		t.peers = xcalloc(t.m->npods + 1, sizeof(*t.peers));
-		for (size_t i = 0; i < t.m->npods; i++)
+		t.row = xcalloc(t.m->npods + 1, sizeof(*t.row));
+		for (size_t i = 0; i < t.m->npods; i++) {
 			eval_peer_pod(&t.peers[i], t.m->pods[i], &comp.ir.eps[i], t.family);
+			if (!t.m->pods[i]->folded)
+				t.row[t.n++] = i;
+		}
 		strbuf_init(&t.out);
 		if (json)
 			write_json(&t);
@@ -108,6 +115,7 @@ int cmd_table(struct cli *c)
 		rc = t.rc;
 		strbuf_release(&t.out);
 		free(t.peers);
+		free(t.row);
 	}
 	compilation_release(&comp);
 	return rc;

@@ -260,7 +260,7 @@ int cmd_test(struct cli *c)
 			return cli_usage_error(c, "standard input cannot hold both FILE and the "
 						  "policies: name the policies' paths");
 		}
-	compilation_init(&comp, c->quiet, c->werror);
+	compilation_init(&comp, &c->wopts);
 	trc = read_tests(&comp, file, &tests, &ntests);
 	rc = compilation_node(&comp, paths, npaths, c->default_ns);
 	if (!rc && !trc)

@@ -9,7 +9,7 @@
 # compile -t help`; tests/check-completion.sh fails when they differ.
 
 _netpolc_commands='compile check query test table list diff cidr bpf version'
-_netpolc_input='-f --file -n --default-namespace -q --quiet --werror -h --help'
+_netpolc_input='-f --file -n --default-namespace -q --quiet --werror -W --warning -h --help'
 _netpolc_opts_compile="-t --target -o --output --endpoint --namespace --labels --ip --node
 	--stats --stop-after $_netpolc_input"
 _netpolc_opts_check="$_netpolc_input"

@@ -423,8 +423,9 @@ static bool parse_cidr(struct build *b, const struct build_str *s, const char *w
 		return false;
 	}
 	if (host_bits)
-		diag_warning(b->d, &s->loc, "%s %s has host bits set; it is read as %s", what,
-			     shown(b, s), prefix_format(out, buf));
+		diag_warning(b->d, DIAG_W_HOST_BITS, &s->loc,
+			     "%s %s has host bits set; it is read as %s", what, shown(b, s),
+			     prefix_format(out, buf));
 	return true;
 }
 
@@ -549,7 +550,8 @@ bool build_policy_types(struct build *b, struct policy *p, const struct loc *loc
 						"policyTypes", "Ingress or Egress")) < 0)
 			continue;
 		if (p->types[dd])
-			diag_warning(b->d, &t->loc, "policyType '%s' is listed twice",
+			diag_warning(b->d, DIAG_W_DUPLICATE_TYPE, &t->loc,
+				     "policyType '%s' is listed twice",
 				     dir_type_name((enum dir)dd));
 		p->types[dd] = true;
 		any = true;

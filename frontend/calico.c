@@ -546,7 +546,7 @@ static bool read_rule(struct cal *c, const struct policy *p, const struct node *
 		lower_ports(c, &dst, has_proto, proto, proto_n ? &proto_n->loc : &n->loc, r);
 	}
 	if (c->lo.b.skip_unsupported) {
-		diag_warning(c->lo.b.d, &action->loc,
+		diag_warning(c->lo.b.d, DIAG_W_LOG_RULE, &action->loc,
 			     "Log rule left out: it only logs and never decides a verdict");
 		c->lo.b.skip_unsupported = false;
 		return false;
@@ -900,8 +900,8 @@ static void lower_one(struct cal *c, const struct node *obj, int ki, const struc
 			   kinds[ki].kind);
 		break;
 	case CK_STAGED:
-		diag_warning(c->lo.b.d, anchor, "ignoring %s: staged policies are never enforced",
-			     kinds[ki].kind);
+		diag_warning(c->lo.b.d, DIAG_W_STAGED_POLICY, anchor,
+			     "ignoring %s: staged policies are never enforced", kinds[ki].kind);
 		break;
 	case CK_LIST: {
 		const struct node *items = lower_typed(&c->lo, obj, "items", NODE_SEQ);
@@ -967,7 +967,8 @@ static void lower_object(struct cal *c, const struct node *obj, int implied)
 			ki = -1;
 	}
 	if (ki < 0) {
-		diag_warning(c->lo.b.d, &kn->loc, "ignoring Calico %s: not a kind netpolc reads",
+		diag_warning(c->lo.b.d, DIAG_W_UNKNOWN_KIND, &kn->loc,
+			     "ignoring Calico %s: not a kind netpolc reads",
 			     lower_shown(&c->lo, kn));
 		return;
 	}

@@ -193,7 +193,7 @@ static void load_text(struct loader *l, const char *name, const char *text, size
 	rc = parse_docs(l, name, file, text, len, &docs);
 	if (!docs.n && !rc) {
 		struct loc none = loc_none(file);
-		diag_warning(l->d, &none, "no objects in this input");
+		diag_warning(l->d, DIAG_W_EMPTY_INPUT, &none, "no objects in this input");
 	}
 	for (size_t i = 0; i < docs.n; i++)
 		(calico_document(docs.docs[i]) ? calico_lower : k8s_lower)(l->a, l->d, l->o,

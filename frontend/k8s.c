@@ -1149,7 +1149,7 @@ static const struct kind_info *kind_of(struct k8s *k, const struct node *obj,
 			diag_error(k->lo.b.d, &kn->loc, "unknown kind %s; did you mean '%s%s'?",
 				   lower_shown(&k->lo, kn), sug->kind, l ? "List" : "");
 		else
-			diag_warning(k->lo.b.d, &kn->loc,
+			diag_warning(k->lo.b.d, DIAG_W_UNKNOWN_KIND, &kn->loc,
 				     "ignoring %s %s: not a kind netpolc reads",
 				     is_identifier(kn) ? kn->str : lower_shown(&k->lo, kn),
 				     object_name(k, obj));
@@ -1169,7 +1169,7 @@ static const struct kind_info *kind_of(struct k8s *k, const struct node *obj,
 				   lower_shown(&k->lo, av));
 		else
 			diag_warning(
-				k->lo.b.d, &kn->loc,
+				k->lo.b.d, DIAG_W_UNKNOWN_KIND, &kn->loc,
 				"ignoring %s%s %s of apiVersion %s: netpolc reads %s only from "
 				"apiVersion %s",
 				ki->kind, *list ? "List" : "", object_name(k, obj),

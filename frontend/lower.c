@@ -151,8 +151,9 @@ void lower_check_fields(struct lower *lo, const struct node *map, const char *co
 			diag_error(lo->b.d, &key->loc, "unknown field %s in %s; %s",
 				   lower_shown(lo, key), where, sb.buf);
 		else
-			diag_warning(lo->b.d, &key->loc, "unknown field %s in %s is ignored; %s",
-				     lower_shown(lo, key), where, sb.buf);
+			diag_warning(lo->b.d, DIAG_W_UNKNOWN_FIELD, &key->loc,
+				     "unknown field %s in %s is ignored; %s", lower_shown(lo, key),
+				     where, sb.buf);
 		strbuf_release(&sb);
 	}
 }
@@ -178,7 +179,7 @@ void lower_labels(struct lower *lo, const struct node *map, struct labelset *out
 		if (!build_label(&lo->b, &k, &val, &out->v[out->n]))
 			continue;
 		if (v->kind == NODE_NULL && lo->null_label_warning)
-			diag_warning(lo->b.d, &v->loc,
+			diag_warning(lo->b.d, DIAG_W_NULL_LABEL, &v->loc,
 				     "label %s has no value; it is read as the empty string (write "
 				     "%.*s: \"\" to say so)",
 				     lower_shown(lo, key), (int)key->len, key->str);

@@ -20,8 +20,14 @@ void dispatch_mark(struct flat *f, struct diag *d)
 		if (!why)
 			continue;
 		f->skip[i] = true;
+		if (p->folded)
+			continue; /* its workload's pods have the rules */
 		if (ir_dir_applies(&ep->dir[DIR_INGRESS]) || ir_dir_applies(&ep->dir[DIR_EGRESS]))
-			diag_warning(d, &p->loc, "%s/%s %s", p->ns, p->name, why);
+			diag_warning(d,
+				     p->host_network	? DIAG_W_HOST_NETWORK
+				     : p->workload_kind ? DIAG_W_TEMPLATE_MISSING_IP
+							: DIAG_W_MISSING_IP,
+				     &p->loc, "%s/%s %s", p->ns, p->name, why);
 	}
 }
 

@@ -155,13 +155,16 @@ static const struct addrset *rule_peers(struct flat *f, struct diag *d, const st
 		uint32_t idx = r->pods->v[i];
 		const struct pod *p = m->pods[idx];
 		if (!p->nips) {
-			if (!f->pod_warned[idx]) {
+			if (!f->pod_warned[idx] && !p->folded) {
 				struct strbuf sb = STRBUF_INIT;
 				const struct loc *at =
 					r->origin.loc.file ? &r->origin.loc : &p->loc;
 				f->pod_warned[idx] = true;
 				flat_origin_text(&sb, &r->origin);
-				diag_warning(d, at,
+				diag_warning(d,
+					     p->workload_kind ? DIAG_W_TEMPLATE_MISSING_IP
+							      : DIAG_W_MISSING_IP,
+					     at,
 					     "peer %s/%s has no IP address: left out of the "
 					     "firewall rules of %s (its traffic cannot be matched)",
 					     p->ns, p->name, sb.buf);
@@ -772,7 +775,7 @@ int flat_build(struct flat *f, const struct ir *ir, struct diag *d)
 		/* a typo in --namespace or --labels must not pass unnoticed */
 		const struct pod *p = ir->eps[0].pod;
 		struct loc l = p->loc.file ? p->loc : loc_none("<command line>");
-		diag_warning(d, &l,
+		diag_warning(d, DIAG_W_UNSELECTED_ENDPOINT, &l,
 			     "no policy selects %s/%s: the rules written allow all of its "
 			     "traffic in both directions",
 			     p->ns, p->name);

@@ -50,7 +50,7 @@ static void lint_deny_name(const struct policy *p, struct diag *d)
 			which = dir;
 	if (which == NDIR)
 		return;
-	diag_warning(d, &p->name_loc,
+	diag_warning(d, DIAG_W_DENY_NAME, &p->name_loc,
 		     "policy '%s' is named like a deny, but NetworkPolicy rules only allow: its "
 		     "%s rules allow the traffic they match",
 		     p->name, dir_name(which));
@@ -64,7 +64,7 @@ static void lint_ignored_rules(const struct policy *p, struct diag *d)
 	for (int dir = 0; dir < NDIR; dir++) {
 		if (!p->types_explicit || p->types[dir] || !p->nrules[dir])
 			continue;
-		diag_warning(d, &p->rules_loc[dir],
+		diag_warning(d, DIAG_W_IGNORED_RULES, &p->rules_loc[dir],
 			     "%s rules of policy '%s' are ignored: its policyTypes does not "
 			     "include %s",
 			     dir_name(dir), p->name, dir_type_name(dir));
@@ -87,7 +87,8 @@ static void lint_ns_key(const struct model *m, const char *key, const struct loc
 {
 	if (some_ns_has_key(m, key))
 		return;
-	diag_warning(d, loc, "no namespace in the input has the label '%s'", key);
+	diag_warning(d, DIAG_W_UNKNOWN_NS_LABEL, loc,
+		     "no namespace in the input has the label '%s'", key);
 	if (!strcmp(key, "name"))
 		diag_note(d, loc,
 			  "the API server labels every namespace with %s=<name>; "
@@ -548,7 +549,7 @@ static void lint_covered_rules(const struct policy *p, struct arena *a, struct d
 			/* rk's own boundaries cut the atoms too, before it joins the groups */
 			covering_add_cuts(&c, rk);
 			if (rule_covered(&c, rk))
-				diag_warning(d, &rk->loc,
+				diag_warning(d, DIAG_W_COVERED_RULE, &rk->loc,
 					     "%s rule %zu of policy '%s' adds nothing: the rules "
 					     "before it already allow everything it allows",
 					     dir_name(dir), k, p->name);
@@ -596,7 +597,8 @@ static void lint_dns(const struct model *m, const struct ir *ir, bool inventory,
 		for (size_t i = 0; i < ir->neps; i++) {
 			const struct ir_endpoint *ep = &ir->eps[i];
 			const struct ir_tier *t;
-			if (!ep->dir[DIR_EGRESS].isolated || ir_allows_dns(ep))
+			/* a folded template pod is named by its workload's pods */
+			if (ep->pod->folded || !ep->dir[DIR_EGRESS].isolated || ir_allows_dns(ep))
 				continue;
 			t = &ep->dir[DIR_EGRESS].tiers[0];
 			for (size_t k = 0; k < t->npolicies; k++) {
@@ -605,7 +607,7 @@ static void lint_dns(const struct model *m, const struct ir *ir, bool inventory,
 					continue;
 				warned[p->index] = true;
 				diag_warning(
-					d, ploc(p),
+					d, DIAG_W_EGRESS_BLOCKS_DNS, ploc(p),
 					"policy '%s' isolates egress of %s/%s (and maybe "
 					"others), and no egress rule allows DNS (port 53): name "
 					"resolution will fail",
@@ -629,7 +631,7 @@ static void lint_dns(const struct model *m, const struct ir *ir, bool inventory,
 			}
 			if (!ok)
 				diag_warning(
-					d, ploc(p),
+					d, DIAG_W_EGRESS_BLOCKS_DNS, ploc(p),
 					"policy '%s' isolates egress and no egress rule allows "
 					"DNS (port 53): name resolution will fail",
 					p->name);
@@ -734,7 +736,7 @@ static void unusable_report(const struct policy *p, size_t k, struct unusable *u
 	if (u->blocked && u->isolator) {
 		const struct rule *ru = &p->rules[DIR_INGRESS][k];
 		diag_warning(
-			d, &ru->loc,
+			d, DIAG_W_UNUSABLE_INGRESS, &ru->loc,
 			"ingress rule %zu of policy '%s' admits %zu pod%s of namespace '%s' "
 			"that cannot use it (e.g. %s): their own egress is isolated by '%s' and "
 			"no egress rule allows traffic to the pods this policy selects",
@@ -783,7 +785,7 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 					rr->all_peers ? nsp->pods[si] : m->pods[rr->pods->v[si]];
 				const struct ir_endpoint *sep = &ir->eps[src->index];
 				bool usable = false;
-				if (src->host_endpoint)
+				if (src->host_endpoint || src->folded) /* folded: counted in its workload's pods */
 					continue;
 				if (u.ns && strcmp(u.ns, src->ns))
 					unusable_report(p, k, &u, d);
@@ -887,7 +889,7 @@ static void lint_same_priority(const struct model *m, const struct ir *ir, struc
 						continue;
 					VEC_PUSH(seen, nseen, aseen, a);
 					VEC_PUSH(seen, nseen, aseen, b);
-					diag_warning(d, ploc(b),
+					diag_warning(d, DIAG_W_SAME_PRIORITY, ploc(b),
 						     "%s '%s' has the same priority (%.0f) as '%s' "
 						     "and both match %s traffic of %s: the API "
 						     "leaves their order open; netpolc applies "
@@ -924,7 +926,7 @@ void lint_run(const struct model *m, const struct ir *ir, struct diag *d)
 			uint32_t *sel = resolve_selected(m, p->ns, p->pod_sel, &n);
 			free(sel);
 			if (!n)
-				diag_warning(d, ploc(p),
+				diag_warning(d, DIAG_W_SELECTS_NOTHING, ploc(p),
 					     "policy '%s' selects no pod of the input (namespace "
 					     "'%s', podSelector %s)",
 					     p->name, p->ns,

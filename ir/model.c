@@ -374,7 +374,7 @@ static struct namespace *implicit_ns(struct model *m, const char *name, const st
 	ns->labels.v[0].loc = *where;
 	if (warn)
 		diag_warning(
-			d, where,
+			d, DIAG_W_IMPLICIT_NAMESPACE, where,
 			"namespace '%s' is not declared in the input; assuming it exists with only "
 			"the label %s=%s",
 			name, LABEL_NS_NAME, name);
@@ -508,6 +508,53 @@ static int check_node_peers(const struct model *m, struct diag *d)
 	return rc;
 }
 
+/* labels_within: every label of a is in b (both sorted by key). */
+static bool labels_within(const struct labelset *a, const struct labelset *b)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		while (j < b->n && strcmp(b->v[j].key, a->v[i].key) < 0)
+			j++;
+		if (j == b->n || strcmp(b->v[j].key, a->v[i].key) ||
+		    strcmp(b->v[j].value, a->v[i].value))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * fold_templates: the workload of every Pod (see struct pod), the one
+ * with the longest name when several fit, and the template pods folded
+ * into their pods.  A namespace's pods are sorted by name, so the pods
+ * named W-... directly follow W ('-' sorts before every other character
+ * of a name).
+ */
+static void fold_templates(struct model *m)
+{
+	for (size_t n = 0; n < m->nnamespaces; n++) {
+		const struct namespace *ns = m->namespaces[n];
+		for (size_t i = 0; i < ns->npods; i++) {
+			struct pod *t = ns->pods[i];
+			size_t len = strlen(t->name);
+			if (!t->workload_kind)
+				continue;
+			for (size_t j = i + 1; j < ns->npods; j++) {
+				struct pod *p = ns->pods[j];
+				if (strncmp(p->name, t->name, len))
+					break;
+				if (p->name[len] != '-' || p->workload_kind ||
+				    !labels_within(&t->labels, &p->labels))
+					continue;
+				if (!p->workload || strlen(p->workload->name) < len)
+					p->workload = t;
+			}
+		}
+	}
+	for (size_t i = 0; i < m->npods; i++)
+		if (m->pods[i]->workload)
+			m->pods[i]->workload->folded = true;
+}
+
 int model_finalize(struct model *m, struct diag *d)
 {
 	int rc = 0;
@@ -580,6 +627,7 @@ int model_finalize(struct model *m, struct diag *d)
 		struct namespace *ns = m->pods[i]->nsp;
 		ns->pods[ns->npods++] = m->pods[i];
 	}
+	fold_templates(m);
 	for (size_t i = 0; i < m->npolicies; i++)
 		m->policies[i]->index = i;
 	if (resolve_tiers(m, d))

@@ -215,6 +215,16 @@ struct pod {
 	const char *node_name;
 	bool host_network;
 	const char *workload_kind; /* "Deployment", ... for a template pod; NULL for a Pod */
+	/*
+	 * Set by model_finalize.  A Pod belongs to the workload W of its
+	 * namespace when it is named W-... (as controllers name their pods)
+	 * and carries every label of W's pod template (so W's selector, which
+	 * must match the template, matches it); workload is W's template pod.
+	 * A template pod whose workload has pods in the input is folded into
+	 * them: it is no endpoint of its own where an address is needed.
+	 */
+	struct pod *workload;
+	bool folded;
 	bool host_endpoint; /* a Calico HostEndpoint (ns is ""): only global policies select it */
 	struct named_port *ports;
 	size_t nports;
@@ -277,9 +287,9 @@ void model_add_tier(struct model *m, struct tier *t);
 void model_add_node(struct model *m, struct cluster_node *n);
 /*
  * model_finalize: sort, create implicit namespaces (one warning each),
- * link pods, report duplicate names (error with a note at the first),
- * resolve the tiers policies name (an undeclared one is an error).
- * Returns 0 or -1.
+ * link pods, fold template pods into their workloads' pods, report duplicate names (error with a
+ * note at the first), resolve the tiers policies name (an undeclared one is an error). Returns 0 or
+ * -1.
  */
 int model_finalize(struct model *m, struct diag *d);
 

@@ -19,22 +19,6 @@ int review_parse_by(const char *s)
 	return -1;
 }
 
-/* workload_of: the template pod whose workload pod p belongs to, or NULL. */
-static const struct pod *workload_of(struct strmap *tmpl, const struct pod *p, struct strbuf *key)
-{
-	strbuf_reset(key);
-	strbuf_addf(key, "%s/%s", p->ns, p->name);
-	for (size_t n = key->len; n > strlen(p->ns) + 1; n--) {
-		const struct pod *t;
-		if (key->buf[n - 1] != '-')
-			continue;
-		t = strmap_get(tmpl, key->buf, n - 1);
-		if (t)
-			return t;
-	}
-	return NULL;
-}
-
 static int cmp_group(const void *a, const void *b)
 {
 	return strcmp(((const struct review_group *)a)->name,
@@ -56,10 +40,8 @@ void review_init(struct review *r, const struct ir *ir, int family, enum review_
 		 const struct conns_ext *ext, size_t next, struct arena *a)
 {
 	const struct model *m = ir->model;
-	struct strmap tmpl = STRMAP_INIT, names = STRMAP_INIT;
+	struct strmap names = STRMAP_INIT;
 	struct strbuf key = STRBUF_INIT;
-	bool *has_real = xcalloc(m->npods + 1, sizeof(*has_real));
-	const struct pod **wl = xcalloc(m->npods + 1, sizeof(*wl));
 	size_t ag = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -71,35 +53,15 @@ void review_init(struct review *r, const struct ir *ir, int family, enum review_
 	conns_classes_build(&r->pc, ir);
 	for (size_t i = 0; i < m->npods; i++) {
 		const struct pod *p = m->pods[i];
-		if (p->workload_kind) {
-			struct strmap_slot *s;
-			strbuf_reset(&key);
-			strbuf_addf(&key, "%s/%s", p->ns, p->name);
-			s = strmap_slot(&tmpl, key.buf, key.len);
-			if (!s->value) {
-				s->key = arena_strndup(a, key.buf, key.len);
-				s->value = (void *)p;
-			}
-		}
-	}
-	for (size_t i = 0; i < m->npods; i++) {
-		if (m->pods[i]->workload_kind)
-			continue;
-		wl[i] = workload_of(&tmpl, m->pods[i], &key);
-		if (wl[i])
-			has_real[wl[i]->index] = true;
-	}
-	for (size_t i = 0; i < m->npods; i++) {
-		const struct pod *p = m->pods[i];
 		const char *name;
 		struct strmap_slot *s;
 		struct review_group *g;
-		if (p->workload_kind && has_real[i])
+		if (p->folded)
 			continue; /* folded into its real pods */
 		if (by == REVIEW_BY_NAMESPACE)
 			name = p->ns;
-		else if (by == REVIEW_BY_WORKLOAD && wl[i])
-			name = arena_printf(a, "%s/%s", wl[i]->ns, wl[i]->name);
+		else if (by == REVIEW_BY_WORKLOAD && p->workload)
+			name = arena_printf(a, "%s/%s", p->workload->ns, p->workload->name);
 		else
 			name = arena_printf(a, "%s/%s", p->ns, p->name);
 		s = strmap_slot(&names, name, strlen(name));
@@ -141,10 +103,7 @@ void review_init(struct review *r, const struct ir *ir, int family, enum review_
 		VEC_PUSH(r->g, r->ng, ag, ng);
 	}
 	strbuf_release(&key);
-	strmap_release(&tmpl);
 	strmap_release(&names);
-	free(has_real);
-	free(wl);
 }
 
 void review_release(struct review *r)

@@ -10,8 +10,9 @@
  * conns_between per pair of classes, not per pair of pods.
  *
  * Grouping: --by pod lists pods (a workload's template pod only when the
- * workload has no real pod); --by workload folds a pod named W-... into
- * the workload W of its namespace; --by namespace groups by namespace.
+ * workload has no real pod); --by workload folds a pod into the workload
+ * it belongs to (struct pod's workload: named W-... and carrying the
+ * template's labels); --by namespace groups by namespace.
  * External classes are groups of their own, named by their prefixes.
  */
 #ifndef NETPOLC_REVIEW_H

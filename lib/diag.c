@@ -9,6 +9,67 @@
 #include "lib/strbuf.h"
 #include "lib/util.h"
 
+static const char *const class_names[] = {
+#define DIAG_CLASS_NAME(e, name, help) name,
+	DIAG_CLASSES(DIAG_CLASS_NAME)
+#undef DIAG_CLASS_NAME
+};
+
+static const char *const class_helps[] = {
+#define DIAG_CLASS_HELP(e, name, help) help,
+	DIAG_CLASSES(DIAG_CLASS_HELP)
+#undef DIAG_CLASS_HELP
+};
+
+const char *diag_class_name(enum diag_class c)
+{
+	if (c < 0 || c >= DIAG_NCLASSES)
+		BUG("no warning class %d", (int)c);
+	return class_names[c];
+}
+
+const char *diag_class_help(enum diag_class c)
+{
+	if (c < 0 || c >= DIAG_NCLASSES)
+		BUG("no warning class %d", (int)c);
+	return class_helps[c];
+}
+
+static int find_class(const char *name)
+{
+	for (int c = 0; c < DIAG_NCLASSES; c++)
+		if (!strcmp(class_names[c], name))
+			return c;
+	return -1;
+}
+
+int diag_wopts_set(struct diag_wopts *w, const char *arg)
+{
+	int c;
+	if (!strcmp(arg, "error") || !strcmp(arg, "no-error")) {
+		w->werror = arg[0] == 'e';
+		return 0;
+	}
+	if (!strncmp(arg, "error=", 6)) {
+		if ((c = find_class(arg + 6)) < 0)
+			return -1;
+		w->cls[c] = DIAG_WOPT_ERROR;
+	} else if (!strncmp(arg, "no-error=", 9)) {
+		if ((c = find_class(arg + 9)) < 0)
+			return -1;
+		w->cls[c] = (unsigned char)((w->cls[c] & DIAG_WOPT_OFF) | DIAG_WOPT_NO_ERROR);
+	} else if (!strncmp(arg, "no-", 3)) {
+		if ((c = find_class(arg + 3)) < 0)
+			return -1;
+		w->cls[c] |= DIAG_WOPT_OFF;
+	} else {
+		if ((c = find_class(arg)) < 0)
+			return -1;
+		w->cls[c] &= (unsigned char)~DIAG_WOPT_OFF;
+	}
+	return 0;
+}
+
 void diag_init(struct diag *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -74,20 +135,32 @@ static char *vformat(const char *fmt, va_list ap)
 	return strbuf_detach(&sb, NULL);
 }
 
-void diag_vadd(struct diag *d, enum diag_level lvl, const struct loc *loc, const char *fmt,
-	       va_list ap)
+void diag_vadd(struct diag *d, enum diag_level lvl, enum diag_class cls, const struct loc *loc,
+	       const char *fmt, va_list ap)
 {
 	struct diag_record *r;
-	if (lvl == DIAG_WARNING && d->werror)
-		lvl = DIAG_ERROR;
-	if (lvl == DIAG_WARNING && d->no_warnings)
-		return;
+	if (lvl == DIAG_WARNING) {
+		unsigned st = d->w.cls[cls];
+		if (st & DIAG_WOPT_OFF) {
+			d->dropped = true;
+			return;
+		}
+		if ((st & DIAG_WOPT_ERROR) || (d->w.werror && !(st & DIAG_WOPT_NO_ERROR)))
+			lvl = DIAG_ERROR;
+		else if (d->w.quiet) {
+			d->dropped = true;
+			return;
+		}
+	} else {
+		cls = DIAG_W_NONE;
+	}
 	if (lvl == DIAG_NOTE) {
 		struct diag_record **pp;
-		if (!d->nr)
+		if (!d->nr || d->dropped)
 			return;
 		r = xcalloc(1, sizeof(*r));
 		r->level = lvl;
+		r->cls = DIAG_W_NONE;
 		r->loc = loc ? *loc : loc_none(NULL);
 		r->msg = vformat(fmt, ap);
 		for (pp = &d->v[d->nr - 1]->notes; *pp; pp = &(*pp)->next_note)
@@ -99,10 +172,12 @@ void diag_vadd(struct diag *d, enum diag_level lvl, const struct loc *loc, const
 		d->errors++;
 	else
 		d->warnings++;
-	if (d->max_errors && d->nr >= d->max_errors)
+	d->dropped = d->max_errors && d->nr >= d->max_errors;
+	if (d->dropped)
 		return;
 	r = xcalloc(1, sizeof(*r));
 	r->level = lvl;
+	r->cls = cls;
 	r->loc = loc ? *loc : loc_none(NULL);
 	if (!r->loc.file)
 		r->loc.file = "<command line>";
@@ -115,16 +190,18 @@ int diag_error(struct diag *d, const struct loc *loc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	diag_vadd(d, DIAG_ERROR, loc, fmt, ap);
+	diag_vadd(d, DIAG_ERROR, DIAG_W_NONE, loc, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
-void diag_warning(struct diag *d, const struct loc *loc, const char *fmt, ...)
+void diag_warning(struct diag *d, enum diag_class cls, const struct loc *loc, const char *fmt, ...)
 {
 	va_list ap;
+	if (cls < 0 || cls >= DIAG_NCLASSES)
+		BUG("warning without a class: %s", fmt);
 	va_start(ap, fmt);
-	diag_vadd(d, DIAG_WARNING, loc, fmt, ap);
+	diag_vadd(d, DIAG_WARNING, cls, loc, fmt, ap);
 	va_end(ap);
 }
 
@@ -132,7 +209,7 @@ void diag_note(struct diag *d, const struct loc *loc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	diag_vadd(d, DIAG_NOTE, loc, fmt, ap);
+	diag_vadd(d, DIAG_NOTE, DIAG_W_NONE, loc, fmt, ap);
 	va_end(ap);
 }
 
@@ -274,25 +351,43 @@ static void print_one(const struct diag *d, const struct diag_record *r, FILE *f
 		      struct caret_cursor *cur)
 {
 	if (r->loc.line)
-		fprintf(f, "%s:%u:%u: %s: %s\n", r->loc.file, r->loc.line, r->loc.col,
+		fprintf(f, "%s:%u:%u: %s: %s", r->loc.file, r->loc.line, r->loc.col,
 			level_name[r->level], r->msg);
 	else
-		fprintf(f, "%s: %s: %s\n", r->loc.file, level_name[r->level], r->msg);
+		fprintf(f, "%s: %s: %s", r->loc.file, level_name[r->level], r->msg);
+	if (r->cls != DIAG_W_NONE)
+		fprintf(f, " [-W%s%s]", r->level == DIAG_ERROR ? "error=" : "",
+			diag_class_name(r->cls));
+	fputc('\n', f);
 	print_caret(d, &r->loc, f, cur);
 }
 
 void diag_print(struct diag *d, FILE *f)
 {
 	struct caret_cursor cur = { 0 };
+	size_t total[DIAG_NCLASSES] = { 0 }, shown[DIAG_NCLASSES] = { 0 };
 	if (d->nr > 1)
 		xqsort(d->v, d->nr, sizeof(*d->v), cmp_record);
+	/* warnings (not errors) of one class past the first few are only counted */
+	for (size_t i = 0; i < d->nr; i++)
+		if (d->v[i]->level == DIAG_WARNING && !(i && same_record(d->v[i], d->v[i - 1])))
+			total[d->v[i]->cls]++;
 	for (size_t i = 0; i < d->nr; i++) {
+		const struct diag_record *r = d->v[i];
 		/* identical consecutive records (same place, same text) are printed once */
-		if (i && same_record(d->v[i], d->v[i - 1]))
+		if (i && same_record(r, d->v[i - 1]))
 			continue;
-		print_one(d, d->v[i], f, &cur);
-		for (const struct diag_record *n = d->v[i]->notes; n; n = n->next_note)
+		if (r->level == DIAG_WARNING && ++shown[r->cls] > DIAG_GROUP_SHOWN)
+			continue;
+		print_one(d, r, f, &cur);
+		for (const struct diag_record *n = r->notes; n; n = n->next_note)
 			print_one(d, n, f, &cur);
+		if (r->level == DIAG_WARNING && shown[r->cls] == DIAG_GROUP_SHOWN &&
+		    total[r->cls] > DIAG_GROUP_SHOWN)
+			fprintf(f, "netpolc: note: %zu more warning%s like this [-W%s]\n",
+				total[r->cls] - DIAG_GROUP_SHOWN,
+				total[r->cls] - DIAG_GROUP_SHOWN == 1 ? "" : "s",
+				diag_class_name(r->cls));
 	}
 	for (size_t i = 0; i < d->nr; i++)
 		free_record(d->v[i]);

@@ -97,7 +97,7 @@ static void evaluate(struct compilation *c)
 
 	for (size_t i = 0; i < c->model.npods && n < MAX_PEERS; i++)
 		eval_peer_pod(&peers[n++], c->model.pods[i], &c->ir.eps[i], i % 2 ? AF6 : AF4);
-	if (select_peer(&c->model, &c->ir, "10.0.0.1", "--from", &peers[n], &c->diag) == 0)
+	if (select_peer(&c->model, &c->ir, "10.0.0.1", "--from", NULL, &peers[n], &c->diag) == 0)
 		n++;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++) {
@@ -127,10 +127,11 @@ static void compile(const char *name, const char *text, size_t len, const struct
 	struct compilation c;
 	struct frontend_opts o;
 	const char *why;
+	static const struct diag_wopts wopts; /* every warning, none an error */
 
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
-	compilation_init(&c, false, false);
+	compilation_init(&c, &wopts);
 	fuzz_frontend_opts(&o);
 	frontend_load_buffer(&c.arena, &c.diag, &o, name, text, len, &c.model);
 	if (diag_has_errors(&c.diag) || compilation_finalize(&c))

@@ -423,7 +423,7 @@ static void test_ipblock(void **state)
 	assert_non_null(ib);
 	assert_string_equal(prefix_format(&ib->cidr, buf), "10.0.0.0/8");
 	expect(f, "t.np:2:1: warning: cidr '10.0.0.1/8' has host bits set; it is read as "
-		  "10.0.0.0/8\n");
+		  "10.0.0.0/8 [-Whost-bits]\n");
 
 	assert_null(build_ipblock(&b, &loc, &key, NULL, NULL, 0));
 	cidr = str("", 2);
@@ -544,7 +544,7 @@ static void test_policy_types(void **state)
 	memset(&p, 0, sizeof(p));
 	assert_true(build_policy_types(&b, &p, &loc, t, 3));
 	expect(f, "t.np:1:3: error: policyTypes may list at most two types (Ingress, Egress)\n"
-		  "t.np:3:1: warning: policyType 'Egress' is listed twice\n"
+		  "t.np:3:1: warning: policyType 'Egress' is listed twice [-Wduplicate-type]\n"
 		  "t.np:4:1: error: unsupported policyType 'ingress'; did you mean 'Ingress'? "
 		  "(policyTypes are case-sensitive)\n");
 	/* only unreadable or unknown items: no type named */

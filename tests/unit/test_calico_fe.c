@@ -464,7 +464,7 @@ static void test_lower_types_default(void **state)
 	assert_true(policy(f, "ns", "x")->types_explicit);
 	assert_string_equal(tl_fx_diags(f),
 			    "test.yaml:9:26: warning: Log rule left out: it only logs and "
-			    "never decides a verdict\n");
+			    "never decides a verdict [-Wlog-rule]\n");
 }
 
 static void test_lower_global_and_tiers(void **state)
@@ -761,7 +761,7 @@ static void test_lower_log_rule(void **state)
 	assert_int_equal(policy(f, "ns", "p")->nrules[DIR_INGRESS], 1);
 	assert_string_equal(tl_fx_diags(f),
 			    "test.yaml:6:13: warning: Log rule left out: it only logs and never "
-			    "decides a verdict\n");
+			    "decides a verdict [-Wlog-rule]\n");
 	/* but a typo in it is */
 	assert_int_equal(load(f, CAL "kind: NetworkPolicy\nmetadata: {name: q, namespace: ns}\n"
 				     "spec: {ingress: [{action: Log, protocl: TCP}]}\n"),

@@ -79,7 +79,7 @@ static void test_diag_sorted_and_counted(void **state)
 		const char *file = diag_source(&d, "x.yaml", text, strlen(text));
 		struct loc l2 = { .file = file, .line = 2, .col = 5 },
 			   l1 = { .file = file, .line = 1, .col = 4 };
-		diag_warning(&d, &l2, "second");
+		diag_warning(&d, DIAG_W_DENY_NAME, &l2, "second");
 		assert_int_equal(diag_error(&d, &l1, "first %d", 1), -1);
 		diag_note(&d, &l2, "a note");
 	}
@@ -92,11 +92,103 @@ static void test_diag_sorted_and_counted(void **state)
 				 "x.yaml:2:5: note: a note\n"
 				 "    bb: 2\n"
 				 "        ^\n"
-				 "x.yaml:2:5: warning: second\n"
+				 "x.yaml:2:5: warning: second [-Wdeny-name]\n"
 				 "    bb: 2\n"
 				 "        ^\n");
 	free(buf);
 	diag_release(&d);
+}
+
+/* print_warnings: queue n warnings of class cls (each with a note) under w; the printout. */
+static char *print_warnings(const struct diag_wopts *w, enum diag_class cls, int n, size_t *errors)
+{
+	struct diag d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	diag_init(&d);
+	d.caret = false;
+	if (w)
+		d.w = *w;
+	diag_error(&d, NULL, "an error");
+	for (int i = 0; i < n; i++) {
+		struct loc l = { .file = "w.yaml", .line = (unsigned)i + 1, .col = 1 };
+		diag_warning(&d, cls, &l, "warning %d", i);
+		diag_note(&d, &l, "note %d", i);
+	}
+	*errors = d.errors;
+	diag_print(&d, f);
+	fclose(f);
+	diag_release(&d);
+	return buf;
+}
+
+static void test_diag_classes(void **state)
+{
+	struct diag_wopts w = { 0 };
+	size_t errors;
+	char *out;
+	(void)state;
+	/* the first DIAG_GROUP_SHOWN of a class in full, then one line for the rest */
+	out = print_warnings(NULL, DIAG_W_MISSING_IP, 5, &errors);
+	assert_int_equal(errors, 1);
+	assert_string_equal(out, "<command line>: error: an error\n"
+				 "w.yaml:1:1: warning: warning 0 [-Wmissing-ip]\n"
+				 "w.yaml:1:1: note: note 0\n"
+				 "w.yaml:2:1: warning: warning 1 [-Wmissing-ip]\n"
+				 "w.yaml:2:1: note: note 1\n"
+				 "w.yaml:3:1: warning: warning 2 [-Wmissing-ip]\n"
+				 "w.yaml:3:1: note: note 2\n"
+				 "netpolc: note: 2 more warnings like this [-Wmissing-ip]\n");
+	free(out);
+	/* silenced: the warnings and their notes, not the error */
+	assert_int_equal(diag_wopts_set(&w, "no-missing-ip"), 0);
+	out = print_warnings(&w, DIAG_W_MISSING_IP, 2, &errors);
+	assert_string_equal(out, "<command line>: error: an error\n");
+	free(out);
+	/* another class is untouched */
+	out = print_warnings(&w, DIAG_W_HOST_BITS, 1, &errors);
+	assert_string_equal(out, "<command line>: error: an error\n"
+				 "w.yaml:1:1: warning: warning 0 [-Whost-bits]\n"
+				 "w.yaml:1:1: note: note 0\n");
+	free(out);
+	/* made errors: never grouped */
+	assert_int_equal(diag_wopts_set(&w, "error=missing-ip"), 0);
+	out = print_warnings(&w, DIAG_W_MISSING_IP, 4, &errors);
+	assert_int_equal(errors, 5);
+	assert_non_null(strstr(out, "w.yaml:4:1: error: warning 3 [-Werror=missing-ip]\n"
+				    "w.yaml:4:1: note: note 3\n"));
+	assert_null(strstr(out, "more"));
+	free(out);
+	/* --werror, with one class kept a warning; -q drops warnings, not errors */
+	memset(&w, 0, sizeof(w));
+	w.werror = true;
+	assert_int_equal(diag_wopts_set(&w, "no-error=host-bits"), 0);
+	out = print_warnings(&w, DIAG_W_HOST_BITS, 1, &errors);
+	assert_int_equal(errors, 1);
+	free(out);
+	out = print_warnings(&w, DIAG_W_MISSING_IP, 1, &errors);
+	assert_int_equal(errors, 2);
+	free(out);
+	memset(&w, 0, sizeof(w));
+	w.quiet = true;
+	assert_int_equal(diag_wopts_set(&w, "error=covered-rule"), 0);
+	out = print_warnings(&w, DIAG_W_COVERED_RULE, 1, &errors);
+	assert_int_equal(errors, 2);
+	free(out);
+	out = print_warnings(&w, DIAG_W_DENY_NAME, 1, &errors);
+	assert_string_equal(out, "<command line>: error: an error\n");
+	free(out);
+	/* the last -W about a class wins; unknown classes and forms are refused */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(diag_wopts_set(&w, "no-deny-name"), 0);
+	assert_int_equal(diag_wopts_set(&w, "deny-name"), 0);
+	assert_int_equal(w.cls[DIAG_W_DENY_NAME], 0);
+	assert_int_equal(diag_wopts_set(&w, "no-such-class"), -1);
+	assert_int_equal(diag_wopts_set(&w, "error="), -1);
+	assert_int_equal(diag_wopts_set(&w, "Deny-name"), -1);
+	for (int c = 0; c < DIAG_NCLASSES; c++)
+		assert_int_equal(strncmp(diag_class_name((enum diag_class)c), "no-", 3) != 0, 1);
 }
 
 static struct label L(const char *k, const char *v) {
@@ -170,6 +262,64 @@ static void test_model_finalize_duplicates_and_implicit_ns(void **state)
 	arena_release(&a);
 }
 
+/* add_pod: a pod (a template pod when kind is given) with labels "k=v" (NULL-terminated). */
+static struct pod *add_pod(struct model *m, struct arena *a, const char *name, const char *kind,
+			   const char *const *labels)
+{
+	struct pod *p = arena_zalloc(a, sizeof(*p));
+	size_t n = 0;
+	while (labels[n])
+		n++;
+	p->ns = "app";
+	p->name = name;
+	p->workload_kind = kind;
+	p->loc = (struct loc){ .file = "f.yaml", .line = 1, .col = 1 };
+	p->labels.v = arena_array(a, n + 1, sizeof(*p->labels.v));
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(labels[i], '=');
+		p->labels.v[i].key = arena_strndup(a, labels[i], (size_t)(eq - labels[i]));
+		p->labels.v[i].value = eq + 1;
+	}
+	p->labels.n = n;
+	labelset_sort(&p->labels);
+	model_add_pod(m, p);
+	return p;
+}
+
+static void test_model_fold_templates(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct model m;
+	struct diag d;
+	const char *web[] = { "app=web", NULL }, *web_pod[] = { "app=web", "hash=1", NULL };
+	const char *api[] = { "app=api", "tier=be", NULL }, *api_pod[] = { "app=api", NULL };
+	const char *none[] = { NULL };
+	struct pod *tw, *tww, *ta, *tj, *pw, *pww, *pa, *px;
+	(void)state;
+	diag_init(&d);
+	model_init(&m, &a);
+	tw = add_pod(&m, &a, "web", "Deployment", web);
+	tww = add_pod(&m, &a, "web-admin", "Deployment", web);
+	ta = add_pod(&m, &a, "api", "StatefulSet", api);
+	tj = add_pod(&m, &a, "job", "Job", none);
+	pw = add_pod(&m, &a, "web-5d8f-x2kq", NULL, web_pod);
+	pww = add_pod(&m, &a, "web-admin-7c5d-q8r2", NULL, web_pod);
+	pa = add_pod(&m, &a, "api-0", NULL, api_pod);	/* lacks tier=be */
+	px = add_pod(&m, &a, "webhook", NULL, web_pod); /* not named web-... */
+	assert_int_equal(model_finalize(&m, &d), 0);
+	assert_ptr_equal(pw->workload, tw);
+	assert_ptr_equal(pww->workload, tww); /* the longest name that fits */
+	assert_null(pa->workload);
+	assert_null(px->workload);
+	assert_true(tw->folded);
+	assert_true(tww->folded);
+	assert_false(ta->folded);
+	assert_false(tj->folded);
+	model_release(&m);
+	diag_release(&d);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +327,8 @@ int main(void)
 		cmocka_unit_test(test_arena_alignment_and_big_blocks),
 		cmocka_unit_test(test_strmap_many_keys),
 		cmocka_unit_test(test_diag_sorted_and_counted),
+		cmocka_unit_test(test_diag_classes),
+		cmocka_unit_test(test_model_fold_templates),
 		cmocka_unit_test(test_selector_operators),
 		cmocka_unit_test(test_model_finalize_duplicates_and_implicit_ns),
 	};

@@ -220,7 +220,8 @@ static void test_k8s_duplicate_type_warns(void **state)
 	assert_true(p->types[DIR_INGRESS]);
 	assert_false(p->types[DIR_EGRESS]);
 	assert_string_equal(diags(f),
-			    "test.yaml:5:26: warning: policyType 'Ingress' is listed twice\n");
+			    "test.yaml:5:26: warning: policyType 'Ingress' is listed twice "
+			    "[-Wduplicate-type]\n");
 }
 
 /* ---- empty versus absent (rules 9, 10) ---- */
@@ -339,7 +340,7 @@ static void test_k8s_ipblock_host_bits_warns(void **state)
 	b = only_policy(f)->rules[DIR_EGRESS][0].peers[0].ipblock;
 	assert_string_equal(prefix_format(&b->cidr, buf), "0.0.0.0/4");
 	assert_string_equal(diags(f), "test.yaml:6:27: warning: cidr '10.244.1.1/4' has host bits "
-				      "set; it is read as 0.0.0.0/4\n");
+				      "set; it is read as 0.0.0.0/4 [-Whost-bits]\n");
 }
 
 static void test_k8s_ports(void **state)
@@ -608,7 +609,8 @@ static void test_k8s_lists(void **state)
 	assert_string_equal(f->m.pods[2]->workload_kind, "Deployment");
 	assert_string_equal(
 		diags(f),
-		"test.yaml:16:9: warning: ignoring Service 'svc': not a kind netpolc reads\n");
+		"test.yaml:16:9: warning: ignoring Service 'svc': not a kind netpolc reads "
+		"[-Wunknown-kind]\n");
 }
 
 static void test_k8s_list_item_error_skips_item(void **state)
@@ -914,7 +916,7 @@ static void test_k8s_labels(void **state)
 		"test.yaml:8:10: error: label 'num': expected a string, got an integer (1); quote "
 		"it: \"1\"\n"
 		"test.yaml:9:11: warning: label 'empty' has no value; it is read as the empty "
-		"string (write empty: \"\" to say so)\n"
+		"string (write empty: \"\" to say so) [-Wnull-label]\n"
 		"test.yaml:10:5: error: invalid label key 'Example.com/x': prefix before '/' must "
 		"be "
 		"a DNS subdomain: lowercase letters (a-z), digits (0-9), '-' and '.', starting and "
@@ -941,7 +943,7 @@ static void test_k8s_metadata(void **state)
 		 "test.yaml:3:47: error: unknown field 'lables' in metadata; did you mean "
 		 "'labels'?\n"
 		 "test.yaml:7:37: warning: unknown field 'lables' in metadata is ignored; did you "
-		 "mean 'labels'?\n"
+		 "mean 'labels'? [-Wunknown-field]\n"
 		 "test.yaml:11:18: error: invalid Namespace name 'a.b': must consist of lowercase "
 		 "letters (a-z), digits (0-9) and '-', and start and end with a letter or digit\n"
 		 "test.yaml:14:7: error: Namespace has no metadata.name\n");

@@ -27,6 +27,7 @@ enum opt_id {
 	OPT_OUTPUT = 'o',
 	OPT_QUIET = 'q',
 	OPT_TARGET = 't',
+	OPT_WRITE = 'w',
 	OPT_ENDPOINT = 256,
 	OPT_NAMESPACE,
 	OPT_LABELS,
@@ -103,6 +104,7 @@ struct cli {
 	const char *by;
 	bool explain, exposure;
 	bool quiet, werror, stats;
+	bool write;		/* fmt -w */
 	const char *stop_after; /* compile --stop-after PASS */
 	enum cidr_op cidr_op;
 	bool cidr_op_given, ranges;
@@ -162,5 +164,7 @@ int cmd_cidr(struct cli *c);
 int cmd_bpf(struct cli *c);
 int cmd_list(struct cli *c);
 int cmd_diff(struct cli *c);
+/* cmd_fmt: netpolc fmt (cli/fmt.c). */
+int cmd_fmt(struct cli *c);
 
 #endif

@@ -115,3 +115,9 @@ size_t st_add(size_t a, size_t b)
 		oom();
 	return r;
 }
+
+bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
+}

@@ -31,6 +31,8 @@ void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* has_suffix: s ends with suffix. */
+bool has_suffix(const char *s, const char *suffix);
 
 /* st_mult/st_add: size arithmetic that calls oom() on overflow. */
 size_t st_mult(size_t a, size_t b);

@@ -50,22 +50,6 @@ static int read_text(const char *path, struct strbuf *sb)
 	return 0;
 }
 
-/* same_tokens: the formatter changed nothing but white space (comments: trailing blanks). */
-static bool same_tokens(const struct dsl_token *a, size_t na, const struct dsl_token *b, size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++) {
-		size_t la = a[i].len, lb = b[i].len;
-		if (a[i].kind == DSL_TOK_COMMENT)
-			while (la && strchr(" \t\r", a[i].text[la - 1]))
-				la--;
-		if (a[i].kind != b[i].kind || la != lb || memcmp(a[i].text, b[i].text, la))
-			return false;
-	}
-	return true;
-}
-
 /*
  * format_one: read path (NULL: standard input), check it as the language,
  * format it into out; *changed when out differs from the text.  0, or 1
@@ -104,7 +88,7 @@ static int format_one(const struct cli *c, const char *path, struct strbuf *out,
 			BUG("%s parsed, but its tokens do not", name);
 		dsl_format(t, nt, out);
 		if (dsl_tokens(&comp.arena, name, out->buf + start, out->len - start, &u, &nu) ||
-		    !same_tokens(t, nt, u, nu))
+		    !dsl_tokens_equal(t, nt, u, nu))
 			BUG("formatting %s changed more than white space", name);
 		*changed = out->len - start != text.len ||
 			   memcmp(out->buf + start, text.buf, text.len);

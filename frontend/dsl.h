@@ -105,6 +105,11 @@ enum dsl_keyword {
  * result formats to itself.
  */
 void dsl_format(const struct dsl_token *t, size_t n, struct strbuf *out);
+/*
+ * dsl_tokens_equal: a (the text's tokens) and b (its layout's) are the same
+ * tokens, comments but for the trailing blanks the layout drops.
+ */
+bool dsl_tokens_equal(const struct dsl_token *a, size_t na, const struct dsl_token *b, size_t nb);
 
 /* Where a word is written, for dsl_bare. */
 enum dsl_pos {

@@ -154,3 +154,18 @@ void dsl_format(const struct dsl_token *t, size_t n, struct strbuf *out)
 	}
 	newline(&f, false);
 }
+
+bool dsl_tokens_equal(const struct dsl_token *a, size_t na, const struct dsl_token *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		size_t la = a[i].len, lb = b[i].len;
+		if (a[i].kind == DSL_TOK_COMMENT)
+			while (la && strchr(" \t\r", a[i].text[la - 1]))
+				la--;
+		if (a[i].kind != b[i].kind || la != lb || memcmp(a[i].text, b[i].text, la))
+			return false;
+	}
+	return true;
+}

@@ -8,9 +8,11 @@
  * declared Namespaces with their labels, then every pod (a host of the
  * policy language is a Pod) with its labels, node, host network, named
  * ports and addresses, a workload template as its workload.  Keys are in
- * kubectl's order (sorted); policyTypes is written when it differs from
- * what the API server would default, as the other printers do.  Reading
- * both files back gives the same model, up to what the model does not keep.
+ * kubectl's order (sorted); policyTypes is written when the input gave it
+ * or when it differs from what the API server would default, as the dsl
+ * printer does.  Reading both files back gives the same model, up to what
+ * the model does not keep (Nodes, which only nodes peers use, are not
+ * written).
  *
  * What a NetworkPolicy cannot say (deny and pass rules, tiers, orders,
  * cluster-wide and Calico policies, Calico selector expressions and

@@ -110,6 +110,12 @@ static const struct cli_opt bpf_opts[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
+static const struct cli_opt fmt_opts[] = {
+	{ OPT_WRITE, "write", NULL,
+	  "rewrite the files that change, in place, instead of printing" },
+	{ 0, NULL, NULL, NULL },
+};
+
 const struct command commands[] = {
 	{ "compile", cmd_compile,
 	  "-t TARGET [PATH]... [-o OUT] [--endpoint NS/NAME | --namespace NS [--labels K=V,...] "
@@ -138,6 +144,10 @@ const struct command commands[] = {
 	{ "cidr", cmd_cidr, "[--merge | --exclude FILE | --intersect FILE] [--ranges] [FILE]...",
 	  "merge, exclude or intersect address lists; print the fewest prefixes", cidr_opts,
 	  false },
+	{ "fmt", cmd_fmt, "[-w] [FILE.np]...",
+	  "lay out policy language files canonically (comments kept): to standard output, or "
+	  "in place with -w",
+	  fmt_opts, false },
 	{ "bpf", cmd_bpf, "attach DIR --dev IFACE... [--object FILE] | detach --dev IFACE...",
 	  "load the BPF datapath with the seeds of compile -t bpf, or remove it", bpf_opts, false },
 	{ NULL, NULL, NULL, NULL, NULL, false },

@@ -111,6 +111,7 @@ int nft_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
 int bpf_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
 int ipt4_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
 int ipt6_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
+int k8s_emit(const struct emit_ctx *ctx, struct emit_out *out, struct diag *d);
 
 /* nft_table_check: NULL if s can name an nftables table, else the reason. */
 const char *nft_table_check(const char *s);
@@ -123,6 +124,9 @@ const char *ipt_log_prefix_check(const char *s);
 const char *ipt_prefix_check(const char *s);
 /* ipt_ipset_check: NULL if s can name the ipset file (a path, not standard output). */
 const char *ipt_ipset_check(const char *s);
+
+/* k8s_inventory_check: NULL if s can name the inventory file (a path, not standard output). */
+const char *k8s_inventory_check(const char *s);
 
 const struct backend *backend_find(const char *name);
 

@@ -60,12 +60,4 @@ size_t calico_simplify_ports(struct calico_port *v, size_t n);
  */
 char *calico_format_cidr(const struct prefix *p, char *buf);
 
-/*
- * calico_yaml_str: append s as a YAML scalar that YAML 1.1 and 1.2 readers
- * both read back as exactly the string s: plain when that is unambiguous,
- * double-quoted with escapes otherwise.  Returns -1 (appending nothing) if
- * s is not valid UTF-8, 0 otherwise.
- */
-int calico_yaml_str(struct strbuf *out, const char *s);
-
 #endif

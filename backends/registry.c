@@ -56,6 +56,14 @@ static const struct backend_opt ipt_opts[] = {
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
+static const struct backend_opt k8s_opts[] = {
+	{ "inventory", "FILE",
+	  "also write the inventory (Namespaces, Pods, workloads) to FILE, as kubectl get prints "
+	  "it",
+	  k8s_inventory_check, 0 },
+	{ NULL, NULL, NULL, NULL, 0 },
+};
+
 /* sorted by name: `netpolc compile -t help` lists them in this order */
 const struct backend backends[] = {
 	{ "bpf",
@@ -71,6 +79,9 @@ const struct backend backends[] = {
 	  LEVEL_FLAT, OUT_FILE, ipt_opts, ipt4_emit, false },
 	{ "json", "the resolved endpoint IR as stable JSON, for tooling and diffs", LEVEL_ENDPOINT,
 	  OUT_FILE, NULL, json_emit, false },
+	{ "k8s",
+	  "networking.k8s.io/v1 NetworkPolicy YAML (kubectl apply); refuses what it cannot say",
+	  LEVEL_MODEL, OUT_FILE, k8s_opts, k8s_emit, false },
 	{ "nftables", "an nft -f script: one inet table of our own, replaced atomically",
 	  LEVEL_FLAT, OUT_FILE, nft_opts, nft_emit, false },
 	{ NULL, NULL, LEVEL_MODEL, OUT_FILE, NULL, NULL, false },

@@ -263,6 +263,9 @@ static int set(struct cli *c, int id, const char *v)
 	case OPT_EXPOSURE:
 		c->exposure = true;
 		return 0;
+	case OPT_WRITE:
+		c->write = true;
+		return 0;
 	}
 	BUG("option %d has no handler", id);
 }

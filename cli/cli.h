@@ -28,6 +28,7 @@ enum opt_id {
 	OPT_QUIET = 'q',
 	OPT_TARGET = 't',
 	OPT_WARNING = 'W',
+	OPT_WRITE = 'w',
 	OPT_ENDPOINT = 256,
 	OPT_NAMESPACE,
 	OPT_LABELS,
@@ -108,6 +109,7 @@ struct cli {
 	bool explain, exposure;
 	struct diag_wopts wopts; /* -q, --werror, -W */
 	bool stats;
+	bool write;		/* fmt -w */
 	const char *stop_after; /* compile --stop-after PASS */
 	enum cidr_op cidr_op;
 	bool cidr_op_given, ranges;
@@ -170,5 +172,7 @@ int cmd_list(struct cli *c);
 int cmd_diff(struct cli *c);
 /* cmd_test: netpolc test FILE [PATH]... (cli/test.c). */
 int cmd_test(struct cli *c);
+/* cmd_fmt: netpolc fmt (cli/fmt.c). */
+int cmd_fmt(struct cli *c);
 
 #endif

@@ -8,7 +8,7 @@
 # The lists mirror `netpolc --help`, `netpolc CMD --help` and `netpolc
 # compile -t help`; tests/check-completion.sh fails when they differ.
 
-_netpolc_commands='compile check query test table list diff cidr bpf version'
+_netpolc_commands='compile check query test table list diff cidr fmt bpf version'
 _netpolc_input='-f --file -n --default-namespace -q --quiet --werror -W --warning -h --help'
 _netpolc_opts_compile="-t --target -o --output --endpoint --namespace --labels --ip --node
 	--stats --stop-after $_netpolc_input"
@@ -20,12 +20,14 @@ _netpolc_opts_list="--by --family --explain --exposure --from --to --port -o --o
 	$_netpolc_input"
 _netpolc_opts_diff="--by --family -o --output $_netpolc_input"
 _netpolc_opts_cidr='--merge --exclude --intersect --ranges -h --help'
+_netpolc_opts_fmt='-w --write -h --help'
 _netpolc_opts_bpf='--dev --object -h --help'
 _netpolc_opts_version=''
-_netpolc_targets='bpf calico dsl ip6tables iptables json nftables help'
+_netpolc_targets='bpf calico dsl ip6tables iptables json k8s nftables help'
 _netpolc_target_opts_calico='--calico-name-prefix'
 _netpolc_target_opts_iptables='--chain-prefix --ipset --coexist --allow --reject --log-prefix'
 _netpolc_target_opts_ip6tables='--chain-prefix --ipset --coexist --allow --reject --log-prefix'
+_netpolc_target_opts_k8s='--inventory'
 _netpolc_target_opts_nftables='--table --allow --counters --log-prefix --priority --reject'
 
 # _netpolc_words WORDS: COMPREPLY from the words that start with $cur

@@ -60,6 +60,7 @@ struct dsl {
 	size_t nhports, ahports;
 	struct dsl_set *sets;
 	size_t nsets, asets;
+	bool comments; /* the scanner returns comments (dsl_tokens) */
 };
 
 /* ---- words --------------------------------------------------------------- */
@@ -217,6 +218,80 @@ void dsl_keyword(struct build_str *out, const char *kw, const struct loc *loc)
 	out->s = kw;
 	out->len = strlen(kw);
 	out->loc = *loc;
+}
+
+bool dsl_comments(const struct dsl *x)
+{
+	return x->comments;
+}
+
+/* token_kind: a scanner token as the formatter names it (dsl.h). */
+static int token_kind(int tok)
+{
+	static const struct {
+		int tok, kind;
+	} kinds[] = {
+		{ NP_POLICY, DSL_KW_POLICY },
+		{ NP_SELECT, DSL_KW_SELECT },
+		{ NP_ISOLATE, DSL_KW_ISOLATE },
+		{ NP_ALLOW, DSL_KW_ALLOW },
+		{ NP_DENY, DSL_KW_DENY },
+		{ NP_PASS, DSL_KW_PASS },
+		{ NP_TIER, DSL_KW_TIER },
+		{ NP_ORDER, DSL_KW_ORDER },
+		{ NP_NAMESPACE, DSL_KW_NAMESPACE },
+		{ NP_HOST, DSL_KW_HOST },
+		{ NP_ADDRESSES, DSL_KW_ADDRESSES },
+		{ NP_PORTS, DSL_KW_PORTS },
+		{ NP_INCLUDE, DSL_KW_INCLUDE },
+		{ NP_IN, DSL_KW_IN },
+		{ NP_NOTIN, DSL_KW_NOTIN },
+		{ NP_HAS, DSL_KW_HAS },
+		{ NP_NE, DSL_KW_NE },
+		{ NP_COMMENT, DSL_TOK_COMMENT },
+		{ NP_WORD, DSL_TOK_WORD },
+		{ NP_STRING, DSL_TOK_WORD },
+		{ NP_SETREF, DSL_TOK_WORD },
+	};
+
+	if (tok > 0 && tok < 128)
+		return tok;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (kinds[i].tok == tok)
+			return kinds[i].kind;
+	return DSL_TOK_KEYWORD;
+}
+
+int dsl_tokens(struct arena *a, const char *file, const char *text, size_t len,
+	       struct dsl_token **out, size_t *n)
+{
+	struct dsl x = { .b = { .a = a }, .file = file, .line = 1, .col = 1, .comments = true };
+	struct dsl_token *v = NULL;
+	size_t nv = 0, av = 0;
+	yyscan_t scanner;
+	YY_BUFFER_STATE buf;
+	NP_STYPE val;
+	struct loc loc;
+	int tok, rc = 0;
+
+	if (len > INT_MAX)
+		return -1;
+	if (np_lex_init_extra(&x, &scanner))
+		oom();
+	buf = np__scan_bytes(text, (int)len, scanner);
+	while ((tok = np_lex(&val, &loc, scanner)) != NP_EOF) {
+		/* yytext is in the scanner's own copy of the text: keep the bytes */
+		struct dsl_token t = { token_kind(tok), arena_strndup(a, x.tok, x.toklen), x.toklen,
+				       loc };
+		if (tok == NP_BAD || tok == NP_STRING_BAD)
+			rc = -1;
+		VEC_PUSH(v, nv, av, t);
+	}
+	np__delete_buffer(buf, scanner);
+	np_lex_destroy(scanner);
+	*out = v;
+	*n = nv;
+	return rc;
 }
 
 /* ---- parser -------------------------------------------------------------- */

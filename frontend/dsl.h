@@ -45,6 +45,72 @@ int dsl_parse(struct arena *a, struct diag *d, const struct frontend_opts *o,
  */
 bool dsl_sniff(const char *text, size_t len);
 
+/*
+ * A token as written, for the formatter: its kind (a grammar token, a
+ * character such as '{' or ',', or DSL_TOK_COMMENT), its bytes in the
+ * text and where it starts and ends.
+ */
+struct dsl_token {
+	int kind;
+	const char *text;
+	size_t len;
+	struct loc loc;
+};
+
+/* Token kinds the formatter tells apart (the grammar's, named). */
+enum dsl_token_kind {
+	DSL_TOK_COMMENT = -1,
+	DSL_TOK_WORD = -2,    /* a word, a string or a set name */
+	DSL_TOK_KEYWORD = -3, /* any other keyword: select, allow, from, ... */
+};
+
+/*
+ * dsl_tokens: the tokens of text (len bytes, file for their locations),
+ * comments included, into *out (malloc'ed, *n of them).  Keywords keep
+ * their own kind for the names below, through dsl_keyword_kind.  Returns
+ * 0, or -1 on a byte sequence no token starts with (the text was not
+ * parsed first).
+ */
+int dsl_tokens(struct arena *a, const char *file, const char *text, size_t len,
+	       struct dsl_token **out, size_t *n);
+
+/*
+ * The keywords the formatter places (a statement or a declaration starts
+ * with one, '=' of a set definition is spaced): their kinds as returned
+ * by dsl_tokens.
+ */
+enum dsl_keyword {
+	DSL_KW_POLICY = 1,
+	DSL_KW_SELECT,
+	DSL_KW_ISOLATE,
+	DSL_KW_ALLOW,
+	DSL_KW_DENY,
+	DSL_KW_PASS,
+	DSL_KW_TIER,
+	DSL_KW_ORDER,
+	DSL_KW_NAMESPACE,
+	DSL_KW_HOST,
+	DSL_KW_ADDRESSES,
+	DSL_KW_PORTS,
+	DSL_KW_INCLUDE,
+	DSL_KW_IN,
+	DSL_KW_NOTIN,
+	DSL_KW_HAS,
+	DSL_KW_NE,
+};
+
+/*
+ * dsl_format: tokens t[0..n) (of a text that parses) laid out canonically
+ * into out, comments kept; only white space differs from the text.  The
+ * result formats to itself.
+ */
+void dsl_format(const struct dsl_token *t, size_t n, struct strbuf *out);
+/*
+ * dsl_tokens_equal: a (the text's tokens) and b (its layout's) are the same
+ * tokens, comments but for the trailing blanks the layout drops.
+ */
+bool dsl_tokens_equal(const struct dsl_token *a, size_t na, const struct dsl_token *b, size_t nb);
+
 /* Where a word is written, for dsl_bare. */
 enum dsl_pos {
 	DSL_NAME,  /* a name of a policy, namespace, host, tier; a network; a port */
@@ -111,6 +177,7 @@ void dsl_word(struct dsl *x, struct build_str *out, const char *text, size_t len
 void dsl_string(struct dsl *x, struct build_str *out, const char *text, size_t len,
 		const struct loc *loc);
 void dsl_keyword(struct build_str *out, const char *kw, const struct loc *loc);
+bool dsl_comments(const struct dsl *x);
 
 /* parser */
 void dsl_span(struct loc *out, const struct loc *rhs, int n);

@@ -105,12 +105,6 @@ size_t utf8_check(const char *text, size_t len)
 
 /* ---- one text ---------------------------------------------------------- */
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && !strcmp(s + n - k, suffix);
-}
-
 static bool looks_like_json(const char *name, const char *text, size_t len)
 {
 	if (has_suffix(name, ".json"))

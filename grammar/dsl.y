@@ -53,6 +53,7 @@ static void np_error(struct loc *loc, struct dsl *ctx, void *scanner, const char
 %token <word> NP_PORTS "ports" NP_INCLUDE "include" NP_NE "!="
 %token <word> NP_WORD "word" NP_SETREF "set name" NP_STRING "string"
 %token NP_STRING_BAD "unterminated string" NP_BAD "invalid character"
+%token NP_COMMENT "comment" /* only for the formatter, never parsed */
 
 %type <word> name key value softkw
 %type <peer> peer_item addr_item port_item

@@ -785,7 +785,8 @@ static void lint_unusable_ingress(const struct model *m, const struct ir *ir, st
 					rr->all_peers ? nsp->pods[si] : m->pods[rr->pods->v[si]];
 				const struct ir_endpoint *sep = &ir->eps[src->index];
 				bool usable = false;
-				if (src->host_endpoint || src->folded) /* folded: counted in its workload's pods */
+				if (src->host_endpoint ||
+				    src->folded) /* folded: counted in its workload's pods */
 					continue;
 				if (u.ns && strcmp(u.ns, src->ns))
 					unusable_report(p, k, &u, d);

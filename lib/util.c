@@ -121,3 +121,9 @@ void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const vo
 	if (n > 1)
 		qsort(base, n, size, cmp);
 }
+
+bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
+}

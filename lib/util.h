@@ -31,6 +31,8 @@ void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* has_suffix: s ends with suffix. */
+bool has_suffix(const char *s, const char *suffix);
 
 /*
  * xqsort: qsort that accepts an empty array given as NULL (qsort's pointer

@@ -16,6 +16,19 @@
 #   3. `-t dsl` of the .np file must equal the .np file but for its
 #      header line (the printer is a fixed point).
 #
+# And through Kubernetes YAML (`-t k8s --inventory`), for every input the
+# language can say:
+#
+#   4. `-t k8s INPUTS` gives policies and an inventory whose tables equal
+#      those of INPUTS (every probe, both families, the pod list too);
+#   5. `-t k8s` of that output is the same two files but for their header
+#      lines (idempotent);
+#   6. `-t k8s` of the .np file gives the same policies, and `-t dsl` of
+#      either conversion gives the .np file again (DSL -> k8s -> DSL);
+#   7. an input NetworkPolicy cannot say (deny, tiers, orders, Calico or
+#      cluster-wide policies) is refused with "cannot say" errors only,
+#      one at each cluster-wide policy of a random scenario.
+#
 # A fixed input that netpolc or the backend rejects is skipped with its
 # reason; a random scenario never is.  Ends with one summary line.
 set -u
@@ -28,9 +41,66 @@ seeds=${ROUNDTRIP_SEEDS:-60}
 case "${BUILD:-build}" in build) ;; *) seeds=${ROUNDTRIP_SEEDS:-15} ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-cases=0 random=0 refused=0 skipped=0 tables=0 fail=0
+cases=0 random=0 refused=0 skipped=0 tables=0 fail=0 k8s=0 k8s_refused=0
 PROBES="tcp/53 tcp/80 tcp/81 tcp/443 tcp/4000 tcp/5432 tcp/8080 tcp/8150 tcp/9000 tcp/9090
 udp/53 udp/81 udp/5005 sctp/80 sctp/3868 sctp/9000 sctp/9050"
+
+# same_but_header A B: the files are equal but for their first lines.
+same_but_header() {
+	cmp -s "$1" "$2" || [ "$(sed 1d "$1")" = "$(sed 1d "$2")" ]
+}
+
+# k8s_refusals N: every error in $tmp/kerr says what NetworkPolicy cannot
+# say, and there are N of them (N empty: at least one).
+k8s_refusals() {
+	ke=$(grep -c ': error: ' "$tmp/kerr")
+	kr=$(grep -c ': error: a Kubernetes NetworkPolicy cannot say ' "$tmp/kerr")
+	[ "$ke" = "$kr" ] && [ "$kr" -gt 0 ] && { [ -z "$1" ] || [ "$kr" = "$1" ]; }
+}
+
+# k8s_convert NAME INPUT...: steps 4 (its conversion only), 5 and 6;
+# k8s_ok is 1 when the tables are to be compared, 0 when refused or failed.
+k8s_convert() {
+	kname=$1
+	shift
+	k8s_ok=0
+	rm -f "$tmp/k.yaml" "$tmp/k.inv.yaml"
+	if ! "$nc" compile -t k8s --inventory "$tmp/k.inv.yaml" "$@" >"$tmp/k.yaml" 2>"$tmp/kerr"; then
+		if k8s_refusals "" && [ ! -e "$tmp/k.inv.yaml" ] && [ ! -s "$tmp/k.yaml" ]; then
+			echo "k8s refused $kname: $(grep error "$tmp/kerr" | head -1)"
+			k8s_refused=$((k8s_refused + 1))
+			return 0
+		fi
+		echo "FAIL k8s-roundtrip/$kname: compile -t k8s failed (or wrote output)"
+		sed 's/^/    /' "$tmp/kerr" | head -20
+		return 1
+	fi
+	"$nc" compile -q -t k8s --inventory "$tmp/kk.inv.yaml" "$tmp/k.yaml" "$tmp/k.inv.yaml" \
+		>"$tmp/kk.yaml" 2>"$tmp/kerr"
+	if ! same_but_header "$tmp/k.yaml" "$tmp/kk.yaml" ||
+		! same_but_header "$tmp/k.inv.yaml" "$tmp/kk.inv.yaml"; then
+		echo "FAIL k8s-roundtrip/$kname: -t k8s of its own output differs"
+		diff -u "$tmp/k.yaml" "$tmp/kk.yaml" | sed 's/^/    /' | head -30
+		diff -u "$tmp/k.inv.yaml" "$tmp/kk.inv.yaml" | sed 's/^/    /' | head -30
+		sed 's/^/    /' "$tmp/kerr" | head -5
+		return 1
+	fi
+	"$nc" compile -q -t k8s --inventory "$tmp/xk.inv.yaml" "$tmp/x.np" >"$tmp/xk.yaml" 2>"$tmp/kerr"
+	"$nc" compile -q -t dsl "$tmp/k.yaml" "$tmp/k.inv.yaml" >"$tmp/kx.np" 2>>"$tmp/kerr"
+	"$nc" compile -q -t dsl "$tmp/xk.yaml" "$tmp/xk.inv.yaml" >"$tmp/xkx.np" 2>>"$tmp/kerr"
+	if ! same_but_header "$tmp/k.yaml" "$tmp/xk.yaml" ||
+		! same_but_header "$tmp/x.np" "$tmp/kx.np" ||
+		! same_but_header "$tmp/x.np" "$tmp/xkx.np"; then
+		echo "FAIL k8s-roundtrip/$kname: DSL -> k8s -> DSL is not stable"
+		diff -u "$tmp/k.yaml" "$tmp/xk.yaml" | sed 's/^/    /' | head -30
+		diff -u "$tmp/x.np" "$tmp/kx.np" | sed 's/^/    /' | head -30
+		diff -u "$tmp/x.np" "$tmp/xkx.np" | sed 's/^/    /' | head -30
+		sed 's/^/    /' "$tmp/kerr" | head -5
+		return 1
+	fi
+	k8s_ok=1
+	return 0
+}
 
 # check NAME KIND INPUT...: KIND is "fixed" (may be skipped) or "random".
 check() {
@@ -49,6 +119,13 @@ check() {
 		ne=$(grep -c ': error: ' "$tmp/err")
 		nr=$(grep -c ': error: the policy language cannot say an* \(Baseline\)*\(Admin\|Cluster\)NetworkPolicy$' "$tmp/err")
 		if [ "$nk" -gt 0 ] && [ "$ne" = "$nk" ] && [ "$nr" = "$nk" ]; then
+			# and so has NetworkPolicy, at the same objects
+			if "$nc" compile -t k8s "$@" >/dev/null 2>"$tmp/kerr" || ! k8s_refusals "$nk"; then
+				echo "FAIL k8s-roundtrip/$name: cluster-wide policies not refused one by one"
+				sed 's/^/    /' "$tmp/kerr" | head -20
+				fail=$((fail + 1))
+				return
+			fi
 			refused=$((refused + 1))
 			return
 		fi
@@ -65,6 +142,7 @@ check() {
 		sed 's/^/    /' "$tmp/err" | head -5
 		ok=0
 	fi
+	k8s_convert "$name" "$@" || ok=0
 	probes=$PROBES
 	[ "$kind" = random ] && probes="$probes $(sed -n '1s/^# probe://p' "$1")"
 	for probe in $(printf '%s\n' $probes | sort -u); do
@@ -74,6 +152,18 @@ check() {
 			"$nc" table --port "$probe" --family $fam "$tmp/x.np" >"$tmp/b.out" 2>/dev/null
 			st2=$?
 			tables=$((tables + 1))
+			if [ $k8s_ok = 1 ]; then
+				"$nc" table -q --port "$probe" --family $fam "$tmp/k.yaml" "$tmp/k.inv.yaml" \
+					>"$tmp/c.out" 2>/dev/null
+				st3=$?
+				tables=$((tables + 1))
+				if [ $st1 != $st3 ] || ! cmp -s "$tmp/a.out" "$tmp/c.out"; then
+					[ $ok = 1 ] && echo "FAIL k8s-roundtrip/$name ($*)"
+					ok=0
+					echo "    table --port $probe --family $fam: exit $st1 vs $st3 (k8s)"
+					diff -u "$tmp/a.out" "$tmp/c.out" | sed 's/^/    /' | head -30
+				fi
+			fi
 			# the language keeps no workload kinds: templates are hosts
 			sed -i 's/ (template)$//' "$tmp/a.out"
 			if [ $st1 != $st2 ] || ! cmp -s "$tmp/a.out" "$tmp/b.out"; then
@@ -86,6 +176,7 @@ check() {
 	done
 	if [ $ok = 1 ]; then
 		cases=$((cases + 1))
+		[ $k8s_ok = 1 ] && k8s=$((k8s + 1))
 		[ "$kind" = random ] && random=$((random + 1))
 	else
 		fail=$((fail + 1))
@@ -124,7 +215,8 @@ while [ $s -le "$seeds" ]; do
 	"$tmp/gen" $s >"$tmp/seed.yaml" && check "seed-$s" random "$tmp/seed.yaml"
 	s=$((s + 1))
 done
-echo "dsl-roundtrip: $cases cases equal ($random random), $tables tables; $refused random with cluster-wide policies refused as the language cannot say them; $skipped skipped, $fail failed"
+echo "dsl-roundtrip: $cases cases equal ($random random), $k8s of them through k8s too, $tables tables; $refused random with cluster-wide policies refused as the language and NetworkPolicy cannot say them; $k8s_refused refused by k8s alone; $skipped skipped, $fail failed"
+[ $((k8s * 2)) -lt "$cases" ] && [ $fail = 0 ] && { echo "FAIL k8s-roundtrip: only $k8s of $cases cases went through k8s"; exit 1; }
 [ $((random + refused)) -lt "$seeds" ] && [ $fail = 0 ] && { echo "FAIL dsl-roundtrip: only $random of $seeds random cases ran"; exit 1; }
 [ $((random * 2)) -lt "$seeds" ] && [ $fail = 0 ] && { echo "FAIL dsl-roundtrip: only $random of $seeds random cases compared"; exit 1; }
 [ $fail = 0 ]

@@ -19,6 +19,14 @@ good=$top/examples/tutorial
 rc=$?
 [ $rc = 1 ] && [ ! -e "$tmp/new.json" ] && ok || bad "an error created the output file (status $rc)"
 
+# a policy NetworkPolicy cannot say: neither the policies nor the inventory file
+printf 'namespace x\npolicy x/p {\n  deny ingress\n}\n' >"$tmp/deny.np"
+"$bin" compile -q -t k8s "$tmp/deny.np" -o "$tmp/k8s.yaml" --inventory "$tmp/inv.yaml" 2>/dev/null
+rc=$?
+[ $rc = 1 ] && [ ! -e "$tmp/k8s.yaml" ] && [ ! -e "$tmp/inv.yaml" ] && ok ||
+	bad "a refused -t k8s created an output file (status $rc)"
+rm -f "$tmp/deny.np"
+
 echo "previous contents" >"$tmp/old.json"
 "$bin" compile -q -t json "$tmp/bad.yaml" -o "$tmp/old.json" 2>/dev/null
 [ "$(cat "$tmp/old.json")" = "previous contents" ] && ok || bad "an error changed an existing output file"

@@ -7,7 +7,8 @@
 # The command runs inside the case directory.  `args` may name "$OUT", an
 # output directory that does not exist yet (compile -t bpf -o "$OUT"): the
 # files the command writes there are appended to its stdout, each after a
-# line "== NAME ==", in name order.  With -g the expectations
+# line "== NAME ==", in name order; a file it writes at "$OUT" itself
+# (compile -t k8s --inventory "$OUT") after a line "== $OUT ==".  With -g the expectations
 # are (re)written from the current output: review the diff before
 # committing.  Prints one line per failure with a unified diff, then
 # "golden: N passed, N failed".
@@ -29,7 +30,10 @@ for args in $(find "$top/tests/golden" -name args | LC_ALL=C sort); do
 	# shellcheck disable=SC2046
 	(cd "$dir" && OUT="$tmp/out" && eval "set -- $(cat args)" && ${VALGRIND_CMD:-} "$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr" </dev/null)
 	echo $? >"$tmp/status"
-	if [ -d "$tmp/out" ]; then
+	if [ -f "$tmp/out" ]; then
+		printf '== $OUT ==\n' >>"$tmp/stdout"
+		cat "$tmp/out" >>"$tmp/stdout"
+	elif [ -d "$tmp/out" ]; then
 		for f in $(cd "$tmp/out" && ls | LC_ALL=C sort); do
 			printf '== %s ==\n' "$f" >>"$tmp/stdout"
 			cat "$tmp/out/$f" >>"$tmp/stdout"

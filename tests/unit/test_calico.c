@@ -14,6 +14,7 @@
 
 #include "backends/backend.h"
 #include "backends/calico.h"
+#include "backends/yamlout.h"
 
 /* ---- helpers ---- */
 
@@ -306,7 +307,7 @@ static void check_yaml(const char *in, const char *want)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	assert_int_equal(calico_yaml_str(&sb, in), 0);
+	assert_int_equal(yaml_scalar(&sb, in), 0);
 	assert_string_equal(sb.buf, want);
 	strbuf_release(&sb);
 }
@@ -387,9 +388,9 @@ static void test_calico_yaml_escapes(void **state)
 		   "\"\\ufeffbom\"");
 	/* Not UTF-8: refused, nothing appended. */
 	strbuf_addstr(&sb, "keep");
-	assert_int_equal(calico_yaml_str(&sb, "bad\xff"), -1);
-	assert_int_equal(calico_yaml_str(&sb, "\xc0\xaf"), -1);
-	assert_int_equal(calico_yaml_str(&sb, "\xed\xa0\x80"), -1);
+	assert_int_equal(yaml_scalar(&sb, "bad\xff"), -1);
+	assert_int_equal(yaml_scalar(&sb, "\xc0\xaf"), -1);
+	assert_int_equal(yaml_scalar(&sb, "\xed\xa0\x80"), -1);
 	assert_string_equal(sb.buf, "keep");
 	strbuf_release(&sb);
 }

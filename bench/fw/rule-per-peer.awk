@@ -2,11 +2,17 @@
 # shape kube-router and Capirca emit, for bench/fw: the dispatch tree
 # becomes one linear chain of per-endpoint jumps (every endpoint address
 # tested in turn), and every multiport list becomes one rule per port (one
-# rule per peer prefix per port).  The verdicts are unchanged.
+# rule per peer prefix per port).  The verdicts are unchanged.  The
+# dispatch chains are written in reverse address order, so the bench's own
+# pods (the lowest addresses) are tested last: the worst case of a linear
+# chain, which a packet to a random one of N endpoints meets half-way on
+# average.
 / -m iprange / { next }
 /^-A NETPOLC-D[EI](-[0-9]+)? -g NETPOLC-D/ { next }
 /^:NETPOLC-D[EI]-[0-9]+ / { next }
 /^-A NETPOLC-D[EI]-[0-9]+ / { sub(/-[0-9]+ /, " ", $0) }
+/^-A NETPOLC-D[EI] / { held[++nheld] = $0; next }
+nheld { for (i = nheld; i >= 1; i--) print held[i]; nheld = 0 }
 / -m multiport --dports / {
 	n = split($0, w, " ")
 	for (i = 1; i <= n; i++)
@@ -26,3 +32,4 @@
 	next
 }
 { print }
+END { for (i = nheld; i >= 1; i--) print held[i] }

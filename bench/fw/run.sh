@@ -28,7 +28,8 @@
 # configurations are measured in ROUNDS (default 3) interleaved rounds, each
 # right after a "none" reference (no ruleset at all, so not even conntrack).
 # Prints a table and writes it, with the machine and the date, into
-# bench/fw/RESULTS.md.  Needs root, nft, iptables and ip netns; cleans up on exit.
+# bench/fw/RESULTS.md (above its "<!-- analysis -->" marker: the text
+# below it is kept).  Needs root, nft, iptables and ip netns; cleans up on exit.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -265,4 +266,10 @@ cbase=$(awk '{ print $12 }' "$tmp/rate-none" | median | awk '{ printf "%.0f", $1
 	echo "Failed connections (all configurations): $fails."
 } >"$tmp/results.md"
 cat "$tmp/results.md"
-cp "$tmp/results.md" bench/fw/RESULTS.md
+# the reading of the figures, below its marker, is kept
+{
+	cat "$tmp/results.md"
+	echo
+	sed -n '/^<!-- analysis -->$/,$p' bench/fw/RESULTS.md 2>/dev/null
+} >"$tmp/all.md"
+cp "$tmp/all.md" bench/fw/RESULTS.md

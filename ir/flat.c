@@ -53,7 +53,10 @@ void flat_origin_text(struct strbuf *sb, const struct origin *o)
 		strbuf_addstr(sb, "netpolc");
 		return;
 	}
-	strbuf_addf(sb, "%s/%s", o->policy->ns, o->policy->name);
+	if (o->policy->ns && *o->policy->ns)
+		strbuf_addf(sb, "%s/%s", o->policy->ns, o->policy->name);
+	else /* cluster-scoped: named by kind, as query names it */
+		strbuf_addf(sb, "%s %s", o->policy->kind, o->policy->name);
 	if (o->rule >= 0)
 		strbuf_addf(sb, " %s[%d]", dir_name(o->dir), o->rule);
 }

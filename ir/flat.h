@@ -155,7 +155,10 @@ const struct flat_prog *flat_prog_of(const struct flat *f, size_t ep, enum dir d
  */
 bool flat_eval(const struct flat_prog *p, const struct addr *a, int proto, uint16_t port);
 
-/* flat_origin_text: "ns/policy ingress[2]" (or "netpolc" for synthetic rules). */
+/*
+ * flat_origin_text: "ns/policy ingress[2]", "AdminNetworkPolicy name
+ * egress[0]" for a cluster-scoped policy, "netpolc" for synthetic rules.
+ */
 void flat_origin_text(struct strbuf *sb, const struct origin *o);
 
 #endif

@@ -44,6 +44,11 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 cases=0 random=0 refused=0 skipped=0 tables=0 fail=0 k8s=0 k8s_refused=0
 PROBES="tcp/53 tcp/80 tcp/81 tcp/443 tcp/4000 tcp/5432 tcp/8080 tcp/8150 tcp/9000 tcp/9090
 udp/53 udp/81 udp/5005 sctp/80 sctp/3868 sctp/9000 sctp/9050"
+# Under a sanitizer build (make asan-check) the examples, e2e cases and
+# random scenarios still all go through, but only one golden case in three
+# and on fewer probes: the code paths are the same, the runs fewer.
+every=1
+case "${BUILD:-build}" in build) ;; *) PROBES="tcp/53 tcp/80 udp/53 sctp/80" every=3 ;; esac
 
 # same_but_header A B: the files are equal but for their first lines.
 same_but_header() {
@@ -186,7 +191,10 @@ check() {
 check examples/tutorial fixed examples/tutorial
 check examples/policies fixed examples/policies
 [ -d examples/dsl ] && check examples/dsl fixed examples/dsl
+n=0
 for a in tests/golden/nftables/*/args tests/golden/calico-in/CI-*/args; do
+	n=$((n + 1))
+	[ $((n % every)) = 0 ] || continue
 	dir=$(dirname "$a")
 	set --
 	for w in $(cat "$a"); do

@@ -214,9 +214,7 @@ void ipt_comment(struct strbuf *out, const char *text)
 static void run_comment(struct strbuf *out, const struct flat_run *run)
 {
 	struct strbuf sb = STRBUF_INIT;
-	flat_origin_text(&sb, run->origins[0]);
-	if (run->norigins > 1)
-		strbuf_addf(&sb, " +%zu", run->norigins - 1);
+	flat_run_text(&sb, run);
 	ipt_comment(out, sb.buf);
 	strbuf_release(&sb);
 }
@@ -226,10 +224,7 @@ static void run_comment(struct strbuf *out, const struct flat_run *run)
 static void prefix_text(struct strbuf *sb, const struct prefix *px)
 {
 	char buf[ADDR_STRLEN];
-	if (px->len == (px->a.family == AF4 ? 32 : 128))
-		strbuf_addstr(sb, addr_format(&px->a, buf));
-	else
-		strbuf_addstr(sb, prefix_format(px, buf));
+	strbuf_addstr(sb, prefix_short(px, buf));
 }
 
 static size_t port_slots(const struct flat_elem *el)

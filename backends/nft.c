@@ -143,9 +143,7 @@ static const char *verdict(struct nft *e, const char *v)
 static void run_comment(struct strbuf *out, const struct flat_run *run)
 {
 	struct strbuf sb = STRBUF_INIT;
-	flat_origin_text(&sb, run->origins[0]);
-	if (run->norigins > 1)
-		strbuf_addf(&sb, " +%zu", run->norigins - 1);
+	flat_run_text(&sb, run);
 	strbuf_addstr(out, " comment ");
 	quote_str(out, sb.buf, NFT_COMMENT_MAX);
 	strbuf_release(&sb);
@@ -174,10 +172,7 @@ static void list_origins(struct strbuf *out, const struct flat_run *run)
 static void prefix_text(struct strbuf *sb, const struct prefix *px)
 {
 	char buf[ADDR_STRLEN];
-	if (px->len == (px->a.family == AF4 ? 32 : 128))
-		strbuf_addstr(sb, addr_format(&px->a, buf));
-	else
-		strbuf_addstr(sb, prefix_format(px, buf));
+	strbuf_addstr(sb, prefix_short(px, buf));
 }
 
 static void ports_text(struct strbuf *sb, const struct flat_elem *el)

@@ -371,6 +371,12 @@ char *prefix_format(const struct prefix *p, char *buf)
 	return buf;
 }
 
+char *prefix_short(const struct prefix *p, char *buf)
+{
+	return p->len == (p->a.family == AF4 ? 32 : 128) ? addr_format(&p->a, buf)
+							 : prefix_format(p, buf);
+}
+
 /* ---- single prefixes and addresses ---- */
 
 u128 prefix_first(const struct prefix *p)

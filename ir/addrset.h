@@ -44,6 +44,8 @@ int prefix_parse_n(const char *s, size_t n, struct prefix *out, bool *host_bits,
 /* addr_format / prefix_format: canonical text (RFC 5952 for IPv6) into buf. */
 char *addr_format(const struct addr *a, char *buf);
 char *prefix_format(const struct prefix *p, char *buf);
+/* prefix_short: prefix_format, but a single address (/32, /128) without its length. */
+char *prefix_short(const struct prefix *p, char *buf);
 /* prefix_first / prefix_last: the lowest and highest address of the prefix. */
 u128 prefix_first(const struct prefix *p);
 u128 prefix_last(const struct prefix *p);

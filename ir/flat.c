@@ -61,6 +61,13 @@ void flat_origin_text(struct strbuf *sb, const struct origin *o)
 		strbuf_addf(sb, " %s[%d]", dir_name(o->dir), o->rule);
 }
 
+void flat_run_text(struct strbuf *sb, const struct flat_run *run)
+{
+	flat_origin_text(sb, run->origins[0]);
+	if (run->norigins > 1)
+		strbuf_addf(sb, " +%zu", run->norigins - 1);
+}
+
 static int origin_cmp(const struct origin *a, const struct origin *b)
 {
 	int c;

@@ -160,5 +160,7 @@ bool flat_eval(const struct flat_prog *p, const struct addr *a, int proto, uint1
  * egress[0]" for a cluster-scoped policy, "netpolc" for synthetic rules.
  */
 void flat_origin_text(struct strbuf *sb, const struct origin *o);
+/* flat_run_text: the first origin of a run and how many others it stands for ("... +3"). */
+void flat_run_text(struct strbuf *sb, const struct flat_run *run);
 
 #endif

@@ -51,13 +51,15 @@
  * the family is one unconditional rule.
  *
  * Dispatch (node mode).  The endpoints' addresses, sorted, are split into a
- * balanced binary tree of chains on address ranges: an inner chain tests
- * `-m iprange --src-range lo-hi` (--dst-range for ingress) of its left
- * half and goes (-g) to the left or the right child; a leaf chain of at
- * most IPT_LEAF addresses tests them one by one and goes to the program.
- * A packet crosses log2(n / IPT_LEAF) range tests and at most IPT_LEAF
- * address tests, whatever the number of endpoints or policies, and the
- * tree needs nothing but iptables itself (the kernel's xt_iprange).
+ * binary tree of chains on their bits: an inner chain tests the prefix its
+ * addresses share plus a 0 bit where they first differ (`-s ADDR/LEN`, -d
+ * for ingress) and goes (-g) to that half or to the other; a leaf chain of
+ * at most IPT_LEAF addresses tests them one by one and goes to the
+ * program.  The kernel tests addresses and prefixes itself, without a match
+ * module, and a packet crosses about log2(n / IPT_LEAF) prefix tests (at
+ * most the address's width) and at most IPT_LEAF address tests, whatever
+ * the number of endpoints or policies.  Tree chains are named from their
+ * prefixes, so an endpoint added or removed renames only its own path.
  *
  * Application.  By default the file is self-contained: it sets the
  * built-in chains' policies to ACCEPT and holds the jumps to our entry
@@ -105,11 +107,11 @@ struct ipt {
 	const char *pfx;
 	bool coexist; /* only our chains, for restore --noflush */
 	struct arena arena;
-	struct strbuf decl;  /* ":CHAIN - [0:0]" */
-	struct strbuf rules; /* "-A CHAIN ..." */
-	size_t ntree[NDIR];  /* dispatch chains made, per direction */
-	bool ipset;	     /* peer sets of IPT_SET_MIN or more prefixes become ipsets */
-	struct strbuf sets;  /* the ipset restore text */
+	struct strbuf decl;	/* ":CHAIN - [0:0]" */
+	struct strbuf rules;	/* "-A CHAIN ..." */
+	struct setnames chains; /* dispatch chains, named from their prefixes */
+	bool ipset;		/* peer sets of IPT_SET_MIN or more prefixes become ipsets */
+	struct strbuf sets;	/* the ipset restore text */
 	struct setnames setnames;
 	bool reject;		    /* --reject: isolation rejects instead of dropping */
 	const char *log;	    /* --log-prefix, or NULL */
@@ -122,9 +124,6 @@ static const char dir_letter[NDIR] = { [DIR_INGRESS] = 'I', [DIR_EGRESS] = 'E' }
 static const char *const peer_opt[NDIR] = { [DIR_INGRESS] = "-s", [DIR_EGRESS] = "-d" };
 /* the endpoint in node mode: the other side */
 static const char *const ep_opt[NDIR] = { [DIR_INGRESS] = "-d", [DIR_EGRESS] = "-s" };
-static const char *const ep_range[NDIR] = {
-	[DIR_INGRESS] = "--dst-range", [DIR_EGRESS] = "--src-range"
-};
 static const char *const disp_name[NDIR] = { [DIR_INGRESS] = "DI", [DIR_EGRESS] = "DE" };
 
 /* ---- names and comments ---- */
@@ -612,26 +611,86 @@ struct disp_ent {
 	const char *prog;
 };
 
-/* emit_tree: the dispatch chain ch over v[0..n), sorted by address */
+/* addr_bit: bit i (0 = the most significant) of a */
+static unsigned addr_bit(const struct addr *a, unsigned i)
+{
+	unsigned w = a->family == AF4 ? 32 : 128;
+	return (unsigned)(a->v >> (w - 1 - i)) & 1;
+}
+
+/* common_len: the length of the longest prefix x and y share */
+static unsigned common_len(const struct addr *x, const struct addr *y)
+{
+	unsigned w = x->family == AF4 ? 32 : 128, len = 0;
+	while (len < w && addr_bit(x, len) == addr_bit(y, len))
+		len++;
+	return len;
+}
+
+/* node_prefix: the prefix of length len holding a */
+static struct prefix node_prefix(const struct addr *a, unsigned len)
+{
+	struct prefix p = { .a = *a, .len = (uint8_t)len };
+	p.a.v = prefix_first(&p);
+	return p;
+}
+
+/*
+ * tree_chain: the chain of the dispatch node over v[0..n), named from the
+ * prefix its addresses share (setname), so an endpoint added or removed
+ * renames only the chains on its own path.
+ */
+static const char *tree_chain(struct ipt *e, enum dir dir, const struct disp_ent *v, size_t n)
+{
+	struct prefix p = node_prefix(v[0].a, common_len(v[0].a, v[n - 1].a));
+	char buf[ADDR_STRLEN],
+		*key = arena_printf(&e->arena, "%s %s", disp_name[dir], prefix_format(&p, buf));
+	bool fresh;
+	const char *name =
+		setname(&e->chains, arena_printf(&e->arena, "%s%s-", e->pfx, disp_name[dir]), key,
+			strlen(key), &fresh);
+	if (strlen(name) > IPT_CHAIN_MAX)
+		BUG("iptables: chain name %s too long", name);
+	if (!fresh)
+		BUG("iptables: two dispatch nodes for %s", key);
+	strbuf_addf(&e->decl, ":%s - [0:0]\n", name);
+	return name;
+}
+
+/*
+ * emit_tree: the dispatch chain ch over v[0..n), distinct addresses sorted.
+ * An inner node splits them on the first bit where they differ: the rule
+ * for the 0 side matches its prefix (-s/-d ADDR/LEN, which the kernel
+ * tests natively, as it does a leaf's addresses), the 1 side is the rest.
+ */
 static void emit_tree(struct ipt *e, enum dir dir, const char *ch, const struct disp_ent *v,
 		      size_t n)
 {
-	char lo[ADDR_STRLEN], hi[ADDR_STRLEN];
+	char buf[ADDR_STRLEN];
 
 	if (n <= IPT_LEAF) {
 		for (size_t i = 0; i < n; i++)
 			strbuf_addf(&e->rules, "-A %s %s %s -g %s\n", ch, ep_opt[dir],
-				    addr_format(v[i].a, lo), v[i].prog);
+				    addr_format(v[i].a, buf), v[i].prog);
 		return;
 	}
-	size_t mid = n / 2;
-	const char *left = chain(e, "%s-%zu", disp_name[dir], ++e->ntree[dir]);
-	const char *right = chain(e, "%s-%zu", disp_name[dir], ++e->ntree[dir]);
-	strbuf_addf(&e->rules, "-A %s -m iprange %s %s-%s -g %s\n", ch, ep_range[dir],
-		    addr_format(v[0].a, lo), addr_format(v[mid - 1].a, hi), left);
+	unsigned b = common_len(v[0].a, v[n - 1].a);
+	size_t lo = 0, hi = n - 1; /* v[hi] has bit b set, v[0] has not */
+	while (lo + 1 < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (addr_bit(v[mid].a, b))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	struct prefix zero = node_prefix(v[0].a, b + 1);
+	const char *left = tree_chain(e, dir, v, hi);
+	const char *right = tree_chain(e, dir, v + hi, n - hi);
+	strbuf_addf(&e->rules, "-A %s %s %s -g %s\n", ch, ep_opt[dir], prefix_format(&zero, buf),
+		    left);
 	strbuf_addf(&e->rules, "-A %s -g %s\n", ch, right);
-	emit_tree(e, dir, left, v, mid);
-	emit_tree(e, dir, right, v + mid, n - mid);
+	emit_tree(e, dir, left, v, hi);
+	emit_tree(e, dir, right, v + hi, n - hi);
 }
 
 /* dispatch: the root chain of dir's tree, or NULL when no address of the family has a program */
@@ -768,6 +827,7 @@ static int ipt_build(const struct emit_ctx *ctx, struct strbuf *out, struct strb
 	strbuf_init(&e.rules);
 	strbuf_init(&e.sets);
 	setnames_init(&e.setnames, &e.arena);
+	setnames_init(&e.chains, &e.arena);
 	for (int dir = 0; dir < NDIR; dir++)
 		for (size_t i = 0; i < e.flat->nprogs[dir]; i++)
 			emit_program(&e, &e.flat->progs[dir][i]);
@@ -803,6 +863,7 @@ static int ipt_build(const struct emit_ctx *ctx, struct strbuf *out, struct strb
 	strbuf_release(&e.rules);
 	strbuf_release(&e.sets);
 	setnames_release(&e.setnames);
+	setnames_release(&e.chains);
 	arena_release(&e.arena);
 	free(e.allow);
 	return 0;

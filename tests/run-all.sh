@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-all.sh - the whole test suite (make check): cmocka unit tests, golden
 # tests, the check scripts, then the end-to-end bench.  Ends with one line
-# "N passed, N failed" over every test binary and suite.
+# "N passed, N failed" over every test binary and suite, after a line with
+# the seconds each one took.
 #
 # The bench, the nft checks and check-hostfw.sh (the host-firewall options on
 # real packets) need root (network namespaces, nft).  Without
@@ -14,15 +15,18 @@ cd "$top" || exit 1
 pass=0
 fail=0
 failed=""
+times=""
 run() {
 	name=$1
 	shift
+	t0=$(date +%s)
 	if "$@"; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
 		failed="$failed $name"
 	fi
+	times="$times $name=$(($(date +%s) - t0))s"
 }
 no_root_msg="the end-to-end bench, the nft checks and check-hostfw need root (network namespaces, nft): run
     sudo make check
@@ -59,6 +63,7 @@ if [ -f tests/e2e/update.sh ] && [ -z "$vg" ]; then
 	run e2e-update sh tests/e2e/update.sh
 fi
 echo
+echo "time:$times"
 [ -n "$failed" ] && echo "failed:$failed"
 case "$failed" in
 *" root"*) printf 'FAIL: %s\n' "$no_root_msg" ;;

@@ -73,6 +73,10 @@ skip() {
 command -v nft >/dev/null 2>&1 || skip "nft not installed (apt-get install nftables)"
 command -v ip >/dev/null 2>&1 || skip "ip not installed (apt-get install iproute2)"
 for be in $BACKENDS; do
+	case " $ALL_BACKENDS " in
+	*" $be "*) ;;
+	*) echo "e2e: unknown backend $be (known: $ALL_BACKENDS)" >&2; exit 2 ;;
+	esac
 	case $be in
 	iptables_*)
 		v=${be#iptables_}

@@ -213,6 +213,8 @@ void model_release(struct model *m)
 
 void model_add_policy(struct model *m, struct policy *p)
 {
+	if (!p->kind)
+		p->kind = "NetworkPolicy";
 	VEC_PUSH(m->policies, m->npolicies, m->apolicies, p);
 }
 
@@ -266,7 +268,9 @@ static int cmp_policy(const void *a, const void *b)
 {
 	const struct policy *x = *(struct policy *const *)a;
 	const struct policy *y = *(struct policy *const *)b;
-	return cmp_nsname(x->ns, x->name, y->ns, y->name);
+	int c = cmp_nsname(x->ns, x->name, y->ns, y->name);
+	/* an AdminNetworkPolicy and a BaselineAdminNetworkPolicy may share a name */
+	return c ? c : strcmp(x->kind, y->kind);
 }
 
 /* stable sort by location for equal keys: qsort is not stable, so compare locations last */
@@ -400,6 +404,7 @@ static struct namespace *implicit_ns(struct model *m, const char *name, const st
 
 #define SAME_NS(x, y)	  (!strcmp((x)->name, (y)->name))
 #define SAME_NSNAME(x, y) (!strcmp((x)->ns, (y)->ns) && !strcmp((x)->name, (y)->name))
+#define SAME_POLICY(x, y) (SAME_NSNAME(x, y) && !strcmp((x)->kind, (y)->kind))
 
 /* resolve_tiers: order and end action of every policy that names a declared tier. */
 static int resolve_tiers(struct model *m, struct diag *d)
@@ -571,8 +576,9 @@ int model_finalize(struct model *m, struct diag *d)
 	       "'%s/%s'", m->pods[i_]->ns, m->pods[i_]->name);
 	if (m->npolicies > 1)
 		xqsort(m->policies, m->npolicies, sizeof(*m->policies), cmp_policy_loc);
-	DEDUPE(m->policies, m->npolicies, SAME_NSNAME, "NetworkPolicy", "'%s/%s'",
-	       m->policies[i_]->ns, m->policies[i_]->name);
+	/* a cluster-scoped policy, or a namespaced one read without a namespace: its name */
+	DEDUPE(m->policies, m->npolicies, SAME_POLICY, m->policies[i_]->kind, "'%s%s%s'",
+	       m->policies[i_]->ns, *m->policies[i_]->ns ? "/" : "", m->policies[i_]->name);
 
 	/*
 	 * Namespaces referenced by pods or policies but not declared.  Say so

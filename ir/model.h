@@ -158,7 +158,7 @@ struct policy {
 	size_t nrules[NDIR];
 	bool rules_given[NDIR]; /* ingress/egress key present */
 	struct loc rules_loc[NDIR];
-	const char *kind; /* "NetworkPolicy", "GlobalNetworkPolicy" */
+	const char *kind; /* "NetworkPolicy" (model_add_policy sets it when NULL), ... */
 	size_t index;	  /* position after model_finalize */
 	/*
 	 * Ordering (Calico).  Kubernetes policies are in tier "default"

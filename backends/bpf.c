@@ -84,12 +84,54 @@ struct bpf_sizes {
 	size_t ep, cls4, cls6, verdict;
 };
 
-/* prog_id: the seed's id of program p (layout.h): ingress first, from 1 */
-static unsigned prog_id(const struct flat *f, const struct flat_prog *p)
+/*
+ * Program ids (layout.h): 31 bits of the program's content hash, never 0
+ * (not enforced), the next free value should two programs meet, taken in
+ * the flat order (ingress, then egress, each by content).  An id depends
+ * on its program alone, so a policy change renumbers only the programs it
+ * changes, and the seed's diff stays small.
+ */
+struct prog_ids {
+	uint32_t *v[NDIR]; /* by direction and program index */
+};
+
+static void prog_ids_build(struct prog_ids *ids, const struct flat *f)
 {
-	if (!p)
-		return 0;
-	return (unsigned)(p->index + 1 + (p->dir == DIR_EGRESS ? f->nprogs[DIR_INGRESS] : 0));
+	size_t total = f->nprogs[DIR_INGRESS] + f->nprogs[DIR_EGRESS], cap = 16;
+	uint32_t *used;
+
+	while (cap < 2 * total)
+		cap *= 2;
+	used = xcalloc(cap, sizeof(*used)); /* open addressing; 0 is empty */
+	for (int dir = 0; dir < NDIR; dir++) {
+		ids->v[dir] = xcalloc(f->nprogs[dir] + 1, sizeof(*ids->v[dir]));
+		for (size_t i = 0; i < f->nprogs[dir]; i++) {
+			uint32_t id = (uint32_t)(f->progs[dir][i].hash >> 33), h;
+			for (;;) {
+				id = id ? id : 1;
+				for (h = id & (uint32_t)(cap - 1); used[h] && used[h] != id;
+				     h = (h + 1) & (uint32_t)(cap - 1))
+					;
+				if (!used[h])
+					break;
+				id = (id + 1) & ~NPC_GEN_BIT;
+			}
+			used[h] = id;
+			ids->v[dir][i] = id;
+		}
+	}
+	free(used);
+}
+
+static void prog_ids_release(struct prog_ids *ids)
+{
+	for (int dir = 0; dir < NDIR; dir++)
+		free(ids->v[dir]);
+}
+
+static unsigned prog_id(const struct prog_ids *ids, const struct flat_prog *p)
+{
+	return p ? ids->v[p->dir][p->index] : 0;
 }
 
 static void add_json_string(struct strbuf *out, const char *s)
@@ -101,14 +143,14 @@ static void add_json_string(struct strbuf *out, const char *s)
 	json_decref(j);
 }
 
-static void emit_program(struct strbuf *out, const struct flat *f, const struct flat_prog *p,
+static void emit_program(struct strbuf *out, const struct prog_ids *ids, const struct flat_prog *p,
 			 const struct flat_classes *c, bool first)
 {
 	struct strbuf sb = STRBUF_INIT;
 	bool any = false;
 
 	strbuf_addf(out, "%s\n  { \"id\": %u, \"dir\": \"%s\", \"classes\": %zu, \"rules\": [",
-		    first ? "" : ",", prog_id(f, p), dir_text[p->dir], c->n);
+		    first ? "" : ",", prog_id(ids, p), dir_text[p->dir], c->n);
 	for (size_t s = 0; s < p->nstages; s++)
 		for (size_t r = 0; r < p->stages[s].nruns; r++)
 			for (size_t o = 0; o < p->stages[s].runs[r].norigins; o++) {
@@ -155,14 +197,14 @@ static void emit_verdicts(struct strbuf *out, unsigned id, const struct flat_cla
 			}
 }
 
-static size_t emit_endpoints(struct strbuf *out, const struct flat *f)
+static size_t emit_endpoints(struct strbuf *out, const struct flat *f, const struct prog_ids *ids)
 {
 	char buf[ADDR_STRLEN];
 	size_t n = 0;
 	for (size_t i = 0; !f->host_mode && i < f->ndisp; i++) {
 		const struct flat_dispatch *x = &f->disp[i];
-		unsigned in = prog_id(f, flat_prog_of(f, x->ep, DIR_INGRESS));
-		unsigned eg = prog_id(f, flat_prog_of(f, x->ep, DIR_EGRESS));
+		unsigned in = prog_id(ids, flat_prog_of(f, x->ep, DIR_INGRESS));
+		unsigned eg = prog_id(ids, flat_prog_of(f, x->ep, DIR_EGRESS));
 		if (!in && !eg)
 			continue;
 		strbuf_addf(out, "%s\n  { \"addr\": \"%s\", \"prog\": [%u, %u] }", n ? "," : "",
@@ -221,22 +263,24 @@ int bpf_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 	struct flat_classes *cls;
 	struct strbuf progs = STRBUF_INIT, eps = STRBUF_INIT, cl = STRBUF_INIT, vd = STRBUF_INIT;
 	struct bpf_sizes n = { 0 };
+	struct prog_ids ids;
 	size_t total = f->nprogs[DIR_INGRESS] + f->nprogs[DIR_EGRESS], k = 0;
 	int rc = 0;
 
+	prog_ids_build(&ids, f);
 	cls = xcalloc(total ? total : 1, sizeof(*cls));
 	for (int dir = 0; dir < NDIR; dir++)
 		for (size_t i = 0; i < f->nprogs[dir]; i++, k++) {
 			const struct flat_prog *p = &f->progs[dir][i];
 			classes_build(&cls[k], p);
-			emit_program(&progs, f, p, &cls[k], k == 0);
-			emit_classes(&cl, prog_id(f, p), &cls[k], &n);
+			emit_program(&progs, &ids, p, &cls[k], k == 0);
+			emit_classes(&cl, prog_id(&ids, p), &cls[k], &n);
 		}
 	k = 0;
 	for (int dir = 0; dir < NDIR; dir++)
 		for (size_t i = 0; i < f->nprogs[dir]; i++, k++)
-			emit_verdicts(&vd, prog_id(f, &f->progs[dir][i]), &cls[k], &n);
-	n.ep = emit_endpoints(&eps, f);
+			emit_verdicts(&vd, prog_id(&ids, &f->progs[dir][i]), &cls[k], &n);
+	n.ep = emit_endpoints(&eps, f, &ids);
 
 	rc |= check_size(d, "npc_ep", n.ep, NPC_MAX_EP);
 	rc |= check_size(d, "npc_cls4", n.cls4, NPC_MAX_CLS4);
@@ -248,8 +292,8 @@ int bpf_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 			    "{\n\"format\": \"netpolc-bpf-seed\",\n\"version\": %d,\n"
 			    "\"mode\": \"%s\",\n\"host\": [%u, %u],\n",
 			    NPC_LAYOUT_VERSION, f->host_mode ? "host" : "node",
-			    f->host_mode ? prog_id(f, flat_prog_of(f, 0, DIR_INGRESS)) : 0,
-			    f->host_mode ? prog_id(f, flat_prog_of(f, 0, DIR_EGRESS)) : 0);
+			    f->host_mode ? prog_id(&ids, flat_prog_of(f, 0, DIR_INGRESS)) : 0,
+			    f->host_mode ? prog_id(&ids, flat_prog_of(f, 0, DIR_EGRESS)) : 0);
 		strbuf_addf(out,
 			    "\"sizes\": { \"npc_ep\": %zu, \"npc_cls4\": %zu, \"npc_cls6\": %zu, "
 			    "\"npc_verdict\": %zu },\n",
@@ -264,6 +308,7 @@ int bpf_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 	for (k = 0; k < total; k++)
 		classes_release(&cls[k]);
 	free(cls);
+	prog_ids_release(&ids);
 	strbuf_release(&progs);
 	strbuf_release(&eps);
 	strbuf_release(&cl);

@@ -22,8 +22,10 @@
  *
  * plus the flow table npc_flow (connection state, not generation-bound).
  *
- * Program ids.  Seeds number programs from 1 (0: not enforced); ingress
- * programs first, then egress.  In the maps an id carries the generation
+ * Program ids.  A seed's program id is 31 bits of a hash of the program's
+ * content (0: not enforced; the next free value should two programs meet),
+ * so a policy change renumbers only the programs it changes.  In the maps
+ * an id carries the generation
  * in bit 31 (NPC_GEN_BIT), so the two generations never share a key and a
  * policy update is: fill the inactive generation, then write one word,
  * npc_ctl[0].  A packet reads the generation once, so it sees either the

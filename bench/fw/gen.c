@@ -1,7 +1,7 @@
 /*
  * gen.c - policy sets for the nftables benchmark.
  *
- *     gen N > cluster.json
+ *     gen N [drop K | edit K] > cluster.json
  *
  * A v1 List (the shape of `kubectl get ns,pods,netpol -o json`) with N
  * NetworkPolicies and N ordinary pods in max(1, N/100) namespaces, plus the
@@ -19,9 +19,13 @@
  *     so nearly every ordinary pod has programs of its own.
  * Two more policies let the bench traffic through: servers admit clients
  * on TCP 8080, clients may reach servers on TCP 8080.
+ *
+ * "drop K" leaves policy K out, "edit K" moves its first ingress port to
+ * 2000 + K: one-policy changes, for tests/check-stable.sh.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int first = 1;
 
@@ -39,7 +43,7 @@ static void pod(const char *ns, const char *name, const char *labels, const char
 	       name, ns, labels, ip);
 }
 
-static void rules(int i, int n)
+static void rules(int i, int n, int port)
 {
 	printf("\"ingress\":[{\"from\":[{\"podSelector\":{\"matchLabels\":{\"app\":\"a%d\"}},"
 	       "\"namespaceSelector\":{}}],\"ports\":[{\"port\":%d}]},"
@@ -48,16 +52,24 @@ static void rules(int i, int n)
 	       "\"ports\":[{\"protocol\":\"UDP\",\"port\":53,\"endPort\":60}]}],"
 	       "\"egress\":[{\"to\":[{\"podSelector\":{\"matchLabels\":{\"app\":\"a%d\"}},"
 	       "\"namespaceSelector\":{}}],\"ports\":[{\"port\":443}]}]",
-	       (int)((7L * i) % n), 1000 + i % 500, i % 256, i % 256, (int)((13L * i) % n));
+	       (int)((7L * i) % n), port, i % 256, i % 256, (int)((13L * i) % n));
 }
 
 int main(int argc, char **argv)
 {
-	int n, k;
+	int n, k, drop = -1, edit = -1;
 	char ip[32], name[32], labels[64];
 
-	if (argc != 2 || (n = atoi(argv[1])) < 1) {
-		fprintf(stderr, "usage: gen N\n");
+	if ((argc != 2 && argc != 4) || (n = atoi(argv[1])) < 1) {
+		fprintf(stderr, "usage: gen N [drop K | edit K]\n");
+		return 2;
+	}
+	if (argc == 4 && !strcmp(argv[2], "drop"))
+		drop = atoi(argv[3]);
+	else if (argc == 4 && !strcmp(argv[2], "edit"))
+		edit = atoi(argv[3]);
+	else if (argc == 4) {
+		fprintf(stderr, "usage: gen N [drop K | edit K]\n");
 		return 2;
 	}
 	k = n / 100 > 1 ? n / 100 : 1;
@@ -87,6 +99,8 @@ int main(int argc, char **argv)
 		pod(ns, name, labels, ip);
 	}
 	for (int i = 0; i < n; i++) {
+		if (i == drop)
+			continue;
 		item_start();
 		printf("{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\","
 		       "\"metadata\":{\"name\":\"pol%d\",\"namespace\":\"ns%d\"},\"spec\":{",
@@ -99,7 +113,7 @@ int main(int argc, char **argv)
 			       "\"In\",\"values\":[\"a%d\",\"a%d\"]}]},",
 			       i, (i + 1) % n);
 		printf("\"policyTypes\":[\"Ingress\",\"Egress\"],");
-		rules(i, n);
+		rules(i, n, i == edit ? 2000 + i : 1000 + i % 500);
 		printf("}}");
 	}
 	item_start();

@@ -95,32 +95,49 @@ struct prog_ids {
 	uint32_t *v[NDIR]; /* by direction and program index */
 };
 
-static void prog_ids_build(struct prog_ids *ids, const struct flat *f)
+void bpf_prog_ids(const uint64_t *h, size_t n, uint32_t *out)
 {
-	size_t total = f->nprogs[DIR_INGRESS] + f->nprogs[DIR_EGRESS], cap = 16;
+	size_t cap = 16;
 	uint32_t *used;
 
-	while (cap < 2 * total)
+	while (cap < 2 * n)
 		cap *= 2;
 	used = xcalloc(cap, sizeof(*used)); /* open addressing; 0 is empty */
-	for (int dir = 0; dir < NDIR; dir++) {
-		ids->v[dir] = xcalloc(f->nprogs[dir] + 1, sizeof(*ids->v[dir]));
-		for (size_t i = 0; i < f->nprogs[dir]; i++) {
-			uint32_t id = (uint32_t)(f->progs[dir][i].hash >> 33), h;
-			for (;;) {
-				id = id ? id : 1;
-				for (h = id & (uint32_t)(cap - 1); used[h] && used[h] != id;
-				     h = (h + 1) & (uint32_t)(cap - 1))
-					;
-				if (!used[h])
-					break;
-				id = (id + 1) & ~NPC_GEN_BIT;
-			}
-			used[h] = id;
-			ids->v[dir][i] = id;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = (uint32_t)(h[i] >> 33), k;
+		for (;;) {
+			id = id ? id : 1;
+			for (k = id & (uint32_t)(cap - 1); used[k] && used[k] != id;
+			     k = (k + 1) & (uint32_t)(cap - 1))
+				;
+			if (!used[k])
+				break;
+			id = (id + 1) & ~NPC_GEN_BIT;
 		}
+		used[k] = id;
+		out[i] = id;
 	}
 	free(used);
+}
+
+static void prog_ids_build(struct prog_ids *ids, const struct flat *f)
+{
+	size_t n = f->nprogs[DIR_INGRESS] + f->nprogs[DIR_EGRESS], k = 0;
+	uint64_t *h = xcalloc(n + 1, sizeof(*h));
+	uint32_t *all = xcalloc(n + 1, sizeof(*all));
+
+	for (int dir = 0; dir < NDIR; dir++)
+		for (size_t i = 0; i < f->nprogs[dir]; i++)
+			h[k++] = f->progs[dir][i].hash;
+	bpf_prog_ids(h, n, all);
+	k = 0;
+	for (int dir = 0; dir < NDIR; dir++) {
+		ids->v[dir] = xcalloc(f->nprogs[dir] + 1, sizeof(*ids->v[dir]));
+		for (size_t i = 0; i < f->nprogs[dir]; i++)
+			ids->v[dir][i] = all[k++];
+	}
+	free(h);
+	free(all);
 }
 
 static void prog_ids_release(struct prog_ids *ids)

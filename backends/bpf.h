@@ -6,6 +6,7 @@
 #ifndef NETPOLC_BACKENDS_BPF_H
 #define NETPOLC_BACKENDS_BPF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bpf/layout.h"
@@ -13,6 +14,12 @@
 
 /* bpf_prog_gen: program id prog (0: none) as stored for generation gen. */
 uint32_t bpf_prog_gen(uint32_t prog, unsigned gen);
+/*
+ * bpf_prog_ids: the seed's program ids for programs of content hashes
+ * h[0..n), in the seed's order: 31 bits of each hash, never 0, the next
+ * free value when an earlier program holds it.
+ */
+void bpf_prog_ids(const uint64_t *h, size_t n, uint32_t *out);
 void bpf_key_ep(struct npc_ep_key *k, const struct addr *a, unsigned gen);
 /* bpf_key_cls: an npc_cls6_key, or for IPv4 an npc_cls4_key in its first bytes. */
 void bpf_key_cls(struct npc_cls6_key *k, uint32_t prog, const struct prefix *px);

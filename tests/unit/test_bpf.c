@@ -157,6 +157,44 @@ static bool datapath(const struct lpm *cls4, const struct lpm *cls6, const struc
 	return lpm_find(vd, &vk) == 1;
 }
 
+/* program ids: from the hash alone, never 0 or with bit 31, distinct */
+static void test_bpf_prog_ids(void **state)
+{
+	const uint64_t a = (uint64_t)0x1234567u << 33, top = (uint64_t)0x7fffffffu << 33;
+	/* a; a again (meets it: a+1); a+1's own hash (meets that: a+2); a hash
+	 * whose 31 bits are 0 (never 0: 1); the largest id, met (wraps to 1,
+	 * held: 2) */
+	const uint64_t h[] = { a, a | 5, a + ((uint64_t)1 << 33), 0x1ffffffffull, top, top };
+	const uint32_t want[] = { 0x1234567u, 0x1234568u, 0x1234569u, 1, 0x7fffffffu, 2 };
+	uint32_t out[ARRAY_SIZE(h)];
+	(void)state;
+
+	bpf_prog_ids(h, ARRAY_SIZE(h), out);
+	for (size_t i = 0; i < ARRAY_SIZE(h); i++)
+		assert_int_equal(out[i], want[i]);
+	/* the same program keeps its id whatever else the seed holds */
+	bpf_prog_ids(h + 4, 1, out);
+	assert_int_equal(out[0], 0x7fffffffu);
+	/* many: distinct, valid */
+	{
+		enum { N = 5000 };
+		uint64_t *many = calloc(N, sizeof(*many)), s = 1;
+		uint32_t *ids = calloc(N, sizeof(*ids));
+		for (size_t i = 0; i < N; i++) {
+			s = s * 6364136223846793005ull + 1442695040888963407ull;
+			many[i] = i % 7 ? s : many[i - 1]; /* some repeats: forced meetings */
+		}
+		bpf_prog_ids(many, N, ids);
+		for (size_t i = 0; i < N; i++) {
+			assert_true(ids[i] && !(ids[i] & NPC_GEN_BIT));
+			for (size_t j = 0; j < i; j++)
+				assert_true(ids[i] != ids[j]);
+		}
+		free(many);
+		free(ids);
+	}
+}
+
 static void test_bpf_keys_property_random(void **state)
 {
 	uint64_t seed = 4242;
@@ -226,6 +264,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bpf_key_bytes),
 		cmocka_unit_test(test_bpf_keys_property_random),
+		cmocka_unit_test(test_bpf_prog_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

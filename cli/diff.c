@@ -54,20 +54,30 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* merge: fold runs equal but for the field at off (from or to) into joined lists. */
+/* alike: x and y change the same way towards the same peer (to when on_to, else from). */
+static bool alike(const struct change *x, const struct change *y, bool on_to)
+{
+	return !strcmp(x->old, y->old) && !strcmp(x->new, y->new) &&
+	       !strcmp(on_to ? x->to : x->from, on_to ? y->to : y->from);
+}
+
+/*
+ * merge: fold runs of alike changes into one with joined lists of the
+ * other peer.  The folded changes' sets are released in the same loop that
+ * reads them (a second loop over the run made gcc -O3 warn, wrongly, of
+ * -Waggressive-loop-optimizations).
+ */
 static size_t merge(struct change *v, size_t n, bool on_to, struct arena *a)
 {
 	size_t out = 0;
 	for (size_t i = 0; i < n;) {
 		struct strbuf sb = STRBUF_INIT;
-		size_t j = i;
-		for (; j < n && !strcmp(v[j].old, v[i].old) && !strcmp(v[j].new, v[i].new) &&
-		       !strcmp(on_to ? v[j].to : v[j].from, on_to ? v[i].to : v[i].from);
-		     j++)
-			strbuf_addf(&sb, "%s%s", j > i ? ", " : "", on_to ? v[j].from : v[j].to);
-		for (size_t k = i + 1; k < j; k++) {
-			connset_release(&v[k].os);
-			connset_release(&v[k].ns);
+		size_t j = i + 1;
+		strbuf_addstr(&sb, on_to ? v[i].from : v[i].to);
+		for (; j < n && alike(&v[i], &v[j], on_to); j++) {
+			strbuf_addf(&sb, ", %s", on_to ? v[j].from : v[j].to);
+			connset_release(&v[j].os);
+			connset_release(&v[j].ns);
 		}
 		v[out] = v[i];
 		if (on_to)

@@ -5,9 +5,15 @@
  *
  * A group's members are pod classes (conns.h) and external classes; the
  * set from group A to group B is the union over their member classes, and
- * is "uniform" when every pair of members has the same set.  Sets between
- * two classes are computed once (memoised), so a whole matrix costs one
- * conns_between per pair of classes, not per pair of pods.
+ * is "uniform" when every pair of members has the same set.  review_init
+ * computes the set of every pair of classes (the class matrix): a side (a
+ * class's egress or ingress towards a peer class) depends only on which of
+ * its rules the peer matches, so it is computed once per such combination
+ * and numbered by content, and a pair's connections once per pair of side
+ * contents; the rest is one lookup per pair of classes.  Lists and diffs
+ * then walk groups through the classes that are connected (or changed),
+ * so their cost grows with classes and with the output, not with pods
+ * squared.
  *
  * Grouping: --by pod lists pods (a workload's template pod only when the
  * workload has no real pod); --by workload folds a pod into the workload

@@ -22,7 +22,16 @@
  * before and after the passes; after the passes, endpoints that share a
  * group number must also decide every cell alike, in both directions.
  *
+ * test_random_diff takes the same cases as old versions and a mutation of
+ * each (a pod's labels, a policy added, removed or replaced, a port
+ * widened, an ipBlock except added, policyTypes changed, a Calico deny
+ * rule added, a pod removed) as new ones, and checks that what `diff`
+ * reports (review_diff), by pod, workload and namespace and in both
+ * families, is exactly the cell-by-cell difference of eval over the
+ * probed ports, unions over a group's pods included.
+ *
  *   NETPOLC_RANDOM_CASES=N   number of cases (default 1000)
+ *   NETPOLC_RANDOM_DIFF_CASES=N  number of diffed pairs (default 2000)
  *   NETPOLC_RANDOM_SEED=S    seed of the first case (default fixed); case i
  *                            uses seed S + i, so a failing case is rerun
  *                            alone with NETPOLC_RANDOM_SEED=<its seed>

@@ -189,6 +189,29 @@ static struct strbuf *policy_texts(const struct ir *ir)
 	return t;
 }
 
+/*
+ * counterpart: the policy of o with p's namespace, name and kind, or NULL.
+ * Policies are sorted by namespace and name (model_policy finds one of
+ * them); those of one name but several kinds are next to each other.
+ */
+static const struct policy *counterpart(const struct model *o, const struct policy *p)
+{
+	const struct policy *q = model_policy(o, p->ns, p->name);
+	size_t i;
+	if (!q)
+		return NULL;
+	for (i = q->index; i > 0 && !strcmp(o->policies[i - 1]->ns, p->ns) &&
+			   !strcmp(o->policies[i - 1]->name, p->name);
+	     i--)
+		;
+	for (; i < o->npolicies && !strcmp(o->policies[i]->ns, p->ns) &&
+	       !strcmp(o->policies[i]->name, p->name);
+	     i++)
+		if (!strcmp(o->policies[i]->kind, p->kind))
+			return o->policies[i];
+	return NULL;
+}
+
 /* changed_policies: "NS/NAME" of every policy added, removed or changed, in out. */
 static size_t changed_policies(const struct ir *old, const struct ir *new, struct arena *a,
 			       const char ***out)
@@ -200,12 +223,7 @@ static size_t changed_policies(const struct ir *old, const struct ir *new, struc
 	for (int s = 0; s < 2; s++) {
 		const struct model *m = irs[s]->model, *o = irs[!s]->model;
 		for (size_t i = 0; i < m->npolicies; i++) {
-			const struct policy *p = m->policies[i], *q = NULL;
-			for (size_t j = 0; j < o->npolicies && !q; j++)
-				if (!strcmp(o->policies[j]->ns, p->ns) &&
-				    !strcmp(o->policies[j]->name, p->name) &&
-				    !strcmp(o->policies[j]->kind, p->kind))
-					q = o->policies[j];
+			const struct policy *p = m->policies[i], *q = counterpart(o, p);
 			if (q && s)
 				continue; /* in both: judged from the old side */
 			if (q && t[0][p->index].len == t[1][q->index].len &&

@@ -49,25 +49,30 @@ static int cmp_out(const void *a, const void *b)
 	return c ? c : strcmp(x->to, y->to);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* alike: x and y change the same way towards the same peer (to when on_to, else from). */
+static bool alike(const struct change *x, const struct change *y, bool on_to)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return !strcmp(x->old, y->old) && !strcmp(x->new, y->new) &&
+	       !strcmp(on_to ? x->to : x->from, on_to ? y->to : y->from);
 }
 
-/* merge: fold runs equal but for the field at off (from or to) into joined lists. */
+/*
+ * merge: fold runs of alike changes into one with joined lists of the
+ * other peer.  The folded changes' sets are released in the same loop that
+ * reads them (a second loop over the run made gcc -O3 warn, wrongly, of
+ * -Waggressive-loop-optimizations).
+ */
 static size_t merge(struct change *v, size_t n, bool on_to, struct arena *a)
 {
 	size_t out = 0;
 	for (size_t i = 0; i < n;) {
 		struct strbuf sb = STRBUF_INIT;
-		size_t j = i;
-		for (; j < n && !strcmp(v[j].old, v[i].old) && !strcmp(v[j].new, v[i].new) &&
-		       !strcmp(on_to ? v[j].to : v[j].from, on_to ? v[i].to : v[i].from);
-		     j++)
-			strbuf_addf(&sb, "%s%s", j > i ? ", " : "", on_to ? v[j].from : v[j].to);
-		for (size_t k = i + 1; k < j; k++) {
-			connset_release(&v[k].os);
-			connset_release(&v[k].ns);
+		size_t j = i + 1;
+		strbuf_addstr(&sb, on_to ? v[i].from : v[i].to);
+		for (; j < n && alike(&v[i], &v[j], on_to); j++) {
+			strbuf_addf(&sb, ", %s", on_to ? v[j].from : v[j].to);
+			connset_release(&v[j].os);
+			connset_release(&v[j].ns);
 		}
 		v[out] = v[i];
 		if (on_to)
@@ -134,22 +139,6 @@ static void why(struct review *r, size_t i, size_t j, int proto, uint16_t port, 
 	}
 }
 
-static void names_union(const struct review *o, const struct review *n, const char ***v, size_t *nv)
-{
-	size_t a = 0, k = 0;
-	*v = NULL;
-	*nv = 0;
-	for (size_t i = 0; i < o->ng; i++)
-		VEC_PUSH(*v, *nv, a, o->g[i].name);
-	for (size_t i = 0; i < n->ng; i++)
-		VEC_PUSH(*v, *nv, a, n->g[i].name);
-	xqsort(*v, *nv, sizeof(**v), cmp_str);
-	for (size_t i = 0; i < *nv; i++)
-		if (!k || strcmp((*v)[k - 1], (*v)[i]))
-			(*v)[k++] = (*v)[i];
-	*nv = k;
-}
-
 /*
  * policy_texts: per policy of ir (by index), a text of what it does: the
  * endpoints it selects per direction and its rules by content (pods by
@@ -200,6 +189,29 @@ static struct strbuf *policy_texts(const struct ir *ir)
 	return t;
 }
 
+/*
+ * counterpart: the policy of o with p's namespace, name and kind, or NULL.
+ * Policies are sorted by namespace and name (model_policy finds one of
+ * them); those of one name but several kinds are next to each other.
+ */
+static const struct policy *counterpart(const struct model *o, const struct policy *p)
+{
+	const struct policy *q = model_policy(o, p->ns, p->name);
+	size_t i;
+	if (!q)
+		return NULL;
+	for (i = q->index; i > 0 && !strcmp(o->policies[i - 1]->ns, p->ns) &&
+			   !strcmp(o->policies[i - 1]->name, p->name);
+	     i--)
+		;
+	for (; i < o->npolicies && !strcmp(o->policies[i]->ns, p->ns) &&
+	       !strcmp(o->policies[i]->name, p->name);
+	     i++)
+		if (!strcmp(o->policies[i]->kind, p->kind))
+			return o->policies[i];
+	return NULL;
+}
+
 /* changed_policies: "NS/NAME" of every policy added, removed or changed, in out. */
 static size_t changed_policies(const struct ir *old, const struct ir *new, struct arena *a,
 			       const char ***out)
@@ -211,12 +223,7 @@ static size_t changed_policies(const struct ir *old, const struct ir *new, struc
 	for (int s = 0; s < 2; s++) {
 		const struct model *m = irs[s]->model, *o = irs[!s]->model;
 		for (size_t i = 0; i < m->npolicies; i++) {
-			const struct policy *p = m->policies[i], *q = NULL;
-			for (size_t j = 0; j < o->npolicies && !q; j++)
-				if (!strcmp(o->policies[j]->ns, p->ns) &&
-				    !strcmp(o->policies[j]->name, p->name) &&
-				    !strcmp(o->policies[j]->kind, p->kind))
-					q = o->policies[j];
+			const struct policy *p = m->policies[i], *q = counterpart(o, p);
 			if (q && s)
 				continue; /* in both: judged from the old side */
 			if (q && t[0][p->index].len == t[1][q->index].len &&
@@ -243,58 +250,34 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 {
 	const struct ir *irs[2] = { old, new };
 	struct conns_ext *ext;
-	size_t next, nnames, nch = 0, ach = 0, nwl = 0, npol;
-	const char **names, **pols;
-	size_t *idx[2];
+	size_t next, nrc, nch = 0, ach = 0, nwl = 0, npol;
+	const char **pols;
 	struct review r[2];
+	struct review_change *rc;
 	struct change *ch = NULL;
 	struct strbuf sb = STRBUF_INIT;
 
 	conns_ext_build(irs, 2, o->family, &ext, &next);
 	review_init(&r[0], old, o->family, o->by, ext, next, a);
 	review_init(&r[1], new, o->family, o->by, ext, next, a);
-	names_union(&r[0], &r[1], &names, &nnames);
-	idx[0] = xcalloc(nnames + 1, sizeof(*idx[0]));
-	idx[1] = xcalloc(nnames + 1, sizeof(*idx[1]));
-	for (size_t i = 0; i < nnames; i++)
-		for (int k = 0; k < 2; k++)
-			idx[k][i] = review_find(&r[k], names[i]);
-	for (size_t i = 0; i < nnames; i++) {
-		size_t fi[2] = { idx[0][i], idx[1][i] };
-		bool ext_i = (fi[0] != SIZE_MAX ? &r[0].g[fi[0]] : &r[1].g[fi[1]])->external;
-		for (size_t j = 0; j < nnames; j++) {
-			size_t tj[2] = { idx[0][j], idx[1][j] };
-			bool ext_j =
-				(tj[0] != SIZE_MAX ? &r[0].g[tj[0]] : &r[1].g[tj[1]])->external;
-			struct change c = { 0 };
-			bool uniform;
-			if (ext_i && ext_j)
-				continue;
-			for (int s = 0; s < 2; s++) {
-				struct connset *set = s ? &c.ns : &c.os;
-				if (fi[s] != SIZE_MAX && tj[s] != SIZE_MAX)
-					review_between(&r[s], fi[s], tj[s], set, &uniform, NULL);
-				else
-					connset_init(set);
-				c.side_from[s] = fi[s];
-				c.side_to[s] = tj[s];
-			}
-			if (connset_equal(&c.os, &c.ns)) {
-				connset_release(&c.os);
-				connset_release(&c.ns);
-				continue;
-			}
-			c.from = names[i];
-			c.to = names[j];
-			strbuf_reset(&sb);
-			connset_format(&c.os, &sb);
-			c.old = arena_strndup(a, sb.buf, sb.len);
-			strbuf_reset(&sb);
-			connset_format(&c.ns, &sb);
-			c.new = arena_strndup(a, sb.buf, sb.len);
-			VEC_PUSH(ch, nch, ach, c);
-		}
+	nrc = review_diff(r, &rc);
+	for (size_t i = 0; i < nrc; i++) {
+		struct change c = { 0 };
+		c.from = rc[i].from;
+		c.to = rc[i].to;
+		c.os = rc[i].os;
+		c.ns = rc[i].ns;
+		memcpy(c.side_from, rc[i].side_from, sizeof(c.side_from));
+		memcpy(c.side_to, rc[i].side_to, sizeof(c.side_to));
+		strbuf_reset(&sb);
+		connset_format(&c.os, &sb);
+		c.old = arena_strndup(a, sb.buf, sb.len);
+		strbuf_reset(&sb);
+		connset_format(&c.ns, &sb);
+		c.new = arena_strndup(a, sb.buf, sb.len);
+		VEC_PUSH(ch, nch, ach, c);
 	}
+	free(rc);
 	if (o->fmt != FMT_JSON) { /* json: one element per pair of peers */
 		xqsort(ch, nch, sizeof(*ch), cmp_by_to);
 		nch = merge(ch, nch, true, a);
@@ -388,9 +371,6 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 		connset_release(&ch[i].ns);
 	}
 	free(ch);
-	free(names);
-	free(idx[0]);
-	free(idx[1]);
 	strbuf_release(&sb);
 	review_release(&r[0]);
 	review_release(&r[1]);

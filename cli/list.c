@@ -1,6 +1,7 @@
 /*
  * list.c - `netpolc list`: every allowed connection set between peers.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/review.h"
@@ -134,9 +135,12 @@ int cli_list(const struct ir *ir, const struct review_opts *o, struct arena *a, 
 	else if (o->fmt == FMT_DOT)
 		strbuf_addstr(out, "digraph connections {\n");
 	for (size_t i = 0; i < r.ng; i++) {
+		size_t *to, nto;
 		if (!wanted(&r.g[i], o->from))
 			continue;
-		for (size_t j = 0; j < r.ng; j++) {
+		nto = review_targets(&r, i, false, &to);
+		for (size_t k = 0; k < nto; k++) {
+			size_t j = to[k];
 			struct connset s;
 			const struct conns *first;
 			bool uniform;
@@ -186,6 +190,7 @@ int cli_list(const struct ir *ir, const struct review_opts *o, struct arena *a, 
 			rows++;
 			connset_release(&s);
 		}
+		free(to);
 	}
 	if (o->fmt == FMT_JSON)
 		strbuf_addstr(out, rows ? "\n]\n" : "]\n");

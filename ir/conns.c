@@ -224,19 +224,39 @@ void conns_dir(const struct ir_endpoint *ep, enum dir dir, const struct eval_pee
 		connset_release(&rest);
 }
 
-/* side: conns_dir, or everything when the peer is no endpoint of the IR. */
-static void side(const struct eval_peer *self, enum dir dir, const struct eval_peer *other,
-		 struct conns *out)
+void conns_all(struct conns *out)
 {
 	struct connset all;
-	if (self->ep) {
-		conns_dir(self->ep, dir, other, out);
-		return;
-	}
 	conns_init(out);
 	connset_init(&all);
 	connset_set_all(&all);
 	push(out, &all, NULL, NULL);
+}
+
+/* side: conns_dir, or everything when the peer is no endpoint of the IR. */
+static void side(const struct eval_peer *self, enum dir dir, const struct eval_peer *other,
+		 struct conns *out)
+{
+	if (self->ep)
+		conns_dir(self->ep, dir, other, out);
+	else
+		conns_all(out);
+}
+
+void conns_join(const struct conns *eg, const struct conns *in, struct conns *out)
+{
+	conns_init(out);
+	for (size_t i = 0; i < eg->n; i++) {
+		for (size_t j = 0; j < in->n; j++) {
+			struct connset m;
+			connset_intersect(&m, &eg->v[i].set, &in->v[j].set);
+			if (connset_is_empty(&m))
+				connset_release(&m);
+			else
+				push(out, &m, eg->v[i].rule[DIR_EGRESS],
+				     in->v[j].rule[DIR_INGRESS]);
+		}
+	}
 }
 
 void conns_between(const struct eval_peer *src, const struct eval_peer *dst, struct conns *out)
@@ -244,17 +264,7 @@ void conns_between(const struct eval_peer *src, const struct eval_peer *dst, str
 	struct conns eg, in;
 	side(src, DIR_EGRESS, dst, &eg);
 	side(dst, DIR_INGRESS, src, &in);
-	conns_init(out);
-	for (size_t i = 0; i < eg.n; i++) {
-		for (size_t j = 0; j < in.n; j++) {
-			struct connset m;
-			connset_intersect(&m, &eg.v[i].set, &in.v[j].set);
-			if (connset_is_empty(&m))
-				connset_release(&m);
-			else
-				push(out, &m, eg.v[i].rule[DIR_EGRESS], in.v[j].rule[DIR_INGRESS]);
-		}
-	}
+	conns_join(&eg, &in, out);
 	conns_release(&eg);
 	conns_release(&in);
 }

@@ -79,6 +79,13 @@ void conns_release(struct conns *c);
  */
 void conns_dir(const struct ir_endpoint *ep, enum dir dir, const struct eval_peer *peer,
 	       struct conns *out);
+/* conns_all: one piece, everything, allowed by default: the side of a peer that is no endpoint. */
+void conns_all(struct conns *out);
+/*
+ * conns_join: what both sides allow, from the pieces of a source's egress
+ * eg and of a destination's ingress in, each piece with its two rules.
+ */
+void conns_join(const struct conns *eg, const struct conns *in, struct conns *out);
 /* conns_between: everything src may open to dst (egress of src and ingress of dst). */
 void conns_between(const struct eval_peer *src, const struct eval_peer *dst, struct conns *out);
 

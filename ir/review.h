@@ -5,9 +5,15 @@
  *
  * A group's members are pod classes (conns.h) and external classes; the
  * set from group A to group B is the union over their member classes, and
- * is "uniform" when every pair of members has the same set.  Sets between
- * two classes are computed once (memoised), so a whole matrix costs one
- * conns_between per pair of classes, not per pair of pods.
+ * is "uniform" when every pair of members has the same set.  review_init
+ * computes the set of every pair of classes (the class matrix): a side (a
+ * class's egress or ingress towards a peer class) depends only on which of
+ * its rules the peer matches, so it is computed once per such combination
+ * and numbered by content, and a pair's connections once per pair of side
+ * contents; the rest is one lookup per pair of classes.  Lists and diffs
+ * then walk groups through the classes that are connected (or changed),
+ * so their cost grows with classes and with the output, not with pods
+ * squared.
  *
  * Grouping: --by pod lists pods (a workload's template pod only when the
  * workload has no real pod); --by workload folds a pod into the workload
@@ -20,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ir/conns.h"
 #include "lib/arena.h"
@@ -45,9 +52,22 @@ struct review {
 	size_t next;
 	struct review_group *g; /* pod groups sorted by name, then the external ones */
 	size_t ng, npodg;
-	struct strmap memo;
-	struct conns **memo_v;
-	size_t nmemo, amemo;
+	/*
+	 * The class matrix: for classes a and b (pod classes, then next +
+	 * external index), pair[a * nc + b] is the index in res of the
+	 * connections from a to b; results are shared by every pair with the
+	 * same two sides, and res_set[k] numbers the distinct sets (sets[]).
+	 */
+	size_t nc;
+	uint32_t *pair;
+	struct conns **res;
+	uint32_t *res_set;
+	size_t nres;
+	struct connset *sets;
+	size_t nsets;
+	size_t *cg_off, *cg;  /* the groups holding each class (CSR) */
+	size_t *pod_g;	      /* per pod: its group (SIZE_MAX: folded into others) */
+	size_t *stamp, clock; /* per set and per group: last use, for unions without repeats */
 	struct arena *arena;
 };
 
@@ -65,6 +85,29 @@ size_t review_find(const struct review *r, const char *name);
  */
 void review_between(struct review *r, size_t i, size_t j, struct connset *out, bool *uniform,
 		    const struct conns **first);
+/*
+ * review_targets: the groups j with a non-empty set from group i (to i
+ * when to_i), ascending, into *out (malloc'ed); how many.  A list or a diff
+ * walks these instead of every group: the cost follows the connections.
+ */
+size_t review_targets(struct review *r, size_t i, bool to_i, size_t **out);
+
+/* One pair of groups whose set differs between two versions (review_diff). */
+struct review_change {
+	const char *from, *to;
+	size_t side_from[2], side_to[2]; /* group indices in old and new (SIZE_MAX: absent) */
+	struct connset os, ns;
+};
+
+/*
+ * review_diff: every pair of groups (by name, over both versions r[0] and
+ * r[1], which share their external classes) whose set differs, sorted by
+ * from then to names; *out malloc'ed, each change's sets to release.
+ * Only the pairs of classes whose set changed, and the groups whose pods
+ * changed, are looked at.
+ */
+size_t review_diff(struct review r[2], struct review_change **out);
+
 /* review_peer: an eval peer for member class c of r. */
 void review_peer(const struct review *r, size_t c, struct eval_peer *p);
 /* review_origin: "NS/NAME DIR rule N (FILE:LINE:COL)" of rule, or the default of dir. */

@@ -22,7 +22,16 @@
  * before and after the passes; after the passes, endpoints that share a
  * group number must also decide every cell alike, in both directions.
  *
+ * test_random_diff takes the same cases as old versions and a mutation of
+ * each (a pod's labels, a policy added, removed or replaced, a port
+ * widened, an ipBlock except added, policyTypes changed, a Calico deny
+ * rule added, a pod removed) as new ones, and checks that what `diff`
+ * reports (review_diff), by pod, workload and namespace and in both
+ * families, is exactly the cell-by-cell difference of eval over the
+ * probed ports, unions over a group's pods included.
+ *
  *   NETPOLC_RANDOM_CASES=N   number of cases (default 1000)
+ *   NETPOLC_RANDOM_DIFF_CASES=N  number of diffed pairs (default 2000)
  *   NETPOLC_RANDOM_SEED=S    seed of the first case (default fixed); case i
  *                            uses seed S + i, so a failing case is rerun
  *                            alone with NETPOLC_RANDOM_SEED=<its seed>
@@ -45,11 +54,13 @@
 
 #include "ir/conns.h"
 #include "ir/passes.h"
+#include "ir/review.h"
 #include "tests/unit/testlib.h"
 
-#define DEFAULT_CASES 1000
-#define DEFAULT_SEED  0x6e70636bULL
-#define MAX_REPORTS   3
+#define DEFAULT_CASES	   1000
+#define DEFAULT_SEED	   0x6e70636bULL
+#define DEFAULT_DIFF_CASES 2000
+#define MAX_REPORTS	   3
 
 /* ---- a small deterministic PRNG (splitmix64) ---- */
 
@@ -2433,6 +2444,399 @@ static void test_random_against_brute_force(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* ---- diff: random policy pairs against the cell-by-cell difference of eval ---- */
+
+/*
+ * mutate: one change of c as a reviewer meets it (a pod's labels, a policy
+ * added or removed, a port widened, an ipBlock except added, policyTypes
+ * changed, a Calico deny rule added, a pod removed); when the kind drawn
+ * finds nothing to change, a policy is replaced by a new random one.
+ * Returns the name of the change, for the report.
+ */
+static const char *mutate(struct r_case *c)
+{
+	int kind = rnd(8), i = c->npol ? rnd(c->npol) : -1;
+	struct r_policy *p = i >= 0 ? &c->pol[i] : NULL;
+
+	switch (kind) {
+	case 0: {
+		struct r_pod *q = &c->pods[rnd(c->npods)];
+		gen_labels(&q->labels, pod_keys, 3, pod_values, 7, 60);
+		q->no_labels = !q->labels.n && chance(50);
+		return "pod labels changed";
+	}
+	case 1:
+		if (c->npol == MAXPOL)
+			break;
+		if (c->ntiers && chance(50))
+			gen_cpolicy(c, MAXPOL + c->npol, &c->pol[c->npol]);
+		else
+			gen_policy(c, MAXPOL + c->npol, &c->pol[c->npol]);
+		c->npol++;
+		return "policy added";
+	case 2:
+		if (!p)
+			break;
+		memmove(p, p + 1, (size_t)(c->npol - i - 1) * sizeof(*p));
+		c->npol--;
+		return "policy removed";
+	case 3:
+		for (int dir = 0; p && p->kind == PO_K8S && dir < 2; dir++)
+			for (int r = 0; r < p->nrules[dir]; r++)
+				for (int k = 0; k < p->rules[dir][r].nports; k++) {
+					struct r_port *pt = &p->rules[dir][r].ports[k];
+					if (pt->kind != PT_NUM || pt->end == 65535)
+						continue;
+					pt->end = 65535;
+					return "port widened";
+				}
+		break;
+	case 4:
+		for (int dir = 0; p && p->kind == PO_K8S && dir < 2; dir++)
+			for (int r = 0; r < p->nrules[dir]; r++)
+				for (int k = 0; k < p->rules[dir][r].npeers; k++) {
+					struct r_ipblock *b = &p->rules[dir][r].peers[k].ipb;
+					int fam = b->cidr.a.fam, span = maxlen(fam) - b->cidr.len;
+					struct r_cidr *e;
+					if (p->rules[dir][r].peers[k].kind != PK_IPBLOCK ||
+					    b->nexcept == MAXEXCEPT || span < 1)
+						continue;
+					e = &b->except[b->nexcept++];
+					e->len = b->cidr.len + 1 + rnd(span);
+					e->a = b->cidr.a;
+					randomize_after(&e->a, b->cidr.len);
+					mask(&e->a, e->len);
+					b->empty_except = false;
+					return "ipBlock except added";
+				}
+		break;
+	case 5:
+		if (!p || p->kind != PO_K8S)
+			break;
+		p->types_mode = TY_EXPLICIT;
+		do {
+			p->types[D_IN] = chance(50);
+			p->types[D_EG] = chance(50);
+		} while (!p->types[D_IN] && !p->types[D_EG]);
+		return "policyTypes changed";
+	case 6:
+		if (!p || p->kind == PO_K8S || p->ncrules[D_IN] == MAXRULES)
+			break;
+		memmove(&p->crules[D_IN][1], &p->crules[D_IN][0],
+			(size_t)p->ncrules[D_IN] * sizeof(p->crules[D_IN][0]));
+		gen_crule(c, &p->crules[D_IN][0]);
+		p->crules[D_IN][0].action = A_DENY;
+		p->ncrules[D_IN]++;
+		if (p->types_mode == TY_EXPLICIT)
+			p->types[D_IN] = true;
+		return "Calico deny added";
+	default:
+		if (c->npods < 2)
+			break;
+		i = rnd(c->npods);
+		memmove(&c->pods[i], &c->pods[i + 1],
+			(size_t)(c->npods - i - 1) * sizeof(c->pods[0]));
+		c->npods--;
+		return "pod removed";
+	}
+	if (!p)
+		return "nothing changed";
+	if (p->kind == PO_K8S)
+		gen_policy(c, MAXPOL + i, p);
+	else
+		gen_cpolicy(c, MAXPOL + i, p);
+	return "policy replaced";
+}
+
+/* One peer of a diff: the pods of a group on each side (by name), or an address. */
+struct dpeer {
+	const char *name;
+	const struct pod *pods[2][MAXPODS];
+	int npods[2];
+	bool has_addr;
+	struct addr addr;
+};
+
+/* group_name: the name diff --by gives pod p (ir/review.h), in the arena. */
+static const char *group_name(const struct pod *p, enum review_by by, struct arena *a)
+{
+	if (by == REVIEW_BY_NAMESPACE)
+		return p->ns;
+	if (by == REVIEW_BY_WORKLOAD && p->workload)
+		return arena_printf(a, "%s/%s", p->workload->ns, p->workload->name);
+	return arena_printf(a, "%s/%s", p->ns, p->name);
+}
+
+static int peers_of(struct tl_ctx *ctx[2], enum review_by by, struct arena *a, struct dpeer *v)
+{
+	int n = 0;
+	for (int s = 0; s < 2; s++)
+		for (size_t i = 0; i < ctx[s]->model.npods; i++) {
+			const struct pod *p = ctx[s]->model.pods[i];
+			const char *name;
+			int k = 0;
+			if (p->folded)
+				continue;
+			name = group_name(p, by, a);
+			while (k < n && strcmp(v[k].name, name))
+				k++;
+			if (k == n) {
+				memset(&v[n], 0, sizeof(v[n]));
+				v[n++].name = name;
+			}
+			v[k].pods[s][v[k].npods[s]++] = p;
+		}
+	return n;
+}
+
+/* peer_of: an eval peer for member k of side s of d (an address when d is one). */
+static void peer_of(struct tl_ctx *ctx, const struct dpeer *d, int s, int k, int family,
+		    struct eval_peer *out)
+{
+	const struct pod *p;
+	memset(out, 0, sizeof(*out));
+	if (d->has_addr) {
+		out->has_addr = true;
+		out->addr = d->addr;
+		return;
+	}
+	p = d->pods[s][k];
+	eval_peer_pod(out, p, p->index < ctx->ir.neps ? &ctx->ir.eps[p->index] : NULL, family);
+}
+
+/* allowed_union: some member pair of side s from f to t allows (proto, port). */
+static bool allowed_union(struct tl_ctx *ctx, int s, const struct dpeer *f, const struct dpeer *t,
+			  int family, int proto, uint16_t port)
+{
+	int nf = f->has_addr ? 1 : f->npods[s], nt = t->has_addr ? 1 : t->npods[s];
+	for (int i = 0; i < nf; i++)
+		for (int j = 0; j < nt; j++) {
+			struct eval_peer a, b;
+			struct eval_result res;
+			peer_of(ctx, f, s, i, family, &a);
+			peer_of(ctx, t, s, j, family, &b);
+			if (eval_conn(&a, &b, proto, port, &res))
+				return true;
+		}
+	return false;
+}
+
+/*
+ * cells_agree: the change c (NULL: none reported) from f to t is exactly
+ * the cell-by-cell difference of eval over the probed ports (each bound
+ * of a generated range and its neighbours, so every difference of sets
+ * built from those bounds shows on one of them) and the protocols without
+ * ports.  why gets the first disagreement.
+ */
+static bool cells_agree(struct tl_ctx *ctx[2], const struct dpeer *f, const struct dpeer *t,
+			int family, const struct review_change *c, char *why, size_t n)
+{
+	bool differs = false;
+	for (int proto = -1; proto < NPROTO; proto++)
+		for (size_t k = 0; k <= sizeof(check_ports) / sizeof(check_ports[0]); k++) {
+			/* port 0 too: the neighbour of a range from 1 ("all" vs 1-65535) */
+			uint16_t port = k ? (uint16_t)check_ports[k - 1] : 0;
+			bool v[2];
+			for (int s = 0; s < 2; s++)
+				v[s] = allowed_union(ctx[s], s, f, t, family, proto, port);
+			differs |= v[0] != v[1];
+			for (int s = 0; c && s < 2; s++) {
+				if (connset_contains(s ? &c->ns : &c->os, proto, port) == v[s])
+					continue;
+				snprintf(why, n, "%s -> %s %s/%u: diff's %s set %s it, eval %s it",
+					 f->name, t->name, proto < 0 ? "other" : proto_name(proto),
+					 port, s ? "new" : "old", v[s] ? "lacks" : "holds",
+					 v[s] ? "allows" : "denies");
+				return false;
+			}
+		}
+	if (differs == (c != NULL))
+		return true;
+	snprintf(why, n, "%s -> %s: %s", f->name, t->name,
+		 c ? "diff reports a change no probed cell shows"
+		   : "some probed cell changes, diff reports nothing");
+	return false;
+}
+
+/* ext_peer: the peer named by an external group (its first prefix's first address), or false. */
+static bool ext_peer(const char *name, struct dpeer *d)
+{
+	struct prefix px;
+	bool host;
+	const char *why, *comma = strchr(name, ',');
+	if (prefix_parse_n(name, comma ? (size_t)(comma - name) : strlen(name), &px, &host, &why))
+		return false;
+	memset(d, 0, sizeof(*d));
+	d->name = name;
+	d->has_addr = true;
+	d->addr = px.a;
+	return true;
+}
+
+/* ext_holds: the external group called name holds a. */
+static bool ext_holds(const char *name, const struct addr *a)
+{
+	while (*name) {
+		const char *comma = strchr(name, ',');
+		size_t n = comma ? (size_t)(comma - name) : strlen(name);
+		struct prefix px;
+		bool host;
+		const char *why;
+		if (!prefix_parse_n(name, n, &px, &host, &why) && prefix_contains(&px, a))
+			return true;
+		name += n + (comma != NULL);
+	}
+	return false;
+}
+
+/*
+ * check_diff: the changes diff computes (review_diff, what `diff --by by`
+ * prints) of the two sides, for family, against eval: every pair of groups
+ * (and of a group and each external address of the case) is reported iff
+ * a probed cell of the union over its members changes, with the old and
+ * new sets holding exactly the allowed cells; every reported pair with an
+ * external group agrees at an address of it.
+ */
+static int check_diff(const struct r_case *c, struct tl_ctx *ctx[2], enum review_by by, int family,
+		      char *why, size_t n)
+{
+	const struct ir *irs[2] = { &ctx[0]->ir, &ctx[1]->ir };
+	struct arena a = ARENA_INIT;
+	struct dpeer peers[2 * MAXPODS + NEXT];
+	struct conns_ext *ext;
+	struct review r[2];
+	struct review_change *ch;
+	size_t next, nch;
+	int np, rc = 0, fam = family == AF4 ? F4 : F6;
+
+	conns_ext_build(irs, 2, family, &ext, &next);
+	for (int s = 0; s < 2; s++)
+		review_init(&r[s], irs[s], family, by, ext, next, &a);
+	nch = review_diff(r, &ch);
+	np = peers_of(ctx, by, &a, peers);
+	for (int i = 0; i < NEXT; i++, np++) {
+		memset(&peers[np], 0, sizeof(peers[np]));
+		peers[np].name = "external";
+		peers[np].has_addr = true;
+		peers[np].addr = to_addr(&c->ext[fam][i]);
+	}
+	for (int i = 0; i < np && !rc; i++)
+		for (int j = 0; j < np && !rc; j++) {
+			const struct review_change *found = NULL;
+			if (peers[i].has_addr && peers[j].has_addr)
+				continue;
+			for (size_t k = 0; k < nch; k++)
+				if ((peers[i].has_addr ? ext_holds(ch[k].from, &peers[i].addr)
+						       : !strcmp(ch[k].from, peers[i].name)) &&
+				    (peers[j].has_addr ? ext_holds(ch[k].to, &peers[j].addr)
+						       : !strcmp(ch[k].to, peers[j].name)))
+					found = &ch[k];
+			if (!cells_agree(ctx, &peers[i], &peers[j], family, found, why, n))
+				rc = -1;
+		}
+	for (size_t k = 0; k < nch && !rc; k++) {
+		struct dpeer ends[2];
+		for (int e = 0; e < 2 && !rc; e++) {
+			const char *name = e ? ch[k].to : ch[k].from;
+			int i = 0;
+			while (i < np && (peers[i].has_addr || strcmp(peers[i].name, name)))
+				i++;
+			if (i < np)
+				ends[e] = peers[i];
+			else if (!ext_peer(name, &ends[e])) {
+				snprintf(why, n, "diff reports an unknown peer %s", name);
+				rc = -1;
+			}
+		}
+		if (!rc && !cells_agree(ctx, &ends[0], &ends[1], family, &ch[k], why, n))
+			rc = -1;
+	}
+	for (size_t k = 0; k < nch; k++) {
+		connset_release(&ch[k].os);
+		connset_release(&ch[k].ns);
+	}
+	free(ch);
+	for (int s = 0; s < 2; s++)
+		review_release(&r[s]);
+	conns_ext_release(ext, next);
+	arena_release(&a);
+	return rc;
+}
+
+static size_t diff_pairs_changed;
+
+/* check_diff_case: a random case and a mutation of it, diffed every way. */
+static int check_diff_case(struct r_case *c, uint64_t seed)
+{
+	static const char *const by_names[] = { "pod", "workload", "namespace" };
+	struct r_case *c2 = malloc(sizeof(*c2));
+	char *text[2];
+	struct tl_ctx *ctx[2];
+	const char *what;
+	int rc = 0;
+
+	assert_non_null(c2);
+	gen_case(c, seed);
+	*c2 = *c;
+	what = mutate(c2);
+	text[0] = render(c);
+	text[1] = render(c2);
+	ctx[0] = tl_parse(text[0]);
+	ctx[1] = tl_parse(text[1]);
+	for (int s = 0; s < 2 && !rc; s++) {
+		if (!ctx[s]->have_ir) {
+			report(s ? c2 : c, text[s], "the generated input does not load:");
+			tl_diag_dump(ctx[s]);
+			rc = -1;
+		} else {
+			assert_int_equal(passes_run(&ctx[s]->ir, &ctx[s]->diag, NULL, NULL), 0);
+		}
+	}
+	for (int by = 0; by < 3 && !rc; by++)
+		for (int f = 0; f < 2 && !rc; f++) {
+			char why[400], msg[600];
+			if (!check_diff(c, ctx, (enum review_by)by, f ? AF6 : AF4, why,
+					sizeof(why)))
+				continue;
+			rc = -1;
+			if (reports++ >= MAX_REPORTS)
+				break;
+			snprintf(msg, sizeof(msg), "diff --by %s --family %d after '%s': %s",
+				 by_names[by], f ? 6 : 4, what, why);
+			report(c, text[0], msg);
+			fprintf(stderr, "---- new input:\n%s\n", text[1]);
+		}
+	diff_pairs_changed += strcmp(text[0], text[1]) != 0;
+	for (int s = 0; s < 2; s++) {
+		tl_release(ctx[s]);
+		free(text[s]);
+	}
+	free(c2);
+	return rc;
+}
+
+static void test_random_diff(void **state)
+{
+	unsigned long ncases = env_ulong("NETPOLC_RANDOM_DIFF_CASES", DEFAULT_DIFF_CASES);
+	uint64_t seed = env_ulong("NETPOLC_RANDOM_SEED", DEFAULT_SEED);
+	struct r_case *c = calloc(1, sizeof(*c));
+	unsigned long failed = 0;
+	clock_t t0 = clock();
+	(void)state;
+
+	assert_non_null(c);
+	for (unsigned long i = 0; i < ncases; i++)
+		if (check_diff_case(c, seed + i))
+			failed++;
+	free(c);
+	fprintf(stderr,
+		"test_random_diff: %lu pairs from seed %llu (%zu with a change of input), "
+		"%lu failed, %.1f s\n",
+		ncases, (unsigned long long)seed, diff_pairs_changed, failed,
+		(double)(clock() - t0) / CLOCKS_PER_SEC);
+	assert_int_equal(failed, 0);
+}
+
 /* The brute force itself, on hand-checked cells (a wrong oracle proves nothing). */
 static void test_random_oracle_sanity(void **state)
 {
@@ -2568,6 +2972,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_oracle_sanity),
 		cmocka_unit_test(test_random_against_brute_force),
+		cmocka_unit_test(test_random_diff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

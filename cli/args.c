@@ -235,6 +235,7 @@ static int set(struct cli *c, int id, const char *v)
 		c->to = v;
 		return 0;
 	case OPT_PORT:
+		VEC_PUSH(c->ports, c->nports, c->aports, v);
 		c->port = v;
 		return 0;
 	case OPT_FAMILY:
@@ -334,4 +335,5 @@ void cli_release(struct cli *c)
 	free(c->sel.ips);
 	free(c->bopts);
 	free(c->devs);
+	free(c->ports);
 }

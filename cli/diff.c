@@ -113,25 +113,7 @@ static void why(struct review *r, size_t i, size_t j, int proto, uint16_t port, 
 	review_peer(r, r->g[i].cls[0], &src);
 	review_peer(r, r->g[j].cls[0], &dst);
 	eval_conn(&src, &dst, proto, port, &res);
-	for (int k = 0; k < 2; k++) {
-		enum dir d = k ? DIR_INGRESS : DIR_EGRESS;
-		const struct eval_side *s = &res.side[d];
-		if (!res.allowed && s->allowed)
-			continue; /* the other side denies */
-		if (k && res.allowed)
-			strbuf_addstr(out, "; ");
-		strbuf_addstr(out, s->allowed ? "allowed: " : "denied: ");
-		if (s->rule)
-			review_origin(s->rule, d, out);
-		else if (s->tier && s->tier->npolicies)
-			strbuf_addf(out, "%s/%s isolates the %s, no rule allows it",
-				    s->tier->policies[0]->ns, s->tier->policies[0]->name,
-				    dir_name(d));
-		else
-			review_origin(NULL, d, out);
-		if (!res.allowed)
-			return;
-	}
+	review_verdict(&res, out);
 }
 
 static void names_union(const struct review *o, const struct review *n, const char ***v, size_t *nv)

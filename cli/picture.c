@@ -26,6 +26,8 @@ enum {
 	PAD = 8,     /* between a label area and the matrix */
 };
 
+#define HOVER_NOTE "rows are sources, columns destinations; hover over a cell for why"
+
 /* The CSS class and colour of each style, and its label colour. */
 static const struct {
 	const char *cls, *fill, *label;
@@ -100,11 +102,18 @@ struct layout {
 	size_t width, height;
 };
 
-static size_t max_len(const struct picture *p, bool group)
+static const struct pic_peer *peers(const struct picture *p, bool row, size_t *n)
 {
-	size_t m = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		const char *s = group ? p->peers[i].group : p->peers[i].name;
+	*n = row || !p->cols ? p->nrows : p->ncols;
+	return row || !p->cols ? p->rows : p->cols;
+}
+
+static size_t max_len(const struct picture *p, bool row, bool group)
+{
+	size_t m = 0, n;
+	const struct pic_peer *v = peers(p, row, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = group ? v[i].group : v[i].name;
 		size_t l = s ? strlen(s) : 0;
 		if (l > m)
 			m = l;
@@ -114,7 +123,7 @@ static size_t max_len(const struct picture *p, bool group)
 
 static void layout(const struct picture *p, bool heading, struct layout *l)
 {
-	size_t lines = p->nlegend + (p->part_names ? 1 : 0) + 1, w;
+	size_t lines = p->nlegend + (p->part_names ? 1 : 0) + 1, w, nr, nc;
 	size_t nparts = p->nparts ? p->nparts : 1;
 	memset(l, 0, sizeof(*l));
 	/* 14 pixels of colour per cell at least, a part never thinner than 4 */
@@ -123,15 +132,21 @@ static void layout(const struct picture *p, bool heading, struct layout *l)
 	if (heading)
 		lines += 1 + p->nnotes;
 	l->head_h = MARGIN + lines * LINE_H;
-	l->rgroup_w = max_len(p, true) * CHAR_W + PAD;
-	l->rname_w = max_len(p, false) * CHAR_W + PAD;
-	l->cgroup_h = l->rgroup_w;
-	l->cname_h = l->rname_w;
+	peers(p, true, &nr);
+	peers(p, false, &nc);
+	l->rgroup_w = max_len(p, true, true) * CHAR_W + PAD;
+	l->rname_w = max_len(p, true, false) * CHAR_W + PAD;
+	l->cgroup_h = max_len(p, false, true) * CHAR_W + PAD;
+	l->cname_h = max_len(p, false, false) * CHAR_W + PAD;
 	l->left = MARGIN + l->rgroup_w + l->rname_w;
 	l->top = l->head_h + l->cgroup_h + l->cname_h;
-	l->width = l->left + p->n * l->cw + MARGIN;
-	l->height = l->top + p->n * CELL_H + MARGIN;
+	l->width = l->left + nc * l->cw + MARGIN;
+	l->height = l->top + nr * CELL_H + MARGIN;
 	w = 2 * MARGIN + CHAR_W * (p->title ? strlen(p->title) : 0) * 14 / 11;
+	if (2 * MARGIN + CHAR_W * strlen(HOVER_NOTE) > w)
+		w = 2 * MARGIN + CHAR_W * strlen(HOVER_NOTE);
+	if (p->part_names && 2 * MARGIN + CHAR_W * strlen(p->part_names) > w)
+		w = 2 * MARGIN + CHAR_W * strlen(p->part_names);
 	for (size_t i = 0; i < p->nnotes; i++)
 		if (2 * MARGIN + CHAR_W * strlen(p->notes[i]) > w)
 			w = 2 * MARGIN + CHAR_W * strlen(p->notes[i]);
@@ -180,46 +195,58 @@ static void header(const struct picture *p, const struct layout *l, bool heading
 	}
 	strbuf_reset(&a);
 	strbuf_addf(&a, "class=\"n\" x=\"%d\" y=\"%zu\"", MARGIN, y + 12);
-	text(out, a.buf, "rows are sources, columns destinations; hover over a cell for why");
+	text(out, a.buf, HOVER_NOTE);
 	strbuf_release(&a);
 	(void)l;
 }
 
-static bool group_starts(const struct picture *p, size_t i)
+static bool group_starts(const struct pic_peer *v, size_t i)
 {
-	const char *a = i ? p->peers[i - 1].group : NULL, *b = p->peers[i].group;
+	const char *a = i ? v[i - 1].group : NULL, *b = v[i].group;
 	return !i || strcmp(a ? a : "", b ? b : "");
 }
 
-/* bands: a shade per group behind its labels, its name, and a line across the matrix. */
-static void bands(const struct picture *p, const struct layout *l, struct strbuf *out)
+/*
+ * bands: a shade per group behind its labels (rows, or columns), its name,
+ * and a line across the matrix where a group ends.
+ */
+static void bands(const struct picture *p, const struct layout *l, bool row, struct strbuf *out)
 {
 	struct strbuf a = STRBUF_INIT;
-	size_t band = 0;
-	for (size_t i = 0, j; i < p->n; i = j, band++) {
-		size_t y = l->top + i * CELL_H, x = l->left + i * l->cw, k;
-		for (j = i + 1; j < p->n && !group_starts(p, j); j++)
+	size_t band = 0, n, nr, nc;
+	const struct pic_peer *v = peers(p, row, &n);
+	peers(p, true, &nr);
+	peers(p, false, &nc);
+	for (size_t i = 0, j; i < n; i = j, band++) {
+		size_t y = l->top + i * CELL_H, x = l->left + i * l->cw;
+		for (j = i + 1; j < n && !group_starts(v, j); j++)
 			;
-		k = j - i;
-		strbuf_addf(out,
-			    "<rect class=\"b%zu\" x=\"%d\" y=\"%zu\" width=\"%zu\" height=\"%zu\"/>\n"
-			    "<rect class=\"b%zu\" x=\"%zu\" y=\"%zu\" width=\"%zu\" height=\"%zu\"/>\n",
-			    band % 2, MARGIN, y, l->rgroup_w + l->rname_w, k * CELL_H, band % 2, x,
-			    l->head_h, k * l->cw, l->cgroup_h + l->cname_h);
 		strbuf_reset(&a);
-		strbuf_addf(&a, "class=\"g\" x=\"%d\" y=\"%zu\"", MARGIN + 2, y + 12);
-		text(out, a.buf, p->peers[i].group ? p->peers[i].group : "");
-		strbuf_reset(&a);
-		strbuf_addf(&a, "class=\"g\" transform=\"translate(%zu,%zu) rotate(-90)\"", x + 12,
-			    l->head_h + l->cgroup_h - 4);
-		text(out, a.buf, p->peers[i].group ? p->peers[i].group : "");
-		if (i) {
+		if (row) {
 			strbuf_addf(out,
-				    "<line class=\"sep\" x1=\"%d\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\"/>\n"
-				    "<line class=\"sep\" x1=\"%zu\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\"/>\n",
-				    MARGIN, y, l->left + p->n * l->cw, y, x, l->head_h, x,
-				    l->top + p->n * CELL_H);
+				    "<rect class=\"b%zu\" x=\"%d\" y=\"%zu\" width=\"%zu\" "
+				    "height=\"%zu\"/>\n",
+				    band % 2, MARGIN, y, l->rgroup_w + l->rname_w, (j - i) * CELL_H);
+			strbuf_addf(&a, "class=\"g\" x=\"%d\" y=\"%zu\"", MARGIN + 2, y + 12);
+		} else {
+			strbuf_addf(out,
+				    "<rect class=\"b%zu\" x=\"%zu\" y=\"%zu\" width=\"%zu\" "
+				    "height=\"%zu\"/>\n",
+				    band % 2, x, l->head_h, (j - i) * l->cw, l->cgroup_h + l->cname_h);
+			strbuf_addf(&a, "class=\"g\" transform=\"translate(%zu,%zu) rotate(-90)\"",
+				    x + 12, l->head_h + l->cgroup_h - 4);
 		}
+		text(out, a.buf, v[i].group ? v[i].group : "");
+		if (i && row)
+			strbuf_addf(out,
+				    "<line class=\"sep\" x1=\"%d\" y1=\"%zu\" x2=\"%zu\" "
+				    "y2=\"%zu\"/>\n",
+				    MARGIN, y, l->left + nc * l->cw, y);
+		else if (i)
+			strbuf_addf(out,
+				    "<line class=\"sep\" x1=\"%zu\" y1=\"%zu\" x2=\"%zu\" "
+				    "y2=\"%zu\"/>\n",
+				    x, l->head_h, x, l->top + nr * CELL_H);
 	}
 	strbuf_release(&a);
 }
@@ -227,10 +254,11 @@ static void bands(const struct picture *p, const struct layout *l, struct strbuf
 static void label(const struct picture *p, size_t i, bool row, const struct layout *l,
 		  struct strbuf *out)
 {
-	const struct pic_peer *pe = &p->peers[i];
+	size_t n;
+	const struct pic_peer *pe = &peers(p, row, &n)[i];
 	strbuf_addf(out, "<text class=\"%s t-%s\" data-peer=\"%zu\"", row ? "row" : "col",
 		    styles[pe->style].cls + 2, i);
-	if (row && pe->members) {
+	if (pe->members) {
 		strbuf_addstr(out, " data-members=\"");
 		pic_escape(out, pe->members);
 		strbuf_addch(out, '"');
@@ -247,12 +275,14 @@ static void label(const struct picture *p, size_t i, bool row, const struct layo
 static void cells(const struct picture *p, const struct layout *l, struct strbuf *out)
 {
 	struct pic_cell c;
-	size_t nparts = p->nparts ? p->nparts : 1;
+	size_t nparts = p->nparts ? p->nparts : 1, nr, nc;
+	peers(p, true, &nr);
+	peers(p, false, &nc);
 	strbuf_init(&c.title);
 	strbuf_addf(out, "<rect class=\"grid\" x=\"%zu\" y=\"%zu\" width=\"%zu\" height=\"%zu\"/>\n",
-		    l->left, l->top, p->n * l->cw, p->n * CELL_H);
-	for (size_t i = 0; i < p->n; i++) {
-		for (size_t j = 0; j < p->n; j++) {
+		    l->left, l->top, nc * l->cw, nr * CELL_H);
+	for (size_t i = 0; i < nr; i++) {
+		for (size_t j = 0; j < nc; j++) {
 			size_t x = l->left + j * l->cw + 1, y = l->top + i * CELL_H + 1;
 			strbuf_reset(&c.title);
 			c.nparts = nparts;
@@ -267,8 +297,8 @@ static void cells(const struct picture *p, const struct layout *l, struct strbuf
 				strbuf_addf(out,
 					    "<rect class=\"%s\" x=\"%zu\" y=\"%zu\" width=\"%zu\" "
 					    "height=\"%d\"/>",
-					    styles[c.part[k]].cls, x + k * l->pw, y, l->pw,
-					    CELL_H - 2);
+					    styles[c.part[k]].cls, x + k * l->pw, y,
+					    k + 1 < nparts ? l->pw - 1 : l->pw, CELL_H - 2);
 			strbuf_addstr(out, "</g>\n");
 		}
 	}
@@ -278,6 +308,7 @@ static void cells(const struct picture *p, const struct layout *l, struct strbuf
 static void svg(const struct picture *p, bool standalone, struct strbuf *out)
 {
 	struct layout l;
+	size_t nr, nc;
 	layout(p, standalone, &l);
 	if (standalone)
 		strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -291,6 +322,7 @@ static void svg(const struct picture *p, bool standalone, struct strbuf *out)
 			   "text { font: 11px monospace; fill: #222222; }\n"
 			   ".h { font: bold 14px sans-serif; }\n"
 			   ".g { font-weight: bold; }\n"
+			   ".row { text-anchor: end; }\n"
 			   ".n { font-style: italic; }\n"
 			   ".b0 { fill: #f5f5f5; }\n"
 			   ".b1 { fill: #e3e8f0; }\n"
@@ -305,11 +337,14 @@ static void svg(const struct picture *p, bool standalone, struct strbuf *out)
 	strbuf_addf(out, "<rect class=\"s-none\" x=\"0\" y=\"0\" width=\"%zu\" height=\"%zu\"/>\n",
 		    l.width, l.height);
 	header(p, &l, standalone, out);
-	bands(p, &l, out);
-	for (size_t i = 0; i < p->n; i++) {
+	bands(p, &l, true, out);
+	bands(p, &l, false, out);
+	peers(p, true, &nr);
+	peers(p, false, &nc);
+	for (size_t i = 0; i < nr; i++)
 		label(p, i, true, &l, out);
+	for (size_t i = 0; i < nc; i++)
 		label(p, i, false, &l, out);
-	}
 	cells(p, &l, out);
 	strbuf_addstr(out, "</svg>\n");
 }
@@ -338,8 +373,8 @@ void pic_html(const struct picture *p, struct strbuf *out)
 	svg(p, false, out);
 	strbuf_addstr(out, "<h2>Peers</h2>\n<table>\n<tr><th>group</th><th>peer</th>"
 			   "<th>stands for</th></tr>\n");
-	for (size_t i = 0; i < p->n; i++) {
-		const struct pic_peer *pe = &p->peers[i];
+	for (size_t i = 0; i < p->nrows + (p->cols ? p->ncols : 0); i++) {
+		const struct pic_peer *pe = i < p->nrows ? &p->rows[i] : &p->cols[i - p->nrows];
 		strbuf_addstr(out, "<tr><td>");
 		pic_escape(out, pe->group ? pe->group : "");
 		strbuf_addstr(out, "</td><td title=\"");

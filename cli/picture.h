@@ -5,6 +5,7 @@
  * cell a coloured square split into parts (one per port in `table`), with
  * its explanation as hover text (an SVG <title>).
  *
+ * Rows and columns are the same peers, or (a filtered `list`) two lists.
  * A command describes its matrix (peers, legend, a function giving a
  * cell) and the renderer lays it out: sizes follow from the number of
  * peers and the longest label, so 50+ peers stay readable, and the output
@@ -57,8 +58,8 @@ struct picture {
 	const char *title;	    /* the heading */
 	const char *const *notes; /* lines under the heading */
 	size_t nnotes;
-	const struct pic_peer *peers;
-	size_t n;
+	const struct pic_peer *rows, *cols; /* cols NULL: the rows */
+	size_t nrows, ncols;
 	const struct pic_legend *legend;
 	size_t nlegend;
 	size_t nparts;	  /* parts per cell (the cell function must fill this many) */

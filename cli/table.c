@@ -471,8 +471,8 @@ static void write_picture(struct table *t, bool html)
 	}
 	strbuf_addf(&title, " over IPv%d", t->family);
 	pic.title = title.buf;
-	pic.peers = pp;
-	pic.n = t->npeers;
+	pic.rows = pp;
+	pic.nrows = t->npeers;
 	pic.legend = legend;
 	pic.nlegend = ARRAY_SIZE(legend);
 	pic.nparts = t->nports;

@@ -231,6 +231,7 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 	struct review r[2];
 	struct change *ch = NULL;
 	struct strbuf sb = STRBUF_INIT;
+	bool pic;
 
 	conns_ext_build(irs, 2, o->family, &ext, &next);
 	review_init(&r[0], old, o->family, o->by, ext, next, a);
@@ -284,6 +285,11 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 		nch = merge(ch, nch, false, a);
 	}
 	xqsort(ch, nch, sizeof(*ch), cmp_out);
+	npol = changed_policies(old, new, a, &pols);
+	pic = o->fmt == FMT_SVG || o->fmt == FMT_HTML;
+	if (pic)
+		review_diff_picture(r, names, nnames, (const size_t *const *)idx, pols, npol,
+				    o->fmt == FMT_HTML, out);
 
 	if (o->fmt == FMT_JSON)
 		strbuf_addstr(out, "{\"changes\":[");
@@ -300,7 +306,7 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 					    s ? "added" : "removed");
 		}
 	}
-	for (size_t i = 0; i < nch; i++) {
+	for (size_t i = 0; i < nch && !pic; i++) {
 		struct change *c = &ch[i];
 		bool added = connset_is_empty(&c->os), removed = connset_is_empty(&c->ns);
 		const char *kind = added ? "added" : removed ? "removed" : "changed";
@@ -345,7 +351,6 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 		why(&r[1], c->side_from[1], c->side_to[1], proto, port, out);
 		strbuf_addch(out, '\n');
 	}
-	npol = changed_policies(old, new, a, &pols);
 	if (o->fmt == FMT_JSON) {
 		strbuf_addstr(out, nch ? "\n],\"policies\":[" : "],\"policies\":[");
 		for (size_t i = 0; i < npol; i++) {
@@ -353,7 +358,7 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 			review_json_str(out, pols[i]);
 		}
 		strbuf_addstr(out, "]}\n");
-	} else {
+	} else if (!pic) {
 		for (size_t i = 0; i < npol; i++)
 			strbuf_addf(out, "%s%s\n",
 				    o->fmt == FMT_MARKDOWN ? "\n- policy " : "policy ", pols[i]);

@@ -94,11 +94,11 @@ void pic_escape(struct strbuf *out, const char *s)
 
 /* The sizes of one picture. */
 struct layout {
-	size_t cw, pw;		/* cell width, part width */
-	size_t head_h;		/* heading, notes and legend */
+	size_t cw, pw;		  /* cell width, part width */
+	size_t head_h;		  /* heading, notes and legend */
 	size_t rgroup_w, rname_w; /* row group and row label areas */
 	size_t cgroup_h, cname_h; /* column group and column label areas */
-	size_t left, top;	/* the matrix's corner */
+	size_t left, top;	  /* the matrix's corner */
 	size_t width, height;
 };
 
@@ -186,9 +186,10 @@ static void header(const struct picture *p, const struct layout *l, bool heading
 		y += LINE_H;
 	}
 	for (size_t i = 0; i < p->nlegend; i++, y += LINE_H) {
-		strbuf_addf(out,
-			    "<rect class=\"%s k\" x=\"%d\" y=\"%zu\" width=\"12\" height=\"12\"/>\n",
-			    styles[p->legend[i].style].cls, MARGIN, y + 2);
+		strbuf_addf(
+			out,
+			"<rect class=\"%s k\" x=\"%d\" y=\"%zu\" width=\"12\" height=\"12\"/>\n",
+			styles[p->legend[i].style].cls, MARGIN, y + 2);
 		strbuf_reset(&a);
 		strbuf_addf(&a, "x=\"%d\" y=\"%zu\"", MARGIN + 18, y + 12);
 		text(out, a.buf, p->legend[i].text);
@@ -226,13 +227,15 @@ static void bands(const struct picture *p, const struct layout *l, bool row, str
 			strbuf_addf(out,
 				    "<rect class=\"b%zu\" x=\"%d\" y=\"%zu\" width=\"%zu\" "
 				    "height=\"%zu\"/>\n",
-				    band % 2, MARGIN, y, l->rgroup_w + l->rname_w, (j - i) * CELL_H);
+				    band % 2, MARGIN, y, l->rgroup_w + l->rname_w,
+				    (j - i) * CELL_H);
 			strbuf_addf(&a, "class=\"g\" x=\"%d\" y=\"%zu\"", MARGIN + 2, y + 12);
 		} else {
 			strbuf_addf(out,
 				    "<rect class=\"b%zu\" x=\"%zu\" y=\"%zu\" width=\"%zu\" "
 				    "height=\"%zu\"/>\n",
-				    band % 2, x, l->head_h, (j - i) * l->cw, l->cgroup_h + l->cname_h);
+				    band % 2, x, l->head_h, (j - i) * l->cw,
+				    l->cgroup_h + l->cname_h);
 			strbuf_addf(&a, "class=\"g\" transform=\"translate(%zu,%zu) rotate(-90)\"",
 				    x + 12, l->head_h + l->cgroup_h - 4);
 		}
@@ -264,7 +267,8 @@ static void label(const struct picture *p, size_t i, bool row, const struct layo
 		strbuf_addch(out, '"');
 	}
 	if (row)
-		strbuf_addf(out, " x=\"%zu\" y=\"%zu\">", l->left - PAD / 2, l->top + i * CELL_H + 12);
+		strbuf_addf(out, " x=\"%zu\" y=\"%zu\">", l->left - PAD / 2,
+			    l->top + i * CELL_H + 12);
 	else
 		strbuf_addf(out, " transform=\"translate(%zu,%zu) rotate(-90)\">",
 			    l->left + i * l->cw + l->cw / 2 + 4, l->top - PAD / 2);
@@ -279,7 +283,8 @@ static void cells(const struct picture *p, const struct layout *l, struct strbuf
 	peers(p, true, &nr);
 	peers(p, false, &nc);
 	strbuf_init(&c.title);
-	strbuf_addf(out, "<rect class=\"grid\" x=\"%zu\" y=\"%zu\" width=\"%zu\" height=\"%zu\"/>\n",
+	strbuf_addf(out,
+		    "<rect class=\"grid\" x=\"%zu\" y=\"%zu\" width=\"%zu\" height=\"%zu\"/>\n",
 		    l->left, l->top, nc * l->cw, nr * CELL_H);
 	for (size_t i = 0; i < nr; i++) {
 		for (size_t j = 0; j < nc; j++) {
@@ -289,7 +294,8 @@ static void cells(const struct picture *p, const struct layout *l, struct strbuf
 			for (size_t k = 0; k < PIC_MAXPARTS; k++)
 				c.part[k] = PIC_NONE;
 			p->cell(p->ctx, i, j, &c);
-			strbuf_addf(out, "<g class=\"cell\" data-from=\"%zu\" data-to=\"%zu\"><title>",
+			strbuf_addf(out,
+				    "<g class=\"cell\" data-from=\"%zu\" data-to=\"%zu\"><title>",
 				    i, j);
 			pic_escape(out, c.title.buf ? c.title.buf : "");
 			strbuf_addstr(out, "</title>");

@@ -55,14 +55,14 @@ struct pic_cell {
 };
 
 struct picture {
-	const char *title;	    /* the heading */
+	const char *title;	  /* the heading */
 	const char *const *notes; /* lines under the heading */
 	size_t nnotes;
 	const struct pic_peer *rows, *cols; /* cols NULL: the rows */
 	size_t nrows, ncols;
 	const struct pic_legend *legend;
 	size_t nlegend;
-	size_t nparts;	  /* parts per cell (the cell function must fill this many) */
+	size_t nparts;		/* parts per cell (the cell function must fill this many) */
 	const char *part_names; /* "TCP/80 UDP/53": what the parts are, for the legend, or NULL */
 	void (*cell)(void *ctx, size_t i, size_t j, struct pic_cell *out);
 	void *ctx;

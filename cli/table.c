@@ -19,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "cli/picture.h"
+#include "cli/review.h"
 #include "ir/eval.h"
 #include "ir/review.h"
 #include "ir/select.h"
@@ -50,9 +51,9 @@ struct table {
 	struct arena *arena;
 	struct review r; /* the classes, and their eval peers */
 	struct conns_ext *ext;
-	size_t next, k;	       /* external classes; every class */
-	uint32_t *v;	       /* k * k: bit p set when port p is allowed from class a to b */
-	size_t *beh;	       /* per class: its behaviour (equal rows and columns) */
+	size_t next, k; /* external classes; every class */
+	uint32_t *v;	/* k * k: bit p set when port p is allowed from class a to b */
+	size_t *beh;	/* per class: its behaviour (equal rows and columns) */
 	struct table_port *ports;
 	size_t nports;
 	int family;
@@ -89,7 +90,8 @@ static void verdicts(struct table *t)
 				continue;
 			review_peer(&t->r, b, &dst);
 			for (size_t p = 0; p < t->nports; p++)
-				if (eval_conn(&src, &dst, t->ports[p].proto, t->ports[p].port, &res))
+				if (eval_conn(&src, &dst, t->ports[p].proto, t->ports[p].port,
+					      &res))
 					t->v[a * t->k + b] |= 1u << p;
 		}
 	}
@@ -131,7 +133,10 @@ static int cmp_pod(const void *a, const void *b)
 	if (!c)
 		c = strcmp(unit_name(x), unit_name(y));
 	if (!c && x->workload != y->workload) /* two kinds of workload of one name */
-		c = !x->workload ? -1 : !y->workload ? 1 : x->workload->index < y->workload->index ? -1 : 1;
+		c = !x->workload			      ? -1
+		    : !y->workload			      ? 1
+		    : x->workload->index < y->workload->index ? -1
+							      : 1;
 	return c ? c : strcmp(x->name, y->name);
 }
 
@@ -153,8 +158,8 @@ static void pod_peers(struct table *t)
 	for (size_t i = 0, j; i < t->n; i = j) {
 		bool alike = true;
 		size_t c = t->r.pc.of[v[i]->index];
-		for (j = i + 1; j < t->n && !strcmp(v[j]->ns, v[i]->ns) &&
-				v[i]->workload && v[j]->workload == v[i]->workload;
+		for (j = i + 1; j < t->n && !strcmp(v[j]->ns, v[i]->ns) && v[i]->workload &&
+				v[j]->workload == v[i]->workload;
 		     j++)
 			alike = alike && t->beh[t->r.pc.of[v[j]->index]] == t->beh[c];
 		if (v[i]->workload && alike) {
@@ -180,52 +185,6 @@ static void pod_peers(struct table *t)
 	free(v);
 }
 
-static void add_prefixes(const struct addrset *s, const char *sep, struct strbuf *out)
-{
-	size_t n;
-	struct prefix *pv = addrset_prefixes(s, &n);
-	for (size_t k = 0; k < n; k++) {
-		char buf[ADDR_STRLEN];
-		strbuf_addf(out, "%s%s", k ? sep : "", prefix_format(&pv[k], buf));
-	}
-	free(pv);
-}
-
-/*
- * describe: the addresses of s (one family, not empty) in the fewer
- * prefixes of two forms: their list, or the smallest prefix holding them
- * "except" the list of the others ("10.0.0.0/8 except 10.1.0.0/16").
- */
-static const char *describe(struct arena *a, const struct addrset *s, int family)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct addrset outer = ADDRSET_INIT, rest = ADDRSET_INIT;
-	unsigned bits = family == AF4 ? 32 : 128;
-	u128 lo = family == AF4 ? s->v4[0].lo : s->v6[0].lo;
-	u128 hi = family == AF4 ? s->v4[s->n4 - 1].hi : s->v6[s->n6 - 1].hi;
-	struct prefix p = { { (uint8_t)family, 0 }, 0 };
-	const char *name;
-	while (p.len < bits && ((lo ^ hi) >> (bits - 1 - p.len)) == 0)
-		p.len++;
-	p.a.v = p.len ? lo >> (bits - p.len) << (bits - p.len) : 0;
-	addrset_add_prefix(&outer, &p);
-	addrset_normalize(&outer);
-	addrset_subtract(&rest, &outer, s);
-	if (!addrset_is_empty(&rest) &&
-	    addrset_count_prefixes(&rest) + 1 < addrset_count_prefixes(s)) {
-		char buf[ADDR_STRLEN];
-		strbuf_addf(&sb, "%s except ", prefix_format(&p, buf));
-		add_prefixes(&rest, ", ", &sb);
-	} else {
-		add_prefixes(s, ", ", &sb);
-	}
-	name = arena_strndup(a, sb.buf, sb.len);
-	addrset_release(&outer);
-	addrset_release(&rest);
-	strbuf_release(&sb);
-	return name;
-}
-
 /* ext_peers: a peer per behaviour of the external classes, in address order. */
 static void ext_peers(struct table *t)
 {
@@ -241,8 +200,8 @@ static void ext_peers(struct table *t)
 	for (size_t i = first; i < t->npeers; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		addrset_normalize(&t->peers[i].nets);
-		t->peers[i].name = describe(t->arena, &t->peers[i].nets, t->family);
-		add_prefixes(&t->peers[i].nets, " ", &sb);
+		t->peers[i].name = review_describe(t->arena, &t->peers[i].nets, t->family);
+		review_prefixes(&t->peers[i].nets, " ", &sb);
 		t->peers[i].members = arena_strndup(t->arena, sb.buf, sb.len);
 		strbuf_release(&sb);
 	}
@@ -272,7 +231,8 @@ static void json_cell(struct table *t, uint32_t v)
 	}
 	strbuf_addch(&t->out, '[');
 	for (size_t p = 0; p < t->nports; p++)
-		strbuf_addstr(&t->out, v >> p & 1 ? (p ? ",true" : "true") : (p ? ",false" : "false"));
+		strbuf_addstr(&t->out,
+			      v >> p & 1 ? (p ? ",true" : "true") : (p ? ",false" : "false"));
 	strbuf_addch(&t->out, ']');
 }
 
@@ -307,8 +267,9 @@ static void write_json(struct table *t)
 	strbuf_addstr(&t->out, "],\"external\":[");
 	for (size_t e = t->npodpeers; e < t->npeers; e++) {
 		const struct table_peer *x = &t->peers[e];
-		strbuf_addstr(&t->out, e > t->npodpeers ? ",{\"addresses\":[\"" : "{\"addresses\":[\"");
-		add_prefixes(&x->nets, "\",\"", &t->out);
+		strbuf_addstr(&t->out,
+			      e > t->npodpeers ? ",{\"addresses\":[\"" : "{\"addresses\":[\"");
+		review_prefixes(&x->nets, "\",\"", &t->out);
 		strbuf_addstr(&t->out, "\"],\"from\":[");
 		for (size_t j = 0; j < n; j++) {
 			strbuf_addstr(&t->out, j ? "," : "");
@@ -408,8 +369,8 @@ static void write_text(struct table *t)
 				strbuf_addch(&t->out, ' ');
 			for (size_t p = 0; p < t->nports; p++)
 				strbuf_addch(&t->out, both_ext(t, i, j) ? ' '
-						      : v >> p & 1 ? (i == j ? 'x' : 'X')
-								   : '.');
+						      : v >> p & 1	? (i == j ? 'x' : 'X')
+									: '.');
 		}
 		while (t->out.len && t->out.buf[t->out.len - 1] == ' ')
 			t->out.buf[--t->out.len] = '\0'; /* blank cells of two external peers */
@@ -426,9 +387,8 @@ static void pic_cell(void *ctx, size_t i, size_t j, struct pic_cell *out)
 	const struct table_peer *a = &t->peers[i], *b = &t->peers[j];
 	uint32_t v = cell(t, i, j);
 	struct eval_peer src, dst;
-	strbuf_addf(&out->title, "%s%s%s -> %s%s%s", a->group ? a->group : "",
-		    a->group ? "/" : "", a->name, b->group ? b->group : "", b->group ? "/" : "",
-		    b->name);
+	strbuf_addf(&out->title, "%s%s%s -> %s%s%s", a->group ? a->group : "", a->group ? "/" : "",
+		    a->name, b->group ? b->group : "", b->group ? "/" : "", b->name);
 	if (both_ext(t, i, j)) {
 		strbuf_addstr(&out->title, ": between two external addresses, not enforced here");
 		return;
@@ -498,8 +458,7 @@ static int options(const struct cli *c, struct table *t, enum table_fmt *fmt)
 		return cli_usage_error(c, "table takes at most %d --port", TABLE_MAXPORTS);
 	t->ports = xcalloc(c->nports, sizeof(*t->ports));
 	for (size_t i = 0; i < c->nports; i++) {
-		if (select_port(c->ports[i], &t->ports[t->nports].proto,
-				&t->ports[t->nports].port))
+		if (select_port(c->ports[i], &t->ports[t->nports].proto, &t->ports[t->nports].port))
 			return cli_usage_error(
 				c, "--port takes [tcp|udp|sctp/]PORT (1-65535), not '%s'",
 				c->ports[i]);

@@ -1,0 +1,267 @@
+/*
+ * review_pic.c - `list -o svg|html` and `diff -o svg|html`: the groups of
+ * a review (ir/review.h) as a matrix drawn by cli/picture.c.  A list cell
+ * says whether everything, some or nothing is allowed (hover: the set and
+ * the deciding rules); a diff cell whether connections were added,
+ * removed, or both (hover: the old and new sets).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/picture.h"
+#include "cli/review.h"
+#include "lib/util.h"
+
+void review_prefixes(const struct addrset *s, const char *sep, struct strbuf *out)
+{
+	size_t n;
+	struct prefix *pv = addrset_prefixes(s, &n);
+	for (size_t k = 0; k < n; k++) {
+		char buf[ADDR_STRLEN];
+		strbuf_addf(out, "%s%s", k ? sep : "", prefix_format(&pv[k], buf));
+	}
+	free(pv);
+}
+
+/*
+ * review_describe: the addresses of s (one family, not empty) in the fewer
+ * prefixes of two forms: their list, or the smallest prefix holding them
+ * "except" the list of the others ("10.0.0.0/8 except 10.1.0.0/16").
+ */
+const char *review_describe(struct arena *a, const struct addrset *s, int family)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct addrset outer = ADDRSET_INIT, rest = ADDRSET_INIT;
+	unsigned bits = family == AF4 ? 32 : 128;
+	u128 lo = family == AF4 ? s->v4[0].lo : s->v6[0].lo;
+	u128 hi = family == AF4 ? s->v4[s->n4 - 1].hi : s->v6[s->n6 - 1].hi;
+	struct prefix p = { { (uint8_t)family, 0 }, 0 };
+	const char *name;
+	while (p.len < bits && ((lo ^ hi) >> (bits - 1 - p.len)) == 0)
+		p.len++;
+	p.a.v = p.len ? lo >> (bits - p.len) << (bits - p.len) : 0;
+	addrset_add_prefix(&outer, &p);
+	addrset_normalize(&outer);
+	addrset_subtract(&rest, &outer, s);
+	if (!addrset_is_empty(&rest) &&
+	    addrset_count_prefixes(&rest) + 1 < addrset_count_prefixes(s)) {
+		char buf[ADDR_STRLEN];
+		strbuf_addf(&sb, "%s except ", prefix_format(&p, buf));
+		review_prefixes(&rest, ", ", &sb);
+	} else {
+		review_prefixes(s, ", ", &sb);
+	}
+	name = arena_strndup(a, sb.buf, sb.len);
+	addrset_release(&outer);
+	addrset_release(&rest);
+	strbuf_release(&sb);
+	return name;
+}
+
+/* peer: group g of a review as a row or column: its namespace, and its name within it. */
+static void peer(const struct review *r, const struct review_group *g, struct pic_peer *p)
+{
+	size_t n;
+	memset(p, 0, sizeof(*p));
+	p->name = g->name;
+	if (g->external) {
+		p->group = "external";
+		p->name = review_describe(r->arena, &r->ext[g->cls[0] - r->pc.n].nets, r->family);
+		p->members = g->name;
+		return;
+	}
+	n = strlen(g->first->ns);
+	if (strncmp(g->name, g->first->ns, n) || g->name[n] != '/') {
+		p->group = "namespaces"; /* --by namespace */
+		return;
+	}
+	p->group = n ? g->first->ns : "host endpoints";
+	p->name = g->name + n + 1;
+}
+
+struct list_pic {
+	struct review *r;
+	const struct review_opts *o;
+	const size_t *rows, *cols; /* group indices */
+};
+
+static void list_cell(void *ctx, size_t i, size_t j, struct pic_cell *out)
+{
+	struct list_pic *lp = ctx;
+	const struct review_group *a = &lp->r->g[lp->rows[i]], *b = &lp->r->g[lp->cols[j]];
+	const struct conns *first;
+	struct connset s;
+	bool uniform;
+	strbuf_addf(&out->title, "%s -> %s: ", a->name, b->name);
+	if (a->external && b->external) {
+		strbuf_addstr(&out->title, "between two external addresses, not enforced here");
+		return;
+	}
+	review_between(lp->r, lp->rows[i], lp->cols[j], &s, &uniform, &first);
+	connset_format(&s, &out->title);
+	if (!uniform)
+		strbuf_addstr(&out->title, " (not every pod)");
+	out->part[0] = connset_is_empty(&s) ? PIC_DENY : connset_is_all(&s) ? PIC_ALLOW : PIC_SOME;
+	if (lp->o->has_port && !connset_contains(&s, lp->o->proto, lp->o->port)) {
+		out->part[0] = PIC_DENY;
+		strbuf_addf(&out->title, " (not %s/%u)", proto_name(lp->o->proto), lp->o->port);
+	}
+	strbuf_addch(&out->title, '\n');
+	review_explain(first, "", &out->title);
+	connset_release(&s);
+}
+
+/* wanted_groups: the groups of r passing filter f, as picture peers and indices. */
+static size_t wanted_groups(const struct review *r, const char *f, struct pic_peer *p, size_t *idx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->ng; i++) {
+		if (!review_wanted(&r->g[i], f))
+			continue;
+		peer(r, &r->g[i], &p[n]);
+		idx[n++] = i;
+	}
+	return n;
+}
+
+void review_list_picture(struct review *r, const struct review_opts *o, struct strbuf *out)
+{
+	static const struct pic_legend legend[] = {
+		{ PIC_ALLOW, "every connection allowed (all protocols and ports)" },
+		{ PIC_SOME, "some connections allowed (hover for which)" },
+		{ PIC_DENY, "nothing allowed" },
+		{ PIC_NONE, "between two external addresses: not enforced" },
+	};
+	static const char *const by[] = { "pod", "workload", "namespace" };
+	struct pic_peer *rows = xcalloc(r->ng + 1, sizeof(*rows));
+	struct pic_peer *cols = xcalloc(r->ng + 1, sizeof(*cols));
+	size_t *ri = xcalloc(r->ng + 1, sizeof(*ri)), *ci = xcalloc(r->ng + 1, sizeof(*ci));
+	struct list_pic lp = { r, o, ri, ci };
+	struct picture p = { 0 };
+	p.title = arena_printf(r->arena, "netpolc list by %s over IPv%d", by[o->by], r->family);
+	p.rows = rows;
+	p.nrows = wanted_groups(r, o->from, rows, ri);
+	p.cols = cols;
+	p.ncols = wanted_groups(r, o->to, cols, ci);
+	p.legend = legend;
+	p.nlegend = ARRAY_SIZE(legend);
+	p.nparts = 1;
+	p.cell = list_cell;
+	p.ctx = &lp;
+	if (o->fmt == FMT_HTML)
+		pic_html(&p, out);
+	else
+		pic_svg(&p, out);
+	free(rows);
+	free(cols);
+	free(ri);
+	free(ci);
+}
+
+struct diff_pic {
+	struct review *r; /* [2]: old and new */
+	const size_t *const *idx; /* [2]: per name, its group in old and new (SIZE_MAX: absent) */
+	const char *const *names;
+};
+
+static void diff_set(struct diff_pic *d, int s, size_t i, size_t j, struct connset *out)
+{
+	bool uniform;
+	if (d->idx[s][i] == SIZE_MAX || d->idx[s][j] == SIZE_MAX)
+		connset_init(out);
+	else
+		review_between(&d->r[s], d->idx[s][i], d->idx[s][j], out, &uniform, NULL);
+}
+
+static const struct review_group *diff_group(const struct diff_pic *d, size_t i)
+{
+	return d->idx[0][i] != SIZE_MAX ? &d->r[0].g[d->idx[0][i]] : &d->r[1].g[d->idx[1][i]];
+}
+
+static void diff_cell(void *ctx, size_t i, size_t j, struct pic_cell *out)
+{
+	struct diff_pic *d = ctx;
+	struct connset os, ns;
+	bool more, less;
+	strbuf_addf(&out->title, "%s -> %s: ", d->names[i], d->names[j]);
+	if (diff_group(d, i)->external && diff_group(d, j)->external) {
+		strbuf_addstr(&out->title, "between two external addresses, not enforced here");
+		return;
+	}
+	diff_set(d, 0, i, j, &os);
+	diff_set(d, 1, i, j, &ns);
+	more = !connset_subset(&ns, &os);
+	less = !connset_subset(&os, &ns);
+	out->part[0] = more && less ? PIC_CHANGED
+		       : more	    ? PIC_ADDED
+		       : less	    ? PIC_REMOVED
+		       : connset_is_empty(&ns) ? PIC_DENY
+					       : PIC_SAME;
+	strbuf_addstr(&out->title, more && less ? "changed"
+				   : more	? "connections added"
+				   : less	? "connections removed"
+						: "unchanged");
+	strbuf_addstr(&out->title, "\nold: ");
+	connset_format(&os, &out->title);
+	strbuf_addstr(&out->title, "\nnew: ");
+	connset_format(&ns, &out->title);
+	connset_release(&os);
+	connset_release(&ns);
+}
+
+void review_diff_picture(struct review r[2], const char *const *names, size_t n,
+			 const size_t *const idx[2], const char *const *pols, size_t npols,
+			 bool html, struct strbuf *out)
+{
+	static const struct pic_legend legend[] = {
+		{ PIC_ADDED, "connections added (or a new peer)" },
+		{ PIC_REMOVED, "connections removed (or a peer gone)" },
+		{ PIC_CHANGED, "some added, some removed" },
+		{ PIC_SAME, "unchanged, something allowed" },
+		{ PIC_DENY, "unchanged, nothing allowed" },
+		{ PIC_NONE, "between two external addresses: not enforced" },
+	};
+	struct pic_peer *v = xcalloc(n + 1, sizeof(*v));
+	size_t *order[2] = { xcalloc(n + 1, sizeof(size_t)), xcalloc(n + 1, sizeof(size_t)) };
+	const char **sorted = xcalloc(n + 1, sizeof(*sorted)), **notes = xcalloc(npols + 1, sizeof(*notes));
+	struct diff_pic d = { r, idx, names };
+	struct picture p = { 0 };
+	size_t k = 0;
+	/* pods first, external addresses last, each in name order */
+	for (int ext = 0; ext < 2; ext++)
+		for (size_t i = 0; i < n; i++)
+			if (diff_group(&d, i)->external == ext) {
+				order[0][k] = idx[0][i];
+				order[1][k] = idx[1][i];
+				sorted[k++] = names[i];
+			}
+	d.idx = (const size_t *const *)order;
+	d.names = sorted;
+	for (size_t i = 0; i < n; i++) {
+		peer(order[0][i] != SIZE_MAX ? &r[0] : &r[1], diff_group(&d, i), &v[i]);
+		v[i].style = order[0][i] == SIZE_MAX ? PIC_ADDED
+			     : order[1][i] == SIZE_MAX ? PIC_REMOVED
+						       : PIC_NONE;
+	}
+	for (size_t i = 0; i < npols; i++)
+		notes[i] = arena_printf(r[0].arena, "policy %s", pols[i]);
+	p.title = arena_printf(r[0].arena, "netpolc diff over IPv%d", r[0].family);
+	p.notes = notes;
+	p.nnotes = npols;
+	p.rows = v;
+	p.nrows = n;
+	p.legend = legend;
+	p.nlegend = ARRAY_SIZE(legend);
+	p.nparts = 1;
+	p.cell = diff_cell;
+	p.ctx = &d;
+	if (html)
+		pic_html(&p, out);
+	else
+		pic_svg(&p, out);
+	free(v);
+	free(order[0]);
+	free(order[1]);
+	free(sorted);
+	free(notes);
+}

@@ -159,7 +159,7 @@ void review_list_picture(struct review *r, const struct review_opts *o, struct s
 }
 
 struct diff_pic {
-	struct review *r; /* [2]: old and new */
+	struct review *r;	  /* [2]: old and new */
 	const size_t *const *idx; /* [2]: per name, its group in old and new (SIZE_MAX: absent) */
 	const char *const *names;
 };
@@ -192,9 +192,9 @@ static void diff_cell(void *ctx, size_t i, size_t j, struct pic_cell *out)
 	diff_set(d, 1, i, j, &ns);
 	more = !connset_subset(&ns, &os);
 	less = !connset_subset(&os, &ns);
-	out->part[0] = more && less ? PIC_CHANGED
-		       : more	    ? PIC_ADDED
-		       : less	    ? PIC_REMOVED
+	out->part[0] = more && less	       ? PIC_CHANGED
+		       : more		       ? PIC_ADDED
+		       : less		       ? PIC_REMOVED
 		       : connset_is_empty(&ns) ? PIC_DENY
 					       : PIC_SAME;
 	strbuf_addstr(&out->title, more && less ? "changed"
@@ -223,7 +223,8 @@ void review_diff_picture(struct review r[2], const char *const *names, size_t n,
 	};
 	struct pic_peer *v = xcalloc(n + 1, sizeof(*v));
 	size_t *order[2] = { xcalloc(n + 1, sizeof(size_t)), xcalloc(n + 1, sizeof(size_t)) };
-	const char **sorted = xcalloc(n + 1, sizeof(*sorted)), **notes = xcalloc(npols + 1, sizeof(*notes));
+	const char **sorted = xcalloc(n + 1, sizeof(*sorted)),
+		   **notes = xcalloc(npols + 1, sizeof(*notes));
 	struct diff_pic d = { r, idx, names };
 	struct picture p = { 0 };
 	size_t k = 0;
@@ -239,7 +240,7 @@ void review_diff_picture(struct review r[2], const char *const *names, size_t n,
 	d.names = sorted;
 	for (size_t i = 0; i < n; i++) {
 		peer(order[0][i] != SIZE_MAX ? &r[0] : &r[1], diff_group(&d, i), &v[i]);
-		v[i].style = order[0][i] == SIZE_MAX ? PIC_ADDED
+		v[i].style = order[0][i] == SIZE_MAX   ? PIC_ADDED
 			     : order[1][i] == SIZE_MAX ? PIC_REMOVED
 						       : PIC_NONE;
 	}

@@ -50,9 +50,10 @@ void review_diff_picture(struct review r[2], const char *const *names, size_t n,
 /* review_prefixes: the prefixes of s, separated by sep (cli/review_pic.c). */
 void review_prefixes(const struct addrset *s, const char *sep, struct strbuf *out);
 /*
- * review_describe: the addresses of s (one family, not empty) in the
- * fewer prefixes of two forms: their list, or the smallest prefix holding
- * them "except" the others ("10.0.0.0/8 except 10.1.0.0/16"); in arena a.
+ * review_describe: the addresses of s (one family, not empty) in as few
+ * prefixes as prefixes and "except" can name them: "10.0.0.0/8 except
+ * 10.1.0.0/16", "0.0.0.0/0 except (10.0.0.0/8, 192.168.0.0/16 except
+ * 192.168.1.0/24)"; in arena a.
  */
 const char *review_describe(struct arena *a, const struct addrset *s, int family);
 /* cli_list: the list of ir into out; 0. */

@@ -24,36 +24,97 @@ void review_prefixes(const struct addrset *s, const char *sep, struct strbuf *ou
 }
 
 /*
- * review_describe: the addresses of s (one family, not empty) in the fewer
- * prefixes of two forms: their list, or the smallest prefix holding them
- * "except" the list of the others ("10.0.0.0/8 except 10.1.0.0/16").
+ * Describing an address set: walking the binary tree of prefixes, a
+ * prefix the set covers is one term; one it meets in part is either its
+ * two halves' terms, or itself "except" the terms of what the set leaves
+ * out of it, whichever names fewer prefixes (ties: no except).
  */
+struct desc {
+	struct ivl6 *v; /* the set's intervals, IPv4 as numbers too */
+	size_t n;
+	int family;
+	unsigned bits;
+};
+
+struct desc_cost {
+	size_t in, out; /* prefixes to name the set within a prefix, and the rest of it */
+};
+
+/* meet: how the set meets lo..hi: 0 not at all, 1 covers it, 2 in part. */
+static int meet(const struct desc *d, u128 lo, u128 hi)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].hi < lo)
+			continue;
+		if (d->v[i].lo > hi)
+			break;
+		return d->v[i].lo <= lo && d->v[i].hi >= hi ? 1 : 2;
+	}
+	return 0;
+}
+
+static u128 last_of(const struct desc *d, u128 net, unsigned len)
+{
+	u128 ones = d->bits == 32 ? (u128)UINT32_MAX : ~(u128)0;
+	return net | (len ? (((u128)1 << (d->bits - len)) - 1) : ones);
+}
+
+static struct desc_cost desc_cost(const struct desc *d, u128 net, unsigned len)
+{
+	struct desc_cost c, l, r;
+	int m = meet(d, net, last_of(d, net, len));
+	if (m != 2)
+		return m ? (struct desc_cost){ 1, 0 } : (struct desc_cost){ 0, 1 };
+	l = desc_cost(d, net, len + 1);
+	r = desc_cost(d, net | (u128)1 << (d->bits - len - 1), len + 1);
+	c.in = l.in + r.in <= 1 + l.out + r.out ? l.in + r.in : 1 + l.out + r.out;
+	c.out = l.out + r.out <= 1 + l.in + r.in ? l.out + r.out : 1 + l.in + r.in;
+	return c;
+}
+
+/* desc_terms: the terms naming the set (in) or the rest (!in) within net/len; how many. */
+static size_t desc_terms(const struct desc *d, u128 net, unsigned len, bool in, struct strbuf *out)
+{
+	struct prefix p = { { (uint8_t)d->family, net }, (uint8_t)len };
+	char buf[ADDR_STRLEN];
+	struct desc_cost l, r;
+	u128 half = net | (u128)1 << (d->bits - len - 1);
+	int m = meet(d, net, last_of(d, net, len));
+	struct strbuf inner = STRBUF_INIT;
+	size_t k;
+	if (m != 2) {
+		if ((m == 1) != in)
+			return 0;
+		strbuf_addf(out, "%s%s", out->len ? ", " : "", prefix_format(&p, buf));
+		return 1;
+	}
+	l = desc_cost(d, net, len + 1);
+	r = desc_cost(d, half, len + 1);
+	if (in ? l.in + r.in <= 1 + l.out + r.out : l.out + r.out <= 1 + l.in + r.in)
+		return desc_terms(d, net, len + 1, in, out) + desc_terms(d, half, len + 1, in, out);
+	k = desc_terms(d, net, len + 1, !in, &inner) + desc_terms(d, half, len + 1, !in, &inner);
+	strbuf_addf(out, "%s%s except ", out->len ? ", " : "", prefix_format(&p, buf));
+	if (k > 1 || strstr(inner.buf, " except "))
+		strbuf_addf(out, "(%s)", inner.buf);
+	else
+		strbuf_addstr(out, inner.buf);
+	strbuf_release(&inner);
+	return 1;
+}
+
 const char *review_describe(struct arena *a, const struct addrset *s, int family)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct addrset outer = ADDRSET_INIT, rest = ADDRSET_INIT;
-	unsigned bits = family == AF4 ? 32 : 128;
-	u128 lo = family == AF4 ? s->v4[0].lo : s->v6[0].lo;
-	u128 hi = family == AF4 ? s->v4[s->n4 - 1].hi : s->v6[s->n6 - 1].hi;
-	struct prefix p = { { (uint8_t)family, 0 }, 0 };
+	struct desc d = { NULL, family == AF4 ? s->n4 : s->n6, family, family == AF4 ? 32 : 128 };
 	const char *name;
-	while (p.len < bits && ((lo ^ hi) >> (bits - 1 - p.len)) == 0)
-		p.len++;
-	p.a.v = p.len ? lo >> (bits - p.len) << (bits - p.len) : 0;
-	addrset_add_prefix(&outer, &p);
-	addrset_normalize(&outer);
-	addrset_subtract(&rest, &outer, s);
-	if (!addrset_is_empty(&rest) &&
-	    addrset_count_prefixes(&rest) + 1 < addrset_count_prefixes(s)) {
-		char buf[ADDR_STRLEN];
-		strbuf_addf(&sb, "%s except ", prefix_format(&p, buf));
-		review_prefixes(&rest, ", ", &sb);
-	} else {
-		review_prefixes(s, ", ", &sb);
+	d.v = xcalloc(d.n + 1, sizeof(*d.v));
+	for (size_t i = 0; i < d.n; i++) {
+		d.v[i].lo = family == AF4 ? s->v4[i].lo : s->v6[i].lo;
+		d.v[i].hi = family == AF4 ? s->v4[i].hi : s->v6[i].hi;
 	}
-	name = arena_strndup(a, sb.buf, sb.len);
-	addrset_release(&outer);
-	addrset_release(&rest);
+	desc_terms(&d, 0, 0, true, &sb);
+	name = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
+	free(d.v);
 	strbuf_release(&sb);
 	return name;
 }

@@ -316,6 +316,12 @@ static bool new_group(const struct table *t, size_t i)
 	return i && (!a != !b || (a && strcmp(a, b)));
 }
 
+/* group_name: the group of p: its namespace, or what stands for a host's or an address's. */
+static const char *group_name(const struct table_peer *p, const char *host, const char *ext)
+{
+	return !p->group ? ext : *p->group ? p->group : host;
+}
+
 static void write_legend(struct table *t)
 {
 	for (size_t p = 0; p < t->nports; p++) {
@@ -331,8 +337,8 @@ static void write_legend(struct table *t)
 	for (size_t i = 0; i < t->npeers; i++) {
 		const struct table_peer *p = &t->peers[i];
 		if (!i || new_group(t, i))
-			strbuf_addf(&t->out, "\n%s%s\n", p->group ? "namespace " : "",
-				    p->group ? p->group : "external addresses");
+			strbuf_addf(&t->out, "\n%s%s\n", p->group && *p->group ? "namespace " : "",
+				    group_name(p, "host endpoints", "external addresses"));
 		strbuf_addf(&t->out, "%*zu  %s\n", (int)digits(t->npeers) + 2, i + 1, p->name);
 		flush(t, false);
 	}
@@ -417,7 +423,7 @@ static void write_picture(struct table *t, bool html)
 	struct pic_peer *pp = xcalloc(t->npeers + 1, sizeof(*pp));
 	struct picture pic = { 0 };
 	for (size_t i = 0; i < t->npeers; i++) {
-		pp[i].group = t->peers[i].group ? t->peers[i].group : "external";
+		pp[i].group = group_name(&t->peers[i], "host endpoints", "external");
 		pp[i].name = t->peers[i].name;
 		pp[i].members = t->peers[i].members;
 	}

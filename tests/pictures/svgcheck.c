@@ -237,8 +237,10 @@ static void wellformed(const char *buf, size_t len, bool html)
 		text_ok(buf, p, lt);
 		if (depth == 0)
 			for (q = p; q < lt; q++)
-				if (*q != ' ' && *q != '\n')
+				if (*q != ' ' && *q != '\n') {
 					problem("%s outside the root", "text", q - buf);
+					break;
+				}
 		if (!*lt)
 			break;
 		closing = lt[1] == '/';

@@ -52,7 +52,7 @@ static const struct cli_opt query_opts[] = {
 
 static const struct cli_opt table_opts[] = {
 	{ OPT_PORT, "port", "[PROTO/]PORT",
-	  "tcp (default), udp or sctp, and a port number; repeatable (up to 32): a mark per port" },
+	  "tcp (default), udp or sctp, and a port number; repeatable" },
 	{ OPT_FAMILY, "family", "4|6", "the address family (default 4)" },
 	{ OPT_OUTPUT, "output", "FORMAT", "text (default), json, svg or html" },
 	CLI_INPUT_OPTS,
@@ -132,7 +132,7 @@ const struct command commands[] = {
 	  test_opts, false },
 	{ "table", cmd_table,
 	  "[PATH]... --port [PROTO/]PORT... [--family 4|6] [-o text|json|svg|html]",
-	  "the verdict of every pod, workload and external address to every other on some ports",
+	  "the verdicts between pods, workloads and external addresses on one or more ports",
 	  table_opts, false },
 	{ "list", cmd_list,
 	  "[PATH]... [--by pod|workload|namespace] [--explain] [--exposure] [--from PEER] "

@@ -78,7 +78,7 @@ static size_t desc_terms(const struct desc *d, u128 net, unsigned len, bool in, 
 	struct prefix p = { { (uint8_t)d->family, net }, (uint8_t)len };
 	char buf[ADDR_STRLEN];
 	struct desc_cost l, r;
-	u128 half = net | (u128)1 << (d->bits - len - 1);
+	u128 half;
 	int m = meet(d, net, last_of(d, net, len));
 	struct strbuf inner = STRBUF_INIT;
 	size_t k;
@@ -88,6 +88,7 @@ static size_t desc_terms(const struct desc *d, u128 net, unsigned len, bool in, 
 		strbuf_addf(out, "%s%s", out->len ? ", " : "", prefix_format(&p, buf));
 		return 1;
 	}
+	half = net | (u128)1 << (d->bits - len - 1); /* len < bits: one address is never met in part */
 	l = desc_cost(d, net, len + 1);
 	r = desc_cost(d, half, len + 1);
 	if (in ? l.in + r.in <= 1 + l.out + r.out : l.out + r.out <= 1 + l.in + r.in)

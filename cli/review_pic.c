@@ -88,7 +88,8 @@ static size_t desc_terms(const struct desc *d, u128 net, unsigned len, bool in, 
 		strbuf_addf(out, "%s%s", out->len ? ", " : "", prefix_format(&p, buf));
 		return 1;
 	}
-	half = net | (u128)1 << (d->bits - len - 1); /* len < bits: one address is never met in part */
+	/* len < bits here: a single address is never met in part */
+	half = net | (u128)1 << (d->bits - len - 1);
 	l = desc_cost(d, net, len + 1);
 	r = desc_cost(d, half, len + 1);
 	if (in ? l.in + r.in <= 1 + l.out + r.out : l.out + r.out <= 1 + l.in + r.in)

@@ -35,7 +35,8 @@ int cli_port_format(const struct cli *c, int *proto, uint16_t *port, const char 
 	if (!c->port)
 		return cli_usage_error(c, "%s needs --port [PROTO/]PORT", c->cmd->name);
 	if (c->nports > 1)
-		return cli_usage_error(c, "%s takes one --port (table takes several)", c->cmd->name);
+		return cli_usage_error(c, "%s takes one --port (table takes several)",
+				       c->cmd->name);
 	if (select_port_named(c->port, proto, port, name))
 		return cli_usage_error(c, "--port takes [tcp|udp|sctp/]PORT (1-65535%s), not '%s'",
 				       name ? ", or a port name" : "", c->port);

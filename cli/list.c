@@ -44,7 +44,8 @@ int review_options(const struct cli *c, struct review_opts *o, bool list)
 	o->from = c->from;
 	o->to = c->to;
 	if (c->nports > 1)
-		return cli_usage_error(c, "%s takes one --port (table takes several)", c->cmd->name);
+		return cli_usage_error(c, "%s takes one --port (table takes several)",
+				       c->cmd->name);
 	if (c->port) {
 		if (select_port(c->port, &o->proto, &o->port))
 			return cli_usage_error(

@@ -77,8 +77,12 @@ static bool is_ext(const struct table *t, size_t c)
 	return c >= t->r.pc.n;
 }
 
-/* verdicts: t->v, every pair of classes on every port (none between two external ones). */
-static void verdicts(struct table *t)
+/*
+ * verdicts: t->v, every pair of classes on every port (none between two
+ * external ones; with pods false, only those with one external: the JSON
+ * evaluates its pod matrix pod by pod).
+ */
+static void verdicts(struct table *t, bool pods)
 {
 	t->v = xcalloc(t->k * t->k + 1, sizeof(*t->v));
 	for (size_t a = 0; a < t->k; a++) {
@@ -86,7 +90,7 @@ static void verdicts(struct table *t)
 		review_peer(&t->r, a, &src);
 		for (size_t b = 0; b < t->k; b++) {
 			struct eval_result res;
-			if (is_ext(t, a) && is_ext(t, b))
+			if (is_ext(t, a) == is_ext(t, b) && (is_ext(t, a) || !pods))
 				continue;
 			review_peer(&t->r, b, &dst);
 			for (size_t p = 0; p < t->nports; p++)
@@ -97,28 +101,49 @@ static void verdicts(struct table *t)
 	}
 }
 
-/* behaviours: t->beh, equal for two classes with equal rows and columns. */
+/* alike: classes a and b have equal rows and columns. */
+static bool alike(const struct table *t, size_t a, size_t b)
+{
+	for (size_t c = 0; c < t->k; c++)
+		if (t->v[a * t->k + c] != t->v[b * t->k + c] ||
+		    t->v[c * t->k + a] != t->v[c * t->k + b])
+			return false;
+	return true;
+}
+
+/*
+ * behaviours: t->beh, equal for two classes with equal rows and columns:
+ * classes are hashed by both, and a class takes the behaviour of the
+ * first earlier one of its hash that is alike (memory linear in classes).
+ */
 static void behaviours(struct table *t)
 {
 	struct strmap map = STRMAP_INIT;
-	uint32_t *key = xcalloc(2 * t->k + 1, sizeof(*key));
-	size_t n = 0;
+	size_t *next = xcalloc(t->k + 1, sizeof(*next)); /* the previous class of equal hash */
 	t->beh = xcalloc(t->k + 1, sizeof(*t->beh));
 	for (size_t a = 0; a < t->k; a++) {
+		uint64_t h = 1469598103934665603u; /* FNV-1a over the row and the column */
 		struct strmap_slot *s;
+		size_t c;
 		for (size_t b = 0; b < t->k; b++) {
-			key[2 * b] = t->v[a * t->k + b];
-			key[2 * b + 1] = t->v[b * t->k + a];
+			h = (h ^ t->v[a * t->k + b]) * 1099511628211u;
+			h = (h ^ t->v[b * t->k + a]) * 1099511628211u;
 		}
-		s = strmap_slot(&map, (const char *)key, 2 * t->k * sizeof(*key));
-		if (!s->value) {
-			s->key = arena_memdup(t->arena, key, 2 * t->k * sizeof(*key));
-			s->value = (void *)(uintptr_t)++n;
+		s = strmap_slot(&map, (const char *)&h, sizeof(h));
+		if (!s->key)
+			s->key = arena_memdup(t->arena, &h, sizeof(h));
+		next[a] = s->value ? (size_t)(uintptr_t)s->value - 1 : SIZE_MAX;
+		s->value = (void *)(uintptr_t)(a + 1);
+		t->beh[a] = a;
+		for (c = next[a]; c != SIZE_MAX; c = next[c]) {
+			if (alike(t, a, c)) {
+				t->beh[a] = t->beh[c];
+				break;
+			}
 		}
-		t->beh[a] = (size_t)(uintptr_t)s->value - 1;
 	}
 	strmap_release(&map);
-	free(key);
+	free(next);
 }
 
 static const char *unit_name(const struct pod *p)
@@ -494,7 +519,7 @@ static void run(struct table *t, const struct ir *ir, enum table_fmt fmt)
 		if (!t->m->pods[i]->folded)
 			t->row[t->n++] = i;
 	}
-	verdicts(t);
+	verdicts(t, fmt != TABLE_JSON);
 	behaviours(t);
 	pod_peers(t);
 	ext_peers(t);

@@ -556,6 +556,8 @@ int cmd_table(struct cli *c)
 	}
 	compilation_init(&comp, &c->wopts);
 	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
+	if (!rc) /* the grouping pass: pods of one group are one class (ir/conns.h) */
+		rc = compilation_passes(&comp, NULL, NULL);
 	rc = compilation_finish(&comp, rc);
 	if (!rc) {
 		t.m = &comp.model;

@@ -51,9 +51,10 @@ static const struct cli_opt query_opts[] = {
 };
 
 static const struct cli_opt table_opts[] = {
-	{ OPT_PORT, "port", "[PROTO/]PORT", "tcp (default), udp or sctp, and a port number" },
+	{ OPT_PORT, "port", "[PROTO/]PORT",
+	  "tcp (default), udp or sctp, and a port number; repeatable" },
 	{ OPT_FAMILY, "family", "4|6", "the address family (default 4)" },
-	{ OPT_OUTPUT, "output", "FORMAT", "text (default) or json" },
+	{ OPT_OUTPUT, "output", "FORMAT", "text (default), json, svg or html" },
 	CLI_INPUT_OPTS,
 	{ 0, NULL, NULL, NULL },
 };
@@ -129,8 +130,10 @@ const struct command commands[] = {
 	{ "test", cmd_test, "FILE [PATH]... [-o text|json]",
 	  "reachability tests: check a file of expected verdicts; exit 0 all pass, 3 any fails",
 	  test_opts, false },
-	{ "table", cmd_table, "[PATH]... --port [PROTO/]PORT [--family 4|6] [-o json]",
-	  "the verdict of every pod to every pod on one port", table_opts, false },
+	{ "table", cmd_table,
+	  "[PATH]... --port [PROTO/]PORT... [--family 4|6] [-o text|json|svg|html]",
+	  "the verdicts between pods, workloads and external addresses on one or more ports",
+	  table_opts, false },
 	{ "list", cmd_list,
 	  "[PATH]... [--by pod|workload|namespace] [--explain] [--exposure] [--from PEER] "
 	  "[--to PEER] [--port [PROTO/]PORT] [-o text|json|csv|markdown|dot]",

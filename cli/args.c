@@ -34,6 +34,9 @@ int cli_port_format(const struct cli *c, int *proto, uint16_t *port, const char 
 {
 	if (!c->port)
 		return cli_usage_error(c, "%s needs --port [PROTO/]PORT", c->cmd->name);
+	if (c->nports > 1)
+		return cli_usage_error(c, "%s takes one --port (table takes several)",
+				       c->cmd->name);
 	if (select_port_named(c->port, proto, port, name))
 		return cli_usage_error(c, "--port takes [tcp|udp|sctp/]PORT (1-65535%s), not '%s'",
 				       name ? ", or a port name" : "", c->port);
@@ -235,6 +238,7 @@ static int set(struct cli *c, int id, const char *v)
 		c->to = v;
 		return 0;
 	case OPT_PORT:
+		VEC_PUSH(c->ports, c->nports, c->aports, v);
 		c->port = v;
 		return 0;
 	case OPT_FAMILY:
@@ -334,4 +338,5 @@ void cli_release(struct cli *c)
 	free(c->sel.ips);
 	free(c->bopts);
 	free(c->devs);
+	free(c->ports);
 }

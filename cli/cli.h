@@ -103,7 +103,9 @@ struct cli {
 	bool no_paths;	   /* none was given: paths is "-" */
 	const char *output, *default_ns, *target;
 	struct selection sel;
-	const char *from, *to, *port;
+	const char *from, *to, *port; /* port: the last --port */
+	const char **ports;	      /* every --port, in order (table takes several) */
+	size_t nports, aports;
 	int family; /* 0: choose */
 	const char *by;
 	bool explain, exposure;
@@ -134,7 +136,7 @@ __attribute__((format(printf, 2, 3))) int cli_usage_error(const struct cli *c, c
 /*
  * cli_port_format: --port into *proto and *port (or a port name into
  * *name; name NULL: numbers only), and -o (text or json) into *json, for
- * query and table; 0, or 2 after a usage error.
+ * query; 0, or 2 after a usage error.
  */
 int cli_port_format(const struct cli *c, int *proto, uint16_t *port, const char **name, bool *json);
 /* cli_help: the usage and options of cmd (NULL: the command list). */

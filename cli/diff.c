@@ -118,25 +118,7 @@ static void why(struct review *r, size_t i, size_t j, int proto, uint16_t port, 
 	review_peer(r, r->g[i].cls[0], &src);
 	review_peer(r, r->g[j].cls[0], &dst);
 	eval_conn(&src, &dst, proto, port, &res);
-	for (int k = 0; k < 2; k++) {
-		enum dir d = k ? DIR_INGRESS : DIR_EGRESS;
-		const struct eval_side *s = &res.side[d];
-		if (!res.allowed && s->allowed)
-			continue; /* the other side denies */
-		if (k && res.allowed)
-			strbuf_addstr(out, "; ");
-		strbuf_addstr(out, s->allowed ? "allowed: " : "denied: ");
-		if (s->rule)
-			review_origin(s->rule, d, out);
-		else if (s->tier && s->tier->npolicies)
-			strbuf_addf(out, "%s/%s isolates the %s, no rule allows it",
-				    s->tier->policies[0]->ns, s->tier->policies[0]->name,
-				    dir_name(d));
-		else
-			review_origin(NULL, d, out);
-		if (!res.allowed)
-			return;
-	}
+	review_verdict(&res, out);
 }
 
 /*
@@ -256,6 +238,7 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 	struct review_change *rc;
 	struct change *ch = NULL;
 	struct strbuf sb = STRBUF_INIT;
+	bool pic;
 
 	conns_ext_build(irs, 2, o->family, &ext, &next);
 	review_init(&r[0], old, o->family, o->by, ext, next, a);
@@ -285,6 +268,10 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 		nch = merge(ch, nch, false, a);
 	}
 	xqsort(ch, nch, sizeof(*ch), cmp_out);
+	npol = changed_policies(old, new, a, &pols);
+	pic = o->fmt == FMT_SVG || o->fmt == FMT_HTML;
+	if (pic)
+		review_diff_picture(r, pols, npol, o->fmt == FMT_HTML, out);
 
 	if (o->fmt == FMT_JSON)
 		strbuf_addstr(out, "{\"changes\":[");
@@ -301,7 +288,7 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 					    s ? "added" : "removed");
 		}
 	}
-	for (size_t i = 0; i < nch; i++) {
+	for (size_t i = 0; i < nch && !pic; i++) {
 		struct change *c = &ch[i];
 		bool added = connset_is_empty(&c->os), removed = connset_is_empty(&c->ns);
 		const char *kind = added ? "added" : removed ? "removed" : "changed";
@@ -346,7 +333,6 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 		why(&r[1], c->side_from[1], c->side_to[1], proto, port, out);
 		strbuf_addch(out, '\n');
 	}
-	npol = changed_policies(old, new, a, &pols);
 	if (o->fmt == FMT_JSON) {
 		strbuf_addstr(out, nch ? "\n],\"policies\":[" : "],\"policies\":[");
 		for (size_t i = 0; i < npol; i++) {
@@ -354,7 +340,7 @@ int cli_diff(const struct ir *old, const struct ir *new, const struct review_opt
 			review_json_str(out, pols[i]);
 		}
 		strbuf_addstr(out, "]}\n");
-	} else {
+	} else if (!pic) {
 		for (size_t i = 0; i < npol; i++)
 			strbuf_addf(out, "%s%s\n",
 				    o->fmt == FMT_MARKDOWN ? "\n- policy " : "policy ", pols[i]);

@@ -10,7 +10,9 @@
 
 static int parse_fmt(const char *s)
 {
-	static const char *const names[] = { "text", "json", "csv", "markdown", "dot" };
+	static const char *const names[] = {
+		"text", "json", "csv", "markdown", "dot", "svg", "html"
+	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(s, names[i]))
 			return (int)i;
@@ -33,8 +35,8 @@ int review_options(const struct cli *c, struct review_opts *o, bool list)
 		v = parse_fmt(c->output);
 		if (v < 0 || (!list && (v == FMT_CSV || v == FMT_DOT)))
 			return cli_usage_error(c, "%s -o takes %s, not '%s'", c->cmd->name,
-					       list ? "text, json, csv, markdown or dot"
-						    : "text, json or markdown",
+					       list ? "text, json, csv, markdown, dot, svg or html"
+						    : "text, json, markdown, svg or html",
 					       c->output);
 		o->fmt = (enum review_fmt)v;
 	}
@@ -42,6 +44,9 @@ int review_options(const struct cli *c, struct review_opts *o, bool list)
 	o->exposure = c->exposure;
 	o->from = c->from;
 	o->to = c->to;
+	if (c->nports > 1)
+		return cli_usage_error(c, "%s takes one --port (table takes several)",
+				       c->cmd->name);
 	if (c->port) {
 		if (select_port(c->port, &o->proto, &o->port))
 			return cli_usage_error(
@@ -51,8 +56,7 @@ int review_options(const struct cli *c, struct review_opts *o, bool list)
 	return 0;
 }
 
-/* wanted: group g passes the --from / --to filter f (a name, or a namespace). */
-static bool wanted(const struct review_group *g, const char *f)
+bool review_wanted(const struct review_group *g, const char *f)
 {
 	size_t n;
 	if (!f || !strcmp(g->name, f))
@@ -73,8 +77,7 @@ void review_json_str(struct strbuf *out, const char *s)
 	strbuf_addch(out, '"');
 }
 
-/* explain: one line per piece of c: the set and the deciding rule of each side. */
-static void explain(const struct conns *c, const char *indent, struct strbuf *out)
+void review_explain(const struct conns *c, const char *indent, struct strbuf *out)
 {
 	for (size_t i = 0; c && i < c->n; i++) {
 		strbuf_addf(out, "%s", indent);
@@ -117,15 +120,10 @@ static void exposure(struct review *r, struct strbuf *out)
 	}
 }
 
-int cli_list(const struct ir *ir, const struct review_opts *o, struct arena *a, struct strbuf *out)
+/* rows_text: the connection sets of r in a text format (all but the pictures). */
+static void rows_text(struct review *r, const struct review_opts *o, struct strbuf *out)
 {
-	const struct ir *irs[1] = { ir };
-	struct conns_ext *ext;
-	size_t next, rows = 0;
-	struct review r;
-
-	conns_ext_build(irs, 1, o->family, &ext, &next);
-	review_init(&r, ir, o->family, o->by, ext, next, a);
+	size_t rows = 0;
 	if (o->fmt == FMT_JSON)
 		strbuf_addch(out, '[');
 	else if (o->fmt == FMT_CSV)
@@ -134,19 +132,20 @@ int cli_list(const struct ir *ir, const struct review_opts *o, struct arena *a, 
 		strbuf_addstr(out, "| From | To | Connections |\n|---|---|---|\n");
 	else if (o->fmt == FMT_DOT)
 		strbuf_addstr(out, "digraph connections {\n");
-	for (size_t i = 0; i < r.ng; i++) {
+	for (size_t i = 0; i < r->ng; i++) {
 		size_t *to, nto;
-		if (!wanted(&r.g[i], o->from))
+		if (!review_wanted(&r->g[i], o->from))
 			continue;
-		nto = review_targets(&r, i, false, &to);
+		nto = review_targets(r, i, false, &to);
 		for (size_t k = 0; k < nto; k++) {
 			size_t j = to[k];
 			struct connset s;
 			const struct conns *first;
 			bool uniform;
-			if ((r.g[i].external && r.g[j].external) || !wanted(&r.g[j], o->to))
+			if ((r->g[i].external && r->g[j].external) ||
+			    !review_wanted(&r->g[j], o->to))
 				continue;
-			review_between(&r, i, j, &s, &uniform, &first);
+			review_between(r, i, j, &s, &uniform, &first);
 			if (connset_is_empty(&s) ||
 			    (o->has_port && !connset_contains(&s, o->proto, o->port))) {
 				connset_release(&s);
@@ -155,9 +154,9 @@ int cli_list(const struct ir *ir, const struct review_opts *o, struct arena *a, 
 			switch (o->fmt) {
 			case FMT_JSON:
 				strbuf_addstr(out, rows ? ",\n{\"from\":" : "\n{\"from\":");
-				review_json_str(out, r.g[i].name);
+				review_json_str(out, r->g[i].name);
 				strbuf_addstr(out, ",\"to\":");
-				review_json_str(out, r.g[j].name);
+				review_json_str(out, r->g[j].name);
 				strbuf_addstr(out, ",\"connections\":");
 				connset_json(&s, out);
 				if (!uniform)
@@ -165,27 +164,27 @@ int cli_list(const struct ir *ir, const struct review_opts *o, struct arena *a, 
 				strbuf_addch(out, '}');
 				break;
 			case FMT_CSV:
-				strbuf_addf(out, "\"%s\",\"%s\",\"", r.g[i].name, r.g[j].name);
+				strbuf_addf(out, "\"%s\",\"%s\",\"", r->g[i].name, r->g[j].name);
 				connset_format(&s, out);
 				strbuf_addstr(out, uniform ? "\"\n" : " (not every pod)\"\n");
 				break;
 			case FMT_MARKDOWN:
-				strbuf_addf(out, "| `%s` | `%s` | ", r.g[i].name, r.g[j].name);
+				strbuf_addf(out, "| `%s` | `%s` | ", r->g[i].name, r->g[j].name);
 				connset_format(&s, out);
 				strbuf_addstr(out, uniform ? " |\n" : " (not every pod) |\n");
 				break;
 			case FMT_DOT:
-				strbuf_addf(out, "  \"%s\" -> \"%s\" [label=\"", r.g[i].name,
-					    r.g[j].name);
+				strbuf_addf(out, "  \"%s\" -> \"%s\" [label=\"", r->g[i].name,
+					    r->g[j].name);
 				connset_format(&s, out);
 				strbuf_addstr(out, "\"];\n");
 				break;
 			default:
-				strbuf_addf(out, "%s -> %s: ", r.g[i].name, r.g[j].name);
+				strbuf_addf(out, "%s -> %s: ", r->g[i].name, r->g[j].name);
 				connset_format(&s, out);
 				strbuf_addstr(out, uniform ? "\n" : " (not every pod)\n");
 				if (o->explain)
-					explain(first, "    ", out);
+					review_explain(first, "    ", out);
 			}
 			rows++;
 			connset_release(&s);
@@ -197,7 +196,22 @@ int cli_list(const struct ir *ir, const struct review_opts *o, struct arena *a, 
 	else if (o->fmt == FMT_DOT)
 		strbuf_addstr(out, "}\n");
 	if (o->exposure && o->fmt == FMT_TEXT)
-		exposure(&r, out);
+		exposure(r, out);
+}
+
+int cli_list(const struct ir *ir, const struct review_opts *o, struct arena *a, struct strbuf *out)
+{
+	const struct ir *irs[1] = { ir };
+	struct conns_ext *ext;
+	size_t next;
+	struct review r;
+
+	conns_ext_build(irs, 1, o->family, &ext, &next);
+	review_init(&r, ir, o->family, o->by, ext, next, a);
+	if (o->fmt == FMT_SVG || o->fmt == FMT_HTML)
+		review_list_picture(&r, o, out);
+	else
+		rows_text(&r, o, out);
 	review_release(&r);
 	conns_ext_release(ext, next);
 	return 0;

@@ -75,9 +75,10 @@ _netpolc()
 		;;
 	-o | --output)
 		case $cmd in
-		query | table | test) _netpolc_words 'text json' ;;
-		list) _netpolc_words 'text json csv markdown dot' ;;
-		diff) _netpolc_words 'text json markdown' ;;
+		query | test) _netpolc_words 'text json' ;;
+		table) _netpolc_words 'text json svg html' ;;
+		list) _netpolc_words 'text json csv markdown dot svg html' ;;
+		diff) _netpolc_words 'text json markdown svg html' ;;
 		*) _netpolc_files ;;
 		esac
 		return

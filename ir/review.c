@@ -776,3 +776,26 @@ void review_origin(const struct ir_rule *rule, enum dir dir, struct strbuf *out)
 	strbuf_addf(out, "%s/%s %s rule %d (%s:%u:%u)", o->policy->ns, o->policy->name,
 		    dir_name(o->dir), o->rule, o->loc.file, o->loc.line, o->loc.col);
 }
+
+void review_verdict(const struct eval_result *res, struct strbuf *out)
+{
+	for (int k = 0; k < 2; k++) {
+		enum dir d = k ? DIR_INGRESS : DIR_EGRESS;
+		const struct eval_side *s = &res->side[d];
+		if (!res->allowed && s->allowed)
+			continue; /* the other side denies */
+		if (k && res->allowed)
+			strbuf_addstr(out, "; ");
+		strbuf_addstr(out, s->allowed ? "allowed: " : "denied: ");
+		if (s->rule)
+			review_origin(s->rule, d, out);
+		else if (s->tier && s->tier->npolicies)
+			strbuf_addf(out, "%s/%s isolates the %s, no rule allows it",
+				    s->tier->policies[0]->ns, s->tier->policies[0]->name,
+				    dir_name(d));
+		else
+			review_origin(NULL, d, out);
+		if (!res->allowed)
+			return;
+	}
+}

@@ -112,5 +112,10 @@ size_t review_diff(struct review r[2], struct review_change **out);
 void review_peer(const struct review *r, size_t c, struct eval_peer *p);
 /* review_origin: "NS/NAME DIR rule N (FILE:LINE:COL)" of rule, or the default of dir. */
 void review_origin(const struct ir_rule *rule, enum dir dir, struct strbuf *out);
+/*
+ * review_verdict: why res is what it is: "allowed: EGRESS ORIGIN; allowed:
+ * INGRESS ORIGIN", or "denied: " and what denied it (the side that did).
+ */
+void review_verdict(const struct eval_result *res, struct strbuf *out);
 
 #endif

@@ -80,6 +80,8 @@ grep -qx -- --table "$tmp/offered" && bad "-t json completes nftables' --table" 
 
 # values and files
 [ "$(complete query -o '')" = "$(printf 'json\ntext')" ] && ok || bad "query -o does not complete text, json"
+[ "$(complete table -o '')" = "$(printf 'html\njson\nsvg\ntext')" ] && ok || bad "table -o does not complete its formats"
+[ "$(complete diff -o '')" = "$(printf 'html\njson\nmarkdown\nsvg\ntext')" ] && ok || bad "diff -o does not complete its formats"
 [ "$(complete list --by '')" = "$(printf 'namespace\npod\nworkload')" ] && ok || bad "--by does not complete its values"
 [ "$(complete bpf '')" = "$(printf 'attach\ndetach')" ] && ok || bad "bpf does not complete attach, detach"
 mkdir "$tmp/dir" && : >"$tmp/dir/policies.yaml"

@@ -278,7 +278,7 @@ int cmd_query(struct cli *c)
 	if (rc)
 		return rc;
 	compilation_init(&comp, &c->wopts);
-	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
+	rc = cli_node(c, &comp);
 	if (!rc && (rc = query_run(&comp, &q)) < 0)
 		rc = cli_usage_error(c, "%s takes NAMESPACE/NAME or an IP address, not '%s'",
 				     q.what[-1 - rc], q.spec[-1 - rc]);

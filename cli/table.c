@@ -94,7 +94,7 @@ int cmd_table(struct cli *c)
 	if (rc)
 		return rc;
 	compilation_init(&comp, &c->wopts);
-	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
+	rc = cli_node(c, &comp);
 	rc = compilation_finish(&comp, rc);
 	if (!rc) {
 		t.m = &comp.model;

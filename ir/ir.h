@@ -78,8 +78,7 @@ struct ir_dir {
 };
 
 struct ir_endpoint {
-	const struct pod *pod; /* the inventory pod, or a synthetic one in host mode */
-	bool synthetic;
+	const struct pod *pod; /* an inventory pod (or the host of --namespace/--labels/--ip) */
 	struct ir_dir dir[NDIR];
 	size_t group; /* endpoints with equal programs share a group number */
 };

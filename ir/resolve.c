@@ -874,8 +874,8 @@ int resolve(struct ir *ir, const struct model *m, struct arena *a, const struct 
 		ir->eps = arena_zalloc(a, sizeof(*ir->eps));
 		ir->neps = 1;
 		ir->eps[0].pod = o->host;
-		ir->eps[0].synthetic = !o->host->nsp || o->host->index >= m->npods ||
-				       m->pods[o->host->index] != o->host;
+		if (o->host->index >= m->npods || m->pods[o->host->index] != o->host)
+			BUG("host mode for a pod that is not in the model");
 		for (size_t i = 0; i < m->npolicies; i++) {
 			const struct policy *pol = m->policies[i];
 			if (!host_selected(pol, o->host))

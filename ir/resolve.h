@@ -15,7 +15,7 @@
 #include "lib/diag.h"
 
 struct resolve_opts {
-	/* host mode: the one endpoint (an inventory pod or a synthetic one) */
+	/* host mode: the one endpoint, a pod of the finalised model */
 	const struct pod *host;
 	/* node mode: only pods with this spec.nodeName (NULL: all pods) */
 	const char *node;

@@ -1,6 +1,6 @@
 /*
- * select.c - ports, peers, label lists and the synthetic host endpoint as
- * the command line names them (see select.h for the rules).
+ * select.c - ports, peers, label lists and the host of --namespace/--labels/--ip
+ * as the command line names them (see select.h for the rules).
  */
 #include "ir/select.h"
 
@@ -202,16 +202,15 @@ int select_peer(const struct model *m, const struct ir *ir, const char *spec, co
 	return 0;
 }
 
-struct pod *select_host(const struct model *m, struct arena *a, const char *ns, const char *labels,
-			const char *const *ips, size_t nips, const char **why)
+struct pod *select_host(struct arena *a, const char *ns, const char *labels, const char *const *ips,
+			size_t nips, const char **why)
 {
 	struct pod *p = arena_zalloc(a, sizeof(*p));
 
-	p->loc = loc_none(NULL);
+	p->loc = loc_none("<command line>");
 	p->ns = ns;
 	p->name = "host";
-	p->nsp = model_namespace(m, ns);
-	p->index = SIZE_MAX;
+	p->cli_host = true;
 	if (labels && select_labels(a, labels, &p->labels)) {
 		*why = arena_printf(a, "--labels takes K=V[,K=V...] with unique keys, not '%s'",
 				    labels);

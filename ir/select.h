@@ -1,7 +1,7 @@
 /*
  * select.h - what the command line names: ports ("[PROTO/]PORT"), peers
- * ("NS/NAME" or an address), label lists ("K=V,K=V") and the synthetic
- * endpoint of host mode.  One implementation for the CLI and the tests.
+ * ("NS/NAME" or an address), label lists ("K=V,K=V") and the host of
+ * --namespace/--labels/--ip.  One implementation for the CLI and the tests.
  *
  * An address held by inventory pods stands for the pod holding it.  Pods
  * on the pod network come first: host-network pods share their node's
@@ -61,13 +61,15 @@ int select_peer(const struct model *m, const struct ir *ir, const char *spec, co
 		const struct loc *at, struct eval_peer *peer, struct diag *d);
 
 /*
- * select_host: the synthetic endpoint of host mode for a host outside the
- * inventory: pod "host" of namespace ns (looked up in m, which must be
- * finalised), with labels (may be NULL) and addresses ips[0..nips), in
- * arena a.  On malformed labels or addresses returns NULL and sets *why
- * to a message for a usage error (in the arena).
+ * select_host: the host of --namespace/--labels/--ip, a host outside the
+ * input: pod "host" of namespace ns with labels (may be NULL) and
+ * addresses ips[0..nips), in arena a, marked cli_host.  It is a member of
+ * the inventory once added to the model before model_finalize (see
+ * compilation_host), so peer selectors match it and queries name it.  On
+ * malformed labels or addresses returns NULL and sets *why to a message
+ * for a usage error (in the arena).
  */
-struct pod *select_host(const struct model *m, struct arena *a, const char *ns, const char *labels,
-			const char *const *ips, size_t nips, const char **why);
+struct pod *select_host(struct arena *a, const char *ns, const char *labels, const char *const *ips,
+			size_t nips, const char **why);
 
 #endif

@@ -165,16 +165,17 @@ static void test_select_host(void **state)
 	struct pod *p;
 	(void)state;
 
-	p = select_host(&c->model, &c->arena, "a", "role=db", ips, 2, &why);
+	p = select_host(&c->arena, "a", "role=db", ips, 2, &why);
 	assert_non_null(p);
 	assert_string_equal(p->name, "host");
-	assert_ptr_equal(p->nsp, model_namespace(&c->model, "a"));
+	assert_string_equal(p->ns, "a");
+	assert_true(p->cli_host);
 	assert_int_equal(p->nips, 2);
 	assert_string_equal(labelset_get(&p->labels, "role"), "db");
 	assert_null(select_endpoint(&c->ir, p));
-	assert_null(select_host(&c->model, &c->arena, "a", NULL, bad, 2, &why));
+	assert_null(select_host(&c->arena, "a", NULL, bad, 2, &why));
 	assert_string_equal(why, "--ip: '10.9.0.0/24' is not an IP address");
-	assert_null(select_host(&c->model, &c->arena, "a", "k=1,k=2", ips, 2, &why));
+	assert_null(select_host(&c->arena, "a", "k=1,k=2", ips, 2, &why));
 	assert_string_equal(why, "--labels takes K=V[,K=V...] with unique keys, not 'k=1,k=2'");
 	tl_release(c);
 }

@@ -97,7 +97,12 @@ static void explain_side(struct arena *a, const struct eval_peer *self, enum dir
 		return;
 	}
 	if (!s->tier) {
-		if (selected(self->ep, dir))
+		if (self->pod->host_network)
+			fprintf(f,
+				"  %s of %s: allowed: it uses the host network, to which no policy "
+				"applies (its traffic is its node's)\n",
+				dir_name(dir), who);
+		else if (selected(self->ep, dir))
 			fprintf(f,
 				"  %s of %s: allowed: no %s rule of the policies selecting it "
 				"matches\n",

@@ -785,10 +785,18 @@ int flat_build(struct flat *f, const struct ir *ir, struct diag *d)
 		/* a typo in --namespace or --labels must not pass unnoticed */
 		const struct pod *p = ir->eps[0].pod;
 		struct loc l = p->loc.file ? p->loc : loc_none("<command line>");
-		diag_warning(d, DIAG_W_UNSELECTED_ENDPOINT, &l,
-			     "no policy selects %s/%s: the rules written allow all of its "
-			     "traffic in both directions",
-			     p->ns, p->name);
+		if (p->host_network)
+			diag_warning(
+				d, DIAG_W_HOST_NETWORK, &l,
+				"%s/%s uses the host network: no policy applies to it (its "
+				"traffic is its node's), so the rules written allow all of its "
+				"traffic in both directions",
+				p->ns, p->name);
+		else
+			diag_warning(d, DIAG_W_UNSELECTED_ENDPOINT, &l,
+				     "no policy selects %s/%s: the rules written allow all of its "
+				     "traffic in both directions",
+				     p->ns, p->name);
 	}
 	return 0;
 }

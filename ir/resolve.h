@@ -29,8 +29,9 @@ int resolve(struct ir *ir, const struct model *m, struct arena *a, const struct 
 	    struct diag *d);
 
 /*
- * resolve_selected: the pods of namespace ns matching sel, appended to a
- * new sorted array (malloc'ed, *n elements).  Used by the linter.
+ * resolve_selected: the pods of namespace ns matching sel, host-network
+ * pods excepted (no selector matches them), in a new sorted array
+ * (malloc'ed, *n elements).  Used by the linter.
  */
 uint32_t *resolve_selected(const struct model *m, const char *ns, const struct selector *sel,
 			   size_t *n);

@@ -6,8 +6,9 @@
  * An address held by inventory pods stands for the pod holding it.  Pods
  * on the pod network come first: host-network pods share their node's
  * address, so one of them is taken only when no pod-network pod holds the
- * address.  Two candidates of the same kind are ambiguous, an error that
- * names both: the caller must name the pod instead of guessing.
+ * address, the first by namespace/name (no policy applies to any of them
+ * and no selector matches them: they are alike, see ir/resolve.c).  No
+ * two pod-network pods hold one address (model_finalize refuses it).
  */
 #ifndef NETPOLC_SELECT_H
 #define NETPOLC_SELECT_H
@@ -55,7 +56,7 @@ const struct ir_endpoint *select_endpoint(const struct ir *ir, const struct pod 
  * what names the option in messages ("--from"), at (NULL: the command
  * line) where spec is written.  Returns 0; -1 when spec is neither form
  * (nothing reported: a usage error); 1 after reporting to d at at a pod
- * that does not exist or an address held ambiguously.
+ * that does not exist.
  */
 int select_peer(const struct model *m, const struct ir *ir, const char *spec, const char *what,
 		const struct loc *at, struct eval_peer *peer, struct diag *d);

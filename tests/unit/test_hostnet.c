@@ -71,17 +71,14 @@ static void peer(struct strbuf *sb, uint64_t *s)
 		strbuf_addf(sb, "{namespaceSelector: {matchLabels: {team: %s}}}", PICK(s, nss));
 		break;
 	case 3:
-		strbuf_addf(sb,
-			    "{namespaceSelector: {}, podSelector: {matchLabels: {app: %s}}}",
+		strbuf_addf(sb, "{namespaceSelector: {}, podSelector: {matchLabels: {app: %s}}}",
 			    PICK(s, apps));
 		break;
-	default:
-	{
+	default: {
 		size_t c = rng(s) % (sizeof(cidrs) / sizeof(cidrs[0]));
 		strbuf_addf(sb, "{ipBlock: {cidr: %s%s}}", cidrs[c],
 			    c < 3 && rng(s) % 2 ? ", except: [192.168.0.1/32]" : "");
-	}
-		break;
+	} break;
 	}
 }
 
@@ -117,12 +114,13 @@ static void scenario(struct strbuf *sb, uint64_t *s)
 			    nss[i], nss[i]);
 	for (size_t i = 0; i < npods + nhn; i++) {
 		bool hn = i >= npods;
-		strbuf_addf(sb,
-			    "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%zu, namespace: %s, "
-			    "labels: {app: %s}}\nspec: {nodeName: n1%s, containers: [{name: c%s}]}\n"
-			    "status: {podIP: \"",
-			    i, PICK(s, nss), PICK(s, apps), hn ? ", hostNetwork: true" : "",
-			    rng(s) % 2 ? ", ports: [{name: web, containerPort: 80}]" : "");
+		strbuf_addf(
+			sb,
+			"---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%zu, namespace: %s, "
+			"labels: {app: %s}}\nspec: {nodeName: n1%s, containers: [{name: c%s}]}\n"
+			"status: {podIP: \"",
+			i, PICK(s, nss), PICK(s, apps), hn ? ", hostNetwork: true" : "",
+			rng(s) % 2 ? ", ports: [{name: web, containerPort: 80}]" : "");
 		if (hn)
 			strbuf_addstr(sb, PICK(s, nodes));
 		else
@@ -241,15 +239,16 @@ static void check_host(struct tl_ctx *c, const char *text)
 		for (size_t j = 0; j < m->npods; j++)
 			for (size_t k = 0; k < sizeof(probes) / sizeof(probes[0]); k++)
 				for (int dir = 0; dir < NDIR; dir++) {
-					const struct flat_prog *p = flat_prog_of(&f, 0, (enum dir)dir);
+					const struct flat_prog *p =
+						flat_prog_of(&f, 0, (enum dir)dir);
 					struct eval_peer other;
 					struct eval_side want;
 					eval_peer_pod(&other, m->pods[j], &c->ir.eps[j], AF4);
-					eval_dir(&c->ir.eps[i], (enum dir)dir, &other, probes[k].proto,
-						 probes[k].port, &want);
-					if (want.allowed != (!p || flat_eval(p, &other.addr,
-									     probes[k].proto,
-									     probes[k].port)))
+					eval_dir(&c->ir.eps[i], (enum dir)dir, &other,
+						 probes[k].proto, probes[k].port, &want);
+					if (want.allowed !=
+					    (!p || flat_eval(p, &other.addr, probes[k].proto,
+							     probes[k].port)))
 						fail_scenario(text, c, i, j, (int)k, "host mode");
 				}
 		flat_release(&f);

@@ -103,6 +103,9 @@ struct ir_rule *ir_rule_new(struct ir *ir, enum action act, const struct origin 
 struct podset *ir_podset_new(struct ir *ir, uint32_t *v, size_t n);
 void ir_release(struct ir *ir);
 
+/* ir_rule_matches_nothing: r has no peer (no pod, no address, not all) or no port. */
+bool ir_rule_matches_nothing(const struct ir_rule *r);
+
 /* ir_dir_applies: some tier of d applies (the endpoint is selected in that direction). */
 bool ir_dir_applies(const struct ir_dir *d);
 

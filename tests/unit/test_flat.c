@@ -216,6 +216,7 @@ static void test_flat_names_from_content(void **state)
 	char id[40];
 
 	irfx_rule_net(r, "10.2.0.0/16");
+	portset_set_any(&r->ports);
 	irfx_tier(x, ea, DIR_INGRESS, ACT_DENY, true, r, NULL);
 	assert_int_equal(flat_build(&f, &x->ir, &x->d), 0);
 	strcpy(id, flat_prog_of(&f, 0, DIR_INGRESS)->id);

@@ -11,12 +11,18 @@
 
 #include "cli/cli.h"
 
+/* A host outside the input: it joins the inventory as NS/host (compile: host mode for it). */
+#define HOST_OPTS                                                                           \
+	{ OPT_NAMESPACE, "namespace", "NS",                                                 \
+	  "a host outside the input, in namespace NS: it joins the inventory as NS/host" }, \
+		{ OPT_LABELS, "labels", "K=V[,K=V...]", "that host's labels" },             \
+	{                                                                                   \
+		OPT_IP, "ip", "ADDR", "that host's address (repeatable)"                    \
+	}
+
 #define SELECTION_OPTS                                                                         \
 	{ OPT_ENDPOINT, "endpoint", "NS/NAME", "host mode: the rules of this inventory pod" }, \
-		{ OPT_NAMESPACE, "namespace", "NS",                                            \
-		  "host mode for a host outside the inventory, in namespace NS" },             \
-		{ OPT_LABELS, "labels", "K=V[,K=V...]", "that host's labels" },                \
-		{ OPT_IP, "ip", "ADDR", "that host's address (repeatable)" },                  \
+		HOST_OPTS,                                                                     \
 	{                                                                                      \
 		OPT_NODE, "node", "NODE", "node mode for the pods of NODE only"                \
 	}
@@ -46,6 +52,7 @@ static const struct cli_opt query_opts[] = {
 	{ OPT_FAMILY, "family", "4|6",
 	  "the address family of named pods (default: one both have)" },
 	{ OPT_OUTPUT, "output", "FORMAT", "text (default) or json" },
+	HOST_OPTS,
 	CLI_INPUT_OPTS,
 	{ 0, NULL, NULL, NULL },
 };
@@ -55,6 +62,7 @@ static const struct cli_opt table_opts[] = {
 	  "tcp (default), udp or sctp, and a port number; repeatable" },
 	{ OPT_FAMILY, "family", "4|6", "the address family (default 4)" },
 	{ OPT_OUTPUT, "output", "FORMAT", "text (default), json, svg or html" },
+	HOST_OPTS,
 	CLI_INPUT_OPTS,
 	{ 0, NULL, NULL, NULL },
 };
@@ -80,6 +88,7 @@ static const struct cli_opt list_opts[] = {
 	{ OPT_TO, "to", "PEER", "only destinations named PEER, or in namespace PEER" },
 	{ OPT_PORT, "port", "[PROTO/]PORT", "only connection sets holding this port" },
 	{ OPT_OUTPUT, "output", "FORMAT", "text (default), json, csv, markdown or dot" },
+	HOST_OPTS,
 	CLI_INPUT_OPTS,
 	{ 0, NULL, NULL, NULL },
 };

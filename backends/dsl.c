@@ -300,6 +300,10 @@ static int host_out(struct strbuf *out, const struct pod *p, struct diag *d)
 
 	if (p->host_endpoint)
 		return unsayable(d, &p->loc, "a Calico HostEndpoint (a host without a namespace)");
+	if (p->host_network)
+		return unsayable(d, &p->loc,
+				 "a host-network pod (a host of the language is an endpoint of its "
+				 "own, not its node)");
 	for (size_t i = 0; i < p->labels.n; i++)
 		if (!dsl_bare(p->labels.v[i].key, DSL_KEY))
 			rc |= key_out(out, p->labels.v[i].key, &p->loc, d);

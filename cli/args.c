@@ -47,6 +47,14 @@ int cli_port_format(const struct cli *c, int *proto, uint16_t *port, const char 
 	return 0;
 }
 
+int cli_node(struct cli *c, struct compilation *comp)
+{
+	const char *why = selection_check(&c->sel);
+	if (why || compilation_host(comp, &c->sel, &why))
+		return cli_usage_error(c, "%s", why);
+	return compilation_node(comp, c->paths, c->npaths, c->default_ns);
+}
+
 static void print_opt(FILE *f, const char *name, int shortopt, const char *arg, const char *help)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -139,6 +139,14 @@ __attribute__((format(printf, 2, 3))) int cli_usage_error(const struct cli *c, c
  * query; 0, or 2 after a usage error.
  */
 int cli_port_format(const struct cli *c, int *proto, uint16_t *port, const char **name, bool *json);
+/*
+ * cli_node: the compilation of query, table and list: the host that
+ * --namespace/--labels/--ip name joins the inventory (compilation_host),
+ * then the inputs are loaded and resolved in node mode over every pod.
+ * Returns 0; 1 after errors queued in comp->diag; 2 after printing a
+ * usage error.
+ */
+int cli_node(struct cli *c, struct compilation *comp);
 /* cli_help: the usage and options of cmd (NULL: the command list). */
 void cli_help(const struct command *cmd, FILE *f);
 /* cli_targets: the backends, their summaries and their options. */

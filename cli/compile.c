@@ -160,7 +160,11 @@ int cmd_compile(struct cli *c)
 	}
 	compilation_init(&comp, &c->wopts);
 	comp.policy_ns_optional = be->policy_ns_optional;
-	rc = compilation_load(&comp, c->paths, c->npaths, c->default_ns);
+	rc = compilation_host(&comp, &c->sel, &why);
+	if (rc == 2)
+		rc = cli_usage_error(c, "%s", why);
+	if (!rc)
+		rc = compilation_load(&comp, c->paths, c->npaths, c->default_ns);
 	if (!rc && be->level != LEVEL_MODEL) {
 		rc = compilation_resolve(&comp, &c->sel, &why);
 		if (rc == 2)

@@ -9,6 +9,7 @@
 #include "ir/passes.h"
 #include "ir/resolve.h"
 #include "ir/select.h"
+#include "lib/util.h"
 
 const char *selection_check(const struct selection *s)
 {
@@ -53,8 +54,37 @@ int compilation_read(struct compilation *c, const char *const *paths, size_t n,
 	return diag_has_errors(&c->diag) ? 1 : 0;
 }
 
+int compilation_host(struct compilation *c, const struct selection *s, const char **usage)
+{
+	if (!s || !s->ns)
+		return 0;
+	c->host = select_host(&c->arena, s->ns, s->labels, s->ips, s->nips, usage);
+	return c->host ? 0 : 2;
+}
+
+/* add_host: c->host joins the model; a pod of the input with its name is an error. */
+static void add_host(struct compilation *c)
+{
+	const struct pod *h = c->host;
+	for (size_t i = 0; i < c->model.npods; i++) {
+		const struct pod *p = c->model.pods[i];
+		if (!strcmp(p->ns, h->ns) && !strcmp(p->name, h->name)) {
+			diag_error(&c->diag, &p->loc,
+				   "--namespace %s: the input has a pod %s/%s, the name the host "
+				   "of --namespace/--labels/--ip takes",
+				   h->ns, p->ns, p->name);
+			return;
+		}
+	}
+	model_add_pod(&c->model, c->host);
+}
+
 int compilation_finalize(struct compilation *c)
 {
+	if (diag_has_errors(&c->diag))
+		return 1;
+	if (c->host)
+		add_host(c);
 	if (diag_has_errors(&c->diag))
 		return 1;
 	model_finalize(&c->model, &c->diag);
@@ -88,9 +118,9 @@ static int host(struct compilation *c, const struct selection *s, const struct p
 			return 1;
 		}
 	} else if (s->ns) {
-		*out = select_host(&c->model, &c->arena, s->ns, s->labels, s->ips, s->nips, usage);
-		if (!*out)
-			return 2;
+		if (!c->host)
+			BUG("--namespace without compilation_host before loading");
+		*out = c->host;
 	}
 	return 0;
 }

@@ -5,7 +5,8 @@
  *
  *     struct compilation c;
  *     compilation_init(&c, &wopts);
- *     rc = compilation_load(&c, paths, n, default_ns);
+ *     rc = compilation_host(&c, &sel, &why);  (--namespace/--labels/--ip)
+ *     if (!rc) rc = compilation_load(&c, paths, n, default_ns);
  *     if (!rc) rc = compilation_resolve(&c, &sel, &why);
  *     if (!rc) rc = compilation_passes(&c, NULL, NULL);
  *     if (!rc) rc = compilation_flat(&c);       (firewall backends)
@@ -30,8 +31,9 @@
 
 /*
  * Which endpoints to resolve.  Host mode: endpoint (an inventory pod,
- * "NS/NAME"), or ns with labels and ips (a host outside the inventory).
- * Node mode: neither; node limits it to the pods of one node.
+ * "NS/NAME"), or ns with labels and ips (a host outside the input, which
+ * joins the inventory as pod NS/host: see compilation_host).  Node mode:
+ * neither; node limits it to the pods of one node.
  */
 struct selection {
 	const char *endpoint;
@@ -57,11 +59,23 @@ struct compilation {
 	struct flat flat; /* after compilation_flat */
 	bool have_flat;
 	bool policy_ns_optional; /* set before loading: see struct frontend_opts */
+	struct pod *host;	 /* the host of --namespace/--labels/--ip, or NULL */
 };
 
 /* compilation_init: an empty compilation; w (NULL: defaults) silences warnings or makes them
  * errors. */
 void compilation_init(struct compilation *c, const struct diag_wopts *w);
+
+/*
+ * compilation_host: when s names a host outside the input (--namespace,
+ * --labels, --ip), prepare it (c->host) to join the inventory when the
+ * model is finalised: a member like any pod, matched by the peer
+ * selectors of every policy and named NS/host by queries.  Call it
+ * before compilation_load (or compilation_finalize); s may be NULL.
+ * Returns 0, or 2 with *usage set (in the arena) for malformed labels or
+ * addresses.
+ */
+int compilation_host(struct compilation *c, const struct selection *s, const char **usage);
 
 /*
  * compilation_load: read paths[0..n) ("-": standard input) into the model, objects without a
@@ -73,7 +87,9 @@ int compilation_load(struct compilation *c, const char *const *paths, size_t n,
 /*
  * compilation_read and compilation_finalize: compilation_load in two
  * steps, for a model read from several sources (diff: one version, then
- * the shared inventory).
+ * the shared inventory).  compilation_finalize adds c->host to the model
+ * first: an input pod of the same name is an error, and so is an address
+ * it shares with an input pod (model_finalize's shared-address rule).
  */
 int compilation_read(struct compilation *c, const char *const *paths, size_t n,
 		     const char *default_ns);

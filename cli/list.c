@@ -227,7 +227,7 @@ int cmd_list(struct cli *c)
 	if (rc)
 		return rc;
 	compilation_init(&comp, &c->wopts);
-	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
+	rc = cli_node(c, &comp);
 	if (!rc)
 		rc = compilation_passes(&comp, NULL, NULL);
 	if (!rc)

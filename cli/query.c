@@ -97,7 +97,12 @@ static void explain_side(struct arena *a, const struct eval_peer *self, enum dir
 		return;
 	}
 	if (!s->tier) {
-		if (selected(self->ep, dir))
+		if (self->pod->host_network)
+			fprintf(f,
+				"  %s of %s: allowed: it uses the host network, to which no policy "
+				"applies (its traffic is its node's)\n",
+				dir_name(dir), who);
+		else if (selected(self->ep, dir))
 			fprintf(f,
 				"  %s of %s: allowed: no %s rule of the policies selecting it "
 				"matches\n",
@@ -278,7 +283,7 @@ int cmd_query(struct cli *c)
 	if (rc)
 		return rc;
 	compilation_init(&comp, &c->wopts);
-	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
+	rc = cli_node(c, &comp);
 	if (!rc && (rc = query_run(&comp, &q)) < 0)
 		rc = cli_usage_error(c, "%s takes NAMESPACE/NAME or an IP address, not '%s'",
 				     q.what[-1 - rc], q.spec[-1 - rc]);

@@ -555,7 +555,7 @@ int cmd_table(struct cli *c)
 		return rc;
 	}
 	compilation_init(&comp, &c->wopts);
-	rc = compilation_node(&comp, c->paths, c->npaths, c->default_ns);
+	rc = cli_node(c, &comp);
 	if (!rc) /* the grouping pass: pods of one group are one class (ir/conns.h) */
 		rc = compilation_passes(&comp, NULL, NULL);
 	rc = compilation_finish(&comp, rc);

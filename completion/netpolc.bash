@@ -13,11 +13,12 @@ _netpolc_input='-f --file -n --default-namespace -q --quiet --werror -W --warnin
 _netpolc_opts_compile="-t --target -o --output --endpoint --namespace --labels --ip --node
 	--stats --stop-after $_netpolc_input"
 _netpolc_opts_check="$_netpolc_input"
-_netpolc_opts_query="--from --to --port --family -o --output $_netpolc_input"
+_netpolc_host='--namespace --labels --ip'
+_netpolc_opts_query="--from --to --port --family -o --output $_netpolc_host $_netpolc_input"
 _netpolc_opts_test="-o --output $_netpolc_input"
-_netpolc_opts_table="--port --family -o --output $_netpolc_input"
+_netpolc_opts_table="--port --family -o --output $_netpolc_host $_netpolc_input"
 _netpolc_opts_list="--by --family --explain --exposure --from --to --port -o --output
-	$_netpolc_input"
+	$_netpolc_host $_netpolc_input"
 _netpolc_opts_diff="--by --family -o --output $_netpolc_input"
 _netpolc_opts_cidr='--merge --exclude --intersect --ranges -h --help'
 _netpolc_opts_fmt='-w --write -h --help'

@@ -12,22 +12,28 @@ void dispatch_mark(struct flat *f, struct diag *d)
 	for (size_t i = 0; i < f->ir->neps; i++) {
 		const struct ir_endpoint *ep = &f->ir->eps[i];
 		const struct pod *p = ep->pod;
-		const char *why = p->host_network ? "uses the host network: its policies are not "
-						    "enforced in node mode"
-				  : !p->nips	  ? "has no IP address: no firewall rules for it "
-						    "(its traffic cannot be matched in node mode)"
-						  : NULL;
-		if (!why)
+		/*
+		 * A host-network pod is never isolated (ir/resolve.c) and its
+		 * address is its node's: nothing to dispatch, the node's
+		 * traffic passes as any unknown address's does.
+		 */
+		if (p->host_network) {
+			f->skip[i] = true;
+			continue;
+		}
+		if (p->nips)
 			continue;
 		f->skip[i] = true;
 		if (p->folded)
 			continue; /* its workload's pods have the rules */
 		if (ir_dir_applies(&ep->dir[DIR_INGRESS]) || ir_dir_applies(&ep->dir[DIR_EGRESS]))
-			diag_warning(d,
-				     p->host_network	? DIAG_W_HOST_NETWORK
-				     : p->workload_kind ? DIAG_W_TEMPLATE_MISSING_IP
-							: DIAG_W_MISSING_IP,
-				     &p->loc, "%s/%s %s", p->ns, p->name, why);
+			diag_warning(
+				d,
+				p->workload_kind ? DIAG_W_TEMPLATE_MISSING_IP : DIAG_W_MISSING_IP,
+				&p->loc,
+				"%s/%s has no IP address: no firewall rules for it (its traffic "
+				"cannot be matched in node mode)",
+				p->ns, p->name);
 	}
 }
 

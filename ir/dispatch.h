@@ -3,11 +3,13 @@
  * can enforce, and the address -> endpoint table it dispatches by.
  *
  * In node mode an endpoint is recognised by its addresses only.  So an
- * endpoint without an address, or on the host network (it shares the
- * node's), cannot be enforced: it is skipped with a warning when a policy
- * selects it.  Two endpoints holding one address cannot be told apart: an
- * error when either has a program.  The diagnostics are made here, once,
- * for every backend.
+ * endpoint without an address cannot be enforced: it is skipped with a
+ * warning when a policy selects it.  A host-network pod is skipped
+ * silently: no policy applies to it (ir/resolve.c), and its address is its
+ * node's, whose traffic passes as an unknown address's does.  Two
+ * endpoints holding one address cannot be told apart: an input error
+ * (model_finalize).  The diagnostics are made here, once, for every
+ * backend.
  */
 #ifndef NETPOLC_DISPATCH_H
 #define NETPOLC_DISPATCH_H

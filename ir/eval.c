@@ -21,8 +21,7 @@ bool eval_rule_peer_matches(const struct ir_rule *r, const struct eval_peer *pee
 {
 	bool peer_ok = r->all_peers;
 	if (!peer_ok && r->pods && peer->pod && peer->pod->index < UINT32_MAX)
-		peer_ok = podset_contains(r->pods, (uint32_t)peer->pod->index) &&
-			  (!peer->ep || !peer->ep->synthetic);
+		peer_ok = podset_contains(r->pods, (uint32_t)peer->pod->index);
 	if (!peer_ok && peer->has_addr)
 		peer_ok = addrset_contains(&r->nets, &peer->addr);
 	return peer_ok;

@@ -523,7 +523,8 @@ static void build_run(struct flat *f, struct diag *d, const struct ir_rule *cons
 static void build_stage(struct flat *f, struct diag *d, const struct ir_tier *t,
 			struct flat_stage *st)
 {
-	size_t alloc = 0;
+	const struct ir_rule **live;
+	size_t alloc = 0, nlive = 0;
 	memset(st, 0, sizeof(*st));
 	st->tier = t->name;
 	st->end = t->end_action;
@@ -531,16 +532,24 @@ static void build_stage(struct flat *f, struct diag *d, const struct ir_tier *t,
 	st->policies = xcalloc(t->npolicies + 1, sizeof(*st->policies));
 	if (t->npolicies)
 		memcpy(st->policies, t->policies, t->npolicies * sizeof(*t->policies));
-	for (size_t i = 0, n; i < t->nrules && !st->closed; i += n) {
+	/*
+	 * rules that match nothing (a selector no pod matches) are left out, as
+	 * the merge pass drops them: the output is the same at every pass
+	 */
+	live = xcalloc(t->nrules + 1, sizeof(*live));
+	for (size_t i = 0; i < t->nrules; i++)
+		if (!ir_rule_matches_nothing(t->rules[i]))
+			live[nlive++] = t->rules[i];
+	for (size_t i = 0, n; i < nlive && !st->closed; i += n) {
 		struct flat_run *run;
-		for (n = 1; i + n < t->nrules && t->rules[i + n]->action == t->rules[i]->action;
-		     n++)
+		for (n = 1; i + n < nlive && live[i + n]->action == live[i]->action; n++)
 			;
 		VEC_GROW(st->runs, st->nruns + 1, alloc);
 		run = &st->runs[st->nruns++];
-		build_run(f, d, &t->rules[i], n, run);
+		build_run(f, d, &live[i], n, run);
 		st->closed = run->all[0] && run->all[1];
 	}
+	free(live);
 }
 
 static void release_stages(struct flat_stage *v, size_t n)
@@ -785,10 +794,18 @@ int flat_build(struct flat *f, const struct ir *ir, struct diag *d)
 		/* a typo in --namespace or --labels must not pass unnoticed */
 		const struct pod *p = ir->eps[0].pod;
 		struct loc l = p->loc.file ? p->loc : loc_none("<command line>");
-		diag_warning(d, DIAG_W_UNSELECTED_ENDPOINT, &l,
-			     "no policy selects %s/%s: the rules written allow all of its "
-			     "traffic in both directions",
-			     p->ns, p->name);
+		if (p->host_network)
+			diag_warning(
+				d, DIAG_W_HOST_NETWORK, &l,
+				"%s/%s uses the host network: no policy applies to it (its "
+				"traffic is its node's), so the rules written allow all of its "
+				"traffic in both directions",
+				p->ns, p->name);
+		else
+			diag_warning(d, DIAG_W_UNSELECTED_ENDPOINT, &l,
+				     "no policy selects %s/%s: the rules written allow all of its "
+				     "traffic in both directions",
+				     p->ns, p->name);
 	}
 	return 0;
 }

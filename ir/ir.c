@@ -71,3 +71,10 @@ const char *ir_endpoint_name(const struct ir *ir, const struct ir_endpoint *ep)
 {
 	return arena_printf(ir->arena, "%s/%s", ep->pod->ns, ep->pod->name);
 }
+
+bool ir_rule_matches_nothing(const struct ir_rule *r)
+{
+	if (portset_is_empty(&r->ports))
+		return true;
+	return !r->all_peers && (!r->pods || !r->pods->n) && addrset_is_empty(&r->nets);
+}

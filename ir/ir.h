@@ -78,8 +78,7 @@ struct ir_dir {
 };
 
 struct ir_endpoint {
-	const struct pod *pod; /* the inventory pod, or a synthetic one in host mode */
-	bool synthetic;
+	const struct pod *pod; /* an inventory pod (or the host of --namespace/--labels/--ip) */
 	struct ir_dir dir[NDIR];
 	size_t group; /* endpoints with equal programs share a group number */
 };
@@ -103,6 +102,9 @@ struct ir_rule *ir_rule_new(struct ir *ir, enum action act, const struct origin 
 /* ir_podset_new: register a podset built by the caller (v in the arena). */
 struct podset *ir_podset_new(struct ir *ir, uint32_t *v, size_t n);
 void ir_release(struct ir *ir);
+
+/* ir_rule_matches_nothing: r has no peer (no pod, no address, not all) or no port. */
+bool ir_rule_matches_nothing(const struct ir_rule *r);
 
 /* ir_dir_applies: some tier of d applies (the endpoint is selected in that direction). */
 bool ir_dir_applies(const struct ir_dir *d);

@@ -906,8 +906,75 @@ static void lint_same_priority(const struct model *m, const struct ir *ir, struc
 	free(seen);
 }
 
+/* ---- host-network pods (see the model at the top of ir/resolve.c) ---- */
+
+/*
+ * lint_host_network_subjects: a policy whose podSelector matches
+ * host-network pods, to which no policy applies.  Returns how many it
+ * matches.
+ */
+static size_t lint_host_network_subjects(const struct model *m, const struct policy *p,
+					 struct diag *d)
+{
+	const struct namespace *nsp = model_namespace(m, p->ns);
+	const struct pod *first = NULL;
+	size_t n = 0;
+	for (size_t i = 0; nsp && i < nsp->npods; i++) {
+		const struct pod *q = nsp->pods[i];
+		if (q->host_network && selector_matches_pod(p->pod_sel, q) && !n++)
+			first = q;
+	}
+	if (n)
+		diag_warning(d, DIAG_W_HOST_NETWORK, ploc(p),
+			     "policy '%s' selects host-network pod %s/%s%s: no policy applies to "
+			     "host-network pods (their traffic is their node's), so its rules do "
+			     "not restrict %s",
+			     p->name, first->ns, first->name,
+			     n > 1 ? arena_printf(m->arena, " and %zu more", n - 1) : "",
+			     n > 1 ? "them" : "it");
+	return n;
+}
+
+/* lint_node_addresses: an ipBlock holding the node address of a host-network pod. */
+static void lint_node_addresses(const struct policy *p, const struct pod *const *hn, size_t nhn,
+				struct diag *d)
+{
+	for (int dir = 0; dir < NDIR; dir++)
+		for (size_t k = 0; k < p->nrules[dir]; k++)
+			for (size_t j = 0; j < p->rules[dir][k].npeers; j++) {
+				const struct ipblock *b = p->rules[dir][k].peers[j].ipblock;
+				struct addrset a = ADDRSET_INIT;
+				const struct pod *first = NULL;
+				const struct addr *at = NULL;
+				char buf[ADDR_STRLEN];
+				if (!b)
+					continue;
+				ipblock_addrs(b, &a);
+				for (size_t i = 0; i < nhn && !first; i++)
+					for (size_t x = 0; x < hn[i]->nips && !first; x++)
+						if (addrset_contains(&a, &hn[i]->ips[x])) {
+							first = hn[i];
+							at = &hn[i]->ips[x];
+						}
+				addrset_release(&a);
+				if (first)
+					diag_warning(d, DIAG_W_NODE_ADDRESS,
+						     b->cidr_loc.line ? &b->cidr_loc : &b->loc,
+						     "ipBlock %s holds %s, the node address of "
+						     "host-network "
+						     "pod %s/%s: it matches all of that node's "
+						     "traffic (the "
+						     "node and every host-network pod on it), not "
+						     "one pod's",
+						     b->cidr_text, addr_format(at, buf), first->ns,
+						     first->name);
+			}
+}
+
 void lint_run(const struct model *m, const struct ir *ir, struct diag *d)
 {
+	const struct pod **hn = NULL;
+	size_t nhn = 0, ahn = 0;
 	bool inventory = m->npods > 0;
 	lint_same_priority(m, ir, d);
 	/* the checks assume Kubernetes semantics (allow rules, one tier): not for Calico input */
@@ -915,17 +982,24 @@ void lint_run(const struct model *m, const struct ir *ir, struct diag *d)
 		return;
 	for (size_t i = 0; i < m->nnamespaces && !inventory; i++)
 		inventory = !m->namespaces[i]->implicit;
+	for (size_t i = 0; i < m->npods; i++)
+		if (m->pods[i]->host_network && m->pods[i]->nips)
+			VEC_PUSH(hn, nhn, ahn, m->pods[i]);
 	for (size_t i = 0; i < m->npolicies; i++) {
 		const struct policy *p = m->policies[i];
 		lint_deny_name(p, d);
 		lint_ignored_rules(p, d);
 		lint_covered_rules(p, ir->arena, d);
+		lint_node_addresses(p, hn, nhn, d);
 		if (inventory)
 			lint_ns_selectors(m, p, d);
 		if (m->npods && p->types[DIR_INGRESS] + p->types[DIR_EGRESS]) {
 			size_t n;
 			uint32_t *sel = resolve_selected(m, p->ns, p->pod_sel, &n);
 			free(sel);
+			/* selecting host-network pods only is said once, as that */
+			if (lint_host_network_subjects(m, p, d))
+				n = 1;
 			if (!n)
 				diag_warning(d, DIAG_W_SELECTS_NOTHING, ploc(p),
 					     "policy '%s' selects no pod of the input (namespace "
@@ -936,6 +1010,7 @@ void lint_run(const struct model *m, const struct ir *ir, struct diag *d)
 						     : selector_format(ir->arena, p->pod_sel));
 		}
 	}
+	free(hn);
 	lint_dns(m, ir, m->npods > 0, d);
 	if (m->npods)
 		lint_unusable_ingress(m, ir, d);

@@ -586,11 +586,14 @@ int model_finalize(struct model *m, struct diag *d)
 	 * for policies alone the inventory is simply not part of the input.
 	 */
 	nexplicit = m->nnamespaces;
-	warn = m->nnamespaces || m->npods;
+	warn = m->nnamespaces != 0;
+	for (size_t i = 0; i < m->npods && !warn; i++)
+		warn = !m->pods[i]->cli_host;
 	for (size_t i = 0; i < m->npods + m->npolicies; i++) {
 		const char *name = i < m->npods ? m->pods[i]->ns : m->policies[i - m->npods]->ns;
 		const struct loc *where =
 			i < m->npods ? &m->pods[i]->loc : &m->policies[i - m->npods]->loc;
+		bool said = warn && !(i < m->npods && m->pods[i]->cli_host);
 		bool found = false;
 		size_t lo = 0, hi = nexplicit;
 		while (lo < hi) {
@@ -608,7 +611,7 @@ int model_finalize(struct model *m, struct diag *d)
 		for (size_t j = nexplicit; !found && j < m->nnamespaces; j++)
 			found = !strcmp(m->namespaces[j]->name, name);
 		if (!found)
-			model_add_namespace(m, implicit_ns(m, name, where, d, warn));
+			model_add_namespace(m, implicit_ns(m, name, where, d, said));
 	}
 	if (m->nnamespaces > 1)
 		xqsort(m->namespaces, m->nnamespaces, sizeof(*m->namespaces), cmp_ns);

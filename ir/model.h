@@ -226,6 +226,13 @@ struct pod {
 	struct pod *workload;
 	bool folded;
 	bool host_endpoint; /* a Calico HostEndpoint (ns is ""): only global policies select it */
+	/*
+	 * The host that --namespace/--labels/--ip name: it joins the
+	 * inventory like a pod of the input, but its namespace need not be
+	 * declared (no implicit-namespace warning) and it does not make the
+	 * input an inventory.
+	 */
+	bool cli_host;
 	struct named_port *ports;
 	size_t nports;
 	size_t index; /* position after model_finalize */

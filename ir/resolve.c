@@ -6,6 +6,12 @@
  * list, not the number of pods.  Peer pod sets and policy selections are
  * memoised by the canonical text of (scope, selector), so equal selectors
  * are resolved once and their podsets shared.
+ *
+ * Host-network pods (the model README.md states, as most CNIs implement
+ * it): they share their node's network stack and address, so no selector
+ * matches them, neither a policy's (they are never isolated) nor a peer's
+ * (their traffic is the node's, which only address criteria match), and
+ * named ports do not resolve on them.  Every frontend's policies alike.
  */
 #include "ir/resolve.h"
 
@@ -136,7 +142,6 @@ struct scope {
 	const struct namespace *single; /* one namespace, or */
 	const uint8_t *mask;		/* a byte per namespace index */
 	const char *canon;
-	bool no_host_network; /* leave out host-network pods */
 };
 
 static bool in_scope(const struct scope *sc, const struct pod *p)
@@ -212,7 +217,7 @@ static const struct podset *pods_matching(struct resolver *r, const struct scope
 
 	strbuf_reset(&r->key);
 	strbuf_addstr(&r->key, sc->canon);
-	strbuf_addstr(&r->key, sc->no_host_network ? "|H|" : "|");
+	strbuf_addstr(&r->key, "|");
 	canon_selector(&r->key, sel);
 	s = strmap_slot(&r->pod_memo, r->key.buf, r->key.len);
 	if (s->value)
@@ -253,7 +258,8 @@ static const struct podset *pods_matching(struct resolver *r, const struct scope
 		}
 		/* namespaces are sorted as pods are: v is already ascending */
 	}
-	if (sc->no_host_network) {
+	{
+		/* no selector matches a host-network pod (see the top of the file) */
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++)
 			if (!r->m->pods[v[i]]->host_network)
@@ -282,7 +288,6 @@ static const struct podset *peer_pods(struct resolver *r, const struct policy *p
 		sc.single = model_namespace(r->m, pol->ns);
 		sc.canon = arena_printf(r->a, "=%s", pol->ns);
 	}
-	sc.no_host_network = pe->no_host_network;
 	return pods_matching(r, &sc, pe->pod_sel);
 }
 
@@ -371,11 +376,13 @@ static void conj_exclude_addrs(struct resolver *r, struct conj *c, const struct 
 	size_t nsrc = c->npods;
 	uint32_t *all = NULL;
 	if (c->all) {
+		/* every pod by identity but host-network ones, which only addresses match */
 		all = xcalloc(r->m->npods + 1, sizeof(*all));
+		nsrc = 0;
 		for (size_t i = 0; i < r->m->npods; i++)
-			all[i] = (uint32_t)i;
+			if (!r->m->pods[i]->host_network)
+				all[nsrc++] = (uint32_t)i;
 		src = all;
-		nsrc = r->m->npods;
 		addrset_complement(&c->nets, x, (1u << AF4) | (1u << AF6));
 		c->all = false;
 	}
@@ -406,7 +413,7 @@ static void conj_exclude_pods(struct resolver *r, struct conj *c, const struct p
 	pod_addrs(r->m, t->v, t->n, &ta);
 	if (c->all) {
 		for (size_t i = 0; i < r->m->npods; i++)
-			if (!podset_contains(t, (uint32_t)i))
+			if (!r->m->pods[i]->host_network && !podset_contains(t, (uint32_t)i))
 				VEC_PUSH(keep, nkeep, akeep, (uint32_t)i);
 		addrset_complement(&c->nets, &ta, (1u << AF4) | (1u << AF6));
 		c->all = false;
@@ -550,6 +557,8 @@ static void egress_named(struct resolver *r, const struct rule *ru, const struct
 		struct addrset via = ADDRSET_INIT;
 		struct portset ps = PORTSET_INIT;
 		size_t k;
+		if (p->host_network)
+			continue; /* its traffic is the node's: no named ports */
 		if (!ident) {
 			for (size_t j = 0; j < p->nips; j++)
 				if (addrset_contains(nets, &p->ips[j]))
@@ -798,7 +807,6 @@ static void policy_scope(struct resolver *r, const struct policy *pol, struct sc
 		sc->mask = r->all_ns;
 		sc->canon = "*";
 	}
-	sc->no_host_network = pol->no_host_network;
 }
 
 /* host_selected: policy pol selects the host-mode endpoint p. */
@@ -811,8 +819,8 @@ static bool host_selected(const struct policy *pol, const struct pod *p)
 		if (p->host_endpoint || !p->nsp || !selector_matches_ns(pol->global_ns_sel, p->nsp))
 			return false;
 	}
-	if (pol->no_host_network && p->host_network)
-		return false;
+	if (p->host_network)
+		return false; /* never a subject (see the top of the file) */
 	return selector_matches_pod(pol->pod_sel, p);
 }
 
@@ -874,8 +882,8 @@ int resolve(struct ir *ir, const struct model *m, struct arena *a, const struct 
 		ir->eps = arena_zalloc(a, sizeof(*ir->eps));
 		ir->neps = 1;
 		ir->eps[0].pod = o->host;
-		ir->eps[0].synthetic = !o->host->nsp || o->host->index >= m->npods ||
-				       m->pods[o->host->index] != o->host;
+		if (o->host->index >= m->npods || m->pods[o->host->index] != o->host)
+			BUG("host mode for a pod that is not in the model");
 		for (size_t i = 0; i < m->npolicies; i++) {
 			const struct policy *pol = m->policies[i];
 			if (!host_selected(pol, o->host))
@@ -963,7 +971,8 @@ uint32_t *resolve_selected(const struct model *m, const char *ns, const struct s
 	if (!nsp)
 		return NULL;
 	for (size_t i = 0; i < nsp->npods; i++)
-		if (!sel || selector_matches_pod(sel, nsp->pods[i]))
+		if (!nsp->pods[i]->host_network &&
+		    (!sel || selector_matches_pod(sel, nsp->pods[i])))
 			VEC_PUSH(v, *n, alloc, (uint32_t)nsp->pods[i]->index);
 	return v;
 }

@@ -15,7 +15,7 @@
 #include "lib/diag.h"
 
 struct resolve_opts {
-	/* host mode: the one endpoint (an inventory pod or a synthetic one) */
+	/* host mode: the one endpoint, a pod of the finalised model */
 	const struct pod *host;
 	/* node mode: only pods with this spec.nodeName (NULL: all pods) */
 	const char *node;
@@ -29,8 +29,9 @@ int resolve(struct ir *ir, const struct model *m, struct arena *a, const struct 
 	    struct diag *d);
 
 /*
- * resolve_selected: the pods of namespace ns matching sel, appended to a
- * new sorted array (malloc'ed, *n elements).  Used by the linter.
+ * resolve_selected: the pods of namespace ns matching sel, host-network
+ * pods excepted (no selector matches them), in a new sorted array
+ * (malloc'ed, *n elements).  Used by the linter.
  */
 uint32_t *resolve_selected(const struct model *m, const char *ns, const struct selector *sel,
 			   size_t *n);

@@ -1,6 +1,6 @@
 /*
- * select.c - ports, peers, label lists and the synthetic host endpoint as
- * the command line names them (see select.h for the rules).
+ * select.c - ports, peers, label lists and the host of --namespace/--labels/--ip
+ * as the command line names them (see select.h for the rules).
  */
 #include "ir/select.h"
 
@@ -146,35 +146,20 @@ static bool holds(const struct pod *p, const struct addr *a)
 	return false;
 }
 
-/* pod_of_addr: the pod standing for address a (NULL: none); 1 after reporting ambiguity. */
-static int pod_of_addr(const struct model *m, const struct addr *a, const char *what,
-		       const struct loc *at, const char *spec, const struct pod **out,
-		       struct diag *d)
+/*
+ * pod_of_addr: the pod standing for address a, or NULL.  No two
+ * pod-network pods hold one address (model_finalize refuses it).
+ */
+static const struct pod *pod_of_addr(const struct model *m, const struct addr *a)
 {
-	const struct pod *best = NULL, *other = NULL;
+	const struct pod *best = NULL;
 
-	*out = NULL;
 	for (size_t i = 0; i < m->npods; i++) {
 		const struct pod *p = m->pods[i];
-		if (!holds(p, a))
-			continue;
-		if (!best || (best->host_network && !p->host_network)) {
+		if (holds(p, a) && (!best || (best->host_network && !p->host_network)))
 			best = p;
-			other = NULL;
-		} else if (best->host_network == p->host_network && !other) {
-			other = p;
-		}
 	}
-	if (other) {
-		struct loc l = at ? *at : loc_none(NULL);
-		diag_error(d, &l,
-			   "%s %s: the address is held by %s/%s and %s/%s; name the pod as "
-			   "NAMESPACE/NAME",
-			   what, spec, best->ns, best->name, other->ns, other->name);
-		return 1;
-	}
-	*out = best;
-	return 0;
+	return best;
 }
 
 int select_peer(const struct model *m, const struct ir *ir, const char *spec, const char *what,
@@ -186,8 +171,7 @@ int select_peer(const struct model *m, const struct ir *ir, const char *spec, co
 	if (!addr_parse(spec, &a)) {
 		peer->has_addr = true;
 		peer->addr = a;
-		if (pod_of_addr(m, &a, what, at, spec, &peer->pod, d))
-			return 1;
+		peer->pod = pod_of_addr(m, &a);
 	} else {
 		if (select_pod(m, spec, &peer->pod))
 			return -1;
@@ -202,16 +186,15 @@ int select_peer(const struct model *m, const struct ir *ir, const char *spec, co
 	return 0;
 }
 
-struct pod *select_host(const struct model *m, struct arena *a, const char *ns, const char *labels,
-			const char *const *ips, size_t nips, const char **why)
+struct pod *select_host(struct arena *a, const char *ns, const char *labels, const char *const *ips,
+			size_t nips, const char **why)
 {
 	struct pod *p = arena_zalloc(a, sizeof(*p));
 
-	p->loc = loc_none(NULL);
+	p->loc = loc_none("<command line>");
 	p->ns = ns;
 	p->name = "host";
-	p->nsp = model_namespace(m, ns);
-	p->index = SIZE_MAX;
+	p->cli_host = true;
 	if (labels && select_labels(a, labels, &p->labels)) {
 		*why = arena_printf(a, "--labels takes K=V[,K=V...] with unique keys, not '%s'",
 				    labels);

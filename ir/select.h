@@ -1,13 +1,14 @@
 /*
  * select.h - what the command line names: ports ("[PROTO/]PORT"), peers
- * ("NS/NAME" or an address), label lists ("K=V,K=V") and the synthetic
- * endpoint of host mode.  One implementation for the CLI and the tests.
+ * ("NS/NAME" or an address), label lists ("K=V,K=V") and the host of
+ * --namespace/--labels/--ip.  One implementation for the CLI and the tests.
  *
  * An address held by inventory pods stands for the pod holding it.  Pods
  * on the pod network come first: host-network pods share their node's
  * address, so one of them is taken only when no pod-network pod holds the
- * address.  Two candidates of the same kind are ambiguous, an error that
- * names both: the caller must name the pod instead of guessing.
+ * address, the first by namespace/name (no policy applies to any of them
+ * and no selector matches them: they are alike, see ir/resolve.c).  No
+ * two pod-network pods hold one address (model_finalize refuses it).
  */
 #ifndef NETPOLC_SELECT_H
 #define NETPOLC_SELECT_H
@@ -55,19 +56,21 @@ const struct ir_endpoint *select_endpoint(const struct ir *ir, const struct pod 
  * what names the option in messages ("--from"), at (NULL: the command
  * line) where spec is written.  Returns 0; -1 when spec is neither form
  * (nothing reported: a usage error); 1 after reporting to d at at a pod
- * that does not exist or an address held ambiguously.
+ * that does not exist.
  */
 int select_peer(const struct model *m, const struct ir *ir, const char *spec, const char *what,
 		const struct loc *at, struct eval_peer *peer, struct diag *d);
 
 /*
- * select_host: the synthetic endpoint of host mode for a host outside the
- * inventory: pod "host" of namespace ns (looked up in m, which must be
- * finalised), with labels (may be NULL) and addresses ips[0..nips), in
- * arena a.  On malformed labels or addresses returns NULL and sets *why
- * to a message for a usage error (in the arena).
+ * select_host: the host of --namespace/--labels/--ip, a host outside the
+ * input: pod "host" of namespace ns with labels (may be NULL) and
+ * addresses ips[0..nips), in arena a, marked cli_host.  It is a member of
+ * the inventory once added to the model before model_finalize (see
+ * compilation_host), so peer selectors match it and queries name it.  On
+ * malformed labels or addresses returns NULL and sets *why to a message
+ * for a usage error (in the arena).
  */
-struct pod *select_host(const struct model *m, struct arena *a, const char *ns, const char *labels,
-			const char *const *ips, size_t nips, const char **why);
+struct pod *select_host(struct arena *a, const char *ns, const char *labels, const char *const *ips,
+			size_t nips, const char **why);
 
 #endif

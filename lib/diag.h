@@ -62,7 +62,9 @@ enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 	X(TEMPLATE_MISSING_IP, "template-missing-ip",                                              \
 	  "a workload without pods in the input (only its template)")                              \
 	X(HOST_NETWORK, "host-network",                                                            \
-	  "a host-network pod, whose policies node mode cannot enforce")                           \
+	  "a policy selects a host-network pod, to which no policy applies")                       \
+	X(NODE_ADDRESS, "node-address",                                                            \
+	  "an address peer holds a host-network pod's node address: the whole node")               \
 	X(UNSELECTED_ENDPOINT, "unselected-endpoint",                                              \
 	  "no policy selects the host: its rules allow everything")                                \
 	X(DENY_NAME, "deny-name", "a policy named like a deny only allows")                        \

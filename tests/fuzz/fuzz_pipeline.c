@@ -132,6 +132,8 @@ static void compile(const char *name, const char *text, size_t len, const struct
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
 	compilation_init(&c, &wopts);
+	if (compilation_host(&c, sel, &why))
+		goto out;
 	fuzz_frontend_opts(&o);
 	frontend_load_buffer(&c.arena, &c.diag, &o, name, text, len, &c.model);
 	if (diag_has_errors(&c.diag) || compilation_finalize(&c))

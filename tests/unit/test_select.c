@@ -143,17 +143,17 @@ static void test_select_peer(void **state)
 	assert_string_equal(p.pod->name, "z");
 	assert_false(p.has_addr);
 	assert_int_equal(tl_errors(c), 0);
-	/* two host-network pods: ambiguous, both named */
+	/* two host-network pods: alike (never isolated, never selected), the first stands */
 	assert_int_equal(select_peer(&c->model, &c->ir, "10.0.0.3", "--from", NULL, &p, &c->diag),
-			 1);
-	assert_int_equal(tl_diag_count(c, DIAG_ERROR, "held by c/h1 and c/h2"), 1);
+			 0);
+	assert_string_equal(p.pod->name, "h1");
 	/* unknown pods are errors, malformed names usage errors */
 	assert_int_equal(select_peer(&c->model, &c->ir, "b/nope", "--to", NULL, &p, &c->diag), 1);
 	assert_int_equal(tl_diag_count(c, DIAG_ERROR, "--to b/nope: no such pod"), 1);
 	assert_int_equal(select_peer(&c->model, &c->ir, "web", "--to", NULL, &p, &c->diag), -1);
 	assert_int_equal(select_peer(&c->model, &c->ir, "a/", "--to", NULL, &p, &c->diag), -1);
 	assert_int_equal(select_peer(&c->model, &c->ir, "a/b/c", "--to", NULL, &p, &c->diag), -1);
-	assert_int_equal(tl_errors(c), 2);
+	assert_int_equal(tl_errors(c), 1);
 	tl_release(c);
 }
 
@@ -165,16 +165,17 @@ static void test_select_host(void **state)
 	struct pod *p;
 	(void)state;
 
-	p = select_host(&c->model, &c->arena, "a", "role=db", ips, 2, &why);
+	p = select_host(&c->arena, "a", "role=db", ips, 2, &why);
 	assert_non_null(p);
 	assert_string_equal(p->name, "host");
-	assert_ptr_equal(p->nsp, model_namespace(&c->model, "a"));
+	assert_string_equal(p->ns, "a");
+	assert_true(p->cli_host);
 	assert_int_equal(p->nips, 2);
 	assert_string_equal(labelset_get(&p->labels, "role"), "db");
 	assert_null(select_endpoint(&c->ir, p));
-	assert_null(select_host(&c->model, &c->arena, "a", NULL, bad, 2, &why));
+	assert_null(select_host(&c->arena, "a", NULL, bad, 2, &why));
 	assert_string_equal(why, "--ip: '10.9.0.0/24' is not an IP address");
-	assert_null(select_host(&c->model, &c->arena, "a", "k=1,k=2", ips, 2, &why));
+	assert_null(select_host(&c->arena, "a", "k=1,k=2", ips, 2, &why));
 	assert_string_equal(why, "--labels takes K=V[,K=V...] with unique keys, not 'k=1,k=2'");
 	tl_release(c);
 }

@@ -1225,9 +1225,13 @@ static void test_rule26_loopback_is_evaluated_like_any_connection(void **state)
 	tl_release(c);
 }
 
-static void test_rule27_node_and_host_network_are_not_special(void **state)
+static void test_rule27_host_network_pods_are_their_node(void **state)
 {
-	/* the node's address is an external address: ingress isolation applies to it */
+	/*
+	 * the node's address is an external address: ingress isolation applies
+	 * to it; a host-network pod is its node (README "Host-network pods"):
+	 * no pod selector matches it and no policy isolates it
+	 */
 	struct tl_ctx *c = tl_load(NS("x", "{}") POD_STATUS(
 		"x", "h", "{app: h}", "{nodeName: n1, hostNetwork: true, containers: [{name: c}]}",
 		"{podIP: \"192.168.0.10\"}") POD_STATUS("x", "p", "{app: p}",
@@ -1244,8 +1248,23 @@ static void test_rule27_node_and_host_network_are_not_special(void **state)
 	assert_true(h->host_network);
 	assert_string_equal(h->node_name, "n1");
 	assert_false(tl_allowed(c, "192.168.0.1", "x/p", "tcp/80"));
+	assert_false(tl_allowed(c, "x/h", "x/p", "tcp/80"));
+	assert_false(tl_allowed(c, "192.168.0.10", "x/p", "tcp/80"));
+	tl_release(c);
+	/* selected by a default deny, it stays open both ways; an ipBlock admits the node */
+	c = tl_load(NS("x", "{}") POD_STATUS(
+		"x", "h", "{app: h}", "{nodeName: n1, hostNetwork: true, containers: [{name: c}]}",
+		"{podIP: \"192.168.0.10\"}") POD_STATUS("x", "p", "{app: p}",
+							"{nodeName: n1, containers: [{name: c}]}",
+							"{podIP: \"10.0.7.1\"}")
+			    NP("x", "deny-all", "{podSelector: {}, policyTypes: [Ingress, Egress]}")
+				    NP("x", "node",
+				       "{podSelector: {matchLabels: {app: p}}, ingress: "
+				       "[{from: [{ipBlock: {cidr: 192.168.0.0/24}}]}]}"));
+	assert_true(tl_allowed(c, "10.0.7.9", "x/h", "tcp/80"));
+	assert_false(tl_allowed(c, "x/p", "x/h", "tcp/80")); /* p's egress is isolated */
+	assert_true(tl_allowed(c, "x/h", "10.0.7.9", "tcp/80"));
 	assert_true(tl_allowed(c, "x/h", "x/p", "tcp/80"));
-	assert_true(tl_allowed(c, "192.168.0.10", "x/p", "tcp/80"));
 	tl_release(c);
 }
 
@@ -1411,7 +1430,7 @@ int main(void)
 		cmocka_unit_test(test_rule24_port_names_are_iana_service_names),
 		cmocka_unit_test(test_rule25_only_the_destination_port_is_matched),
 		cmocka_unit_test(test_rule26_loopback_is_evaluated_like_any_connection),
-		cmocka_unit_test(test_rule27_node_and_host_network_are_not_special),
+		cmocka_unit_test(test_rule27_host_network_pods_are_their_node),
 		cmocka_unit_test(test_rule28_only_the_opening_direction_is_judged),
 		cmocka_unit_test(test_corner_template_pod_without_ip),
 		cmocka_unit_test(test_corner_multiple_rules_and_policies_union_ports),

@@ -81,7 +81,7 @@ static const struct {
 	{ "policy", 1, 0 },    { "select", 1, 0 },  { "isolate", 1, 0 },   { "allow", 1, 0 },
 	{ "deny", 1, 0 },      { "pass", 1, 0 },    { "tier", 1, 0 },	   { "order", 1, 0 },
 	{ "namespace", 1, 0 }, { "host", 1, 0 },    { "addresses", 1, 0 }, { "ports", 1, 0 },
-	{ "include", 1, 0 },   { "admin", 1, 0 },	    { "baseline", 1, 0 },  { "cluster", 1, 0 },
+	{ "include", 1, 0 },   { "admin", 1, 1 },	    { "baseline", 1, 1 },  { "cluster", 1, 1 },
 	{ "priority", 1, 0 },  { "node", 1, 0 },    { "nodes", 1, 1 },	   { "named", 1, 1 },
 	{ "ingress", 1, 1 }, { "egress", 1, 1 },	   { "from", 1, 1 },
 	{ "to", 1, 1 },	       { "port", 1, 1 },    { "pods", 1, 1 },	   { "namespaces", 1, 1 },
@@ -1128,7 +1128,9 @@ static void anp_rule(struct dsl *x, struct rule *r, enum dir dir, const struct d
 	r->peers = arena_array(x->b.a, np, sizeof(*r->peers));
 	for (size_t i = 0; i < peers->n; i++)
 		r->npeers += anp_peer(x, dir, peers->v[i], &r->peers[r->npeers]);
-	build_anp_count(&x->b, &peers->loc, dir == DIR_INGRESS ? "from" : "to", r->npeers, 1, max);
+	if (r->npeers == np) /* a peer left out was reported */
+		build_anp_count(&x->b, &peers->loc, dir == DIR_INGRESS ? "from" : "to", r->npeers,
+				1, max);
 	if (ports)
 		build_anp_count(&x->b, &ports->loc, x->kind == ANP_CLUSTER ? "protocols" : "ports",
 				(size_t)ports->kw, 1, max);

@@ -186,7 +186,7 @@ values:
 name:	NP_WORD | NP_STRING | softkw ;
 key:	NP_WORD | softkw | NP_POLICY | NP_SELECT | NP_ISOLATE | NP_ALLOW | NP_DENY | NP_PASS
 	| NP_TIER | NP_ORDER | NP_NAMESPACE | NP_HOST | NP_ADDRESSES | NP_PORTS | NP_INCLUDE
-	| NP_ADMIN | NP_BASELINE | NP_CLUSTER | NP_PRIORITY | NP_NODE ;
+	| NP_PRIORITY | NP_NODE ;
 value:	NP_WORD | softkw | NP_STRING | NP_ALL | NP_HAS | NP_IN | NP_NOTIN | NP_AND ;
 
 /*
@@ -195,7 +195,8 @@ value:	NP_WORD | softkw | NP_STRING | NP_ALL | NP_HAS | NP_IN | NP_NOTIN | NP_AN
  * missing value is reported where it is missing
  */
 softkw:	  NP_INGRESS | NP_EGRESS | NP_FROM | NP_TO | NP_PORT | NP_PODS | NP_NAMESPACES
-	| NP_ANY | NP_EXCEPT | NP_DEFAULT | NP_LABELS | NP_ADDRESS | NP_NODES | NP_NAMED ;
+	| NP_ANY | NP_EXCEPT | NP_DEFAULT | NP_LABELS | NP_ADDRESS | NP_NODES | NP_NAMED
+	| NP_ADMIN | NP_BASELINE | NP_CLUSTER ;
 
 /* ---- peers and ports ---- */
 

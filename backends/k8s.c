@@ -647,13 +647,23 @@ int k8s_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 
 	for (size_t i = 0; i < m->ntiers; i++)
 		rc |= unsayable(d, &m->tiers[i]->loc, "a tier (Calico's ordering of policies)");
-	header_out(out, ctx, "networking.k8s.io/v1 NetworkPolicy");
+	{
+		bool admin = false;
+		for (size_t i = 0; i < m->npolicies && !admin; i++)
+			admin = anp_kind_of(m->policies[i]) >= 0;
+		header_out(out, ctx,
+			   admin ? "Kubernetes network policies (networking.k8s.io, "
+				   "policy.networking.k8s.io)"
+				 : "networking.k8s.io/v1 NetworkPolicy");
+	}
 	for (size_t i = 0; i < m->npolicies; i++)
 		rc |= policy_out(out, m->policies[i], d);
 	if (!inv)
 		return rc ? -1 : 0;
 	out = emit_path(o, inv);
-	header_out(out, ctx, "Kubernetes inventory (Namespaces, Pods, workloads)");
+	header_out(out, ctx,
+		   m->nnodes ? "Kubernetes inventory (Namespaces, Nodes, Pods, workloads)"
+			     : "Kubernetes inventory (Namespaces, Pods, workloads)");
 	for (size_t i = 0; i < m->nnamespaces; i++)
 		if (!m->namespaces[i]->implicit)
 			rc |= namespace_out(out, m->namespaces[i], d);

@@ -339,8 +339,7 @@ static int anp_policy_out(struct strbuf *out, const struct policy *p, struct dia
 	dsl_word_out(out, p->name, DSL_NAME);
 	strbuf_addstr(out, " {\n");
 	if (k == ANP_CLUSTER)
-		strbuf_addf(out, "  tier %s\n",
-			    !strcmp(p->tier, BANP_TIER) ? "Baseline" : "Admin");
+		strbuf_addf(out, "  tier %s\n", !strcmp(p->tier, BANP_TIER) ? "Baseline" : "Admin");
 	if (k != ANP_BASELINE) {
 		strbuf_addstr(out, "  priority ");
 		number_out(out, p->order);

@@ -329,8 +329,8 @@ static const struct {
 };
 
 /* anp_pods_out: a subject's or peer's "namespaces" or "pods" (namespaceSelector, podSelector). */
-static int anp_pods_out(struct yw *w, int ind, const struct selector *ns, const struct selector *pods,
-			bool cluster)
+static int anp_pods_out(struct yw *w, int ind, const struct selector *ns,
+			const struct selector *pods, bool cluster)
 {
 	static const struct selector every = { 0 };
 	int rc = 0;

@@ -78,16 +78,16 @@ static const struct {
 	bool key;
 	int value;
 } keywords[] = {
-	{ "policy", 1, 0 },    { "select", 1, 0 },  { "isolate", 1, 0 },   { "allow", 1, 0 },
-	{ "deny", 1, 0 },      { "pass", 1, 0 },    { "tier", 1, 0 },	   { "order", 1, 0 },
-	{ "namespace", 1, 0 }, { "host", 1, 0 },    { "addresses", 1, 0 }, { "ports", 1, 0 },
-	{ "include", 1, 0 },   { "admin", 1, 1 },	    { "baseline", 1, 1 },  { "cluster", 1, 1 },
-	{ "priority", 1, 0 },  { "node", 1, 0 },    { "nodes", 1, 1 },	   { "named", 1, 1 },
-	{ "ingress", 1, 1 }, { "egress", 1, 1 },	   { "from", 1, 1 },
-	{ "to", 1, 1 },	       { "port", 1, 1 },    { "pods", 1, 1 },	   { "namespaces", 1, 1 },
-	{ "any", 1, 1 },       { "except", 1, 1 },  { "default", 1, 1 },   { "labels", 1, 1 },
-	{ "address", 1, 1 },   { "all", 0, 2 },	    { "has", 0, 2 },	   { "in", 0, 2 },
-	{ "notin", 0, 2 },     { "and", 0, 2 },
+	{ "policy", 1, 0 },    { "select", 1, 0 },  { "isolate", 1, 0 },    { "allow", 1, 0 },
+	{ "deny", 1, 0 },      { "pass", 1, 0 },    { "tier", 1, 0 },	    { "order", 1, 0 },
+	{ "namespace", 1, 0 }, { "host", 1, 0 },    { "addresses", 1, 0 },  { "ports", 1, 0 },
+	{ "include", 1, 0 },   { "admin", 1, 1 },   { "baseline", 1, 1 },   { "cluster", 1, 1 },
+	{ "priority", 1, 0 },  { "node", 1, 0 },    { "nodes", 1, 1 },	    { "named", 1, 1 },
+	{ "ingress", 1, 1 },   { "egress", 1, 1 },  { "from", 1, 1 },	    { "to", 1, 1 },
+	{ "port", 1, 1 },      { "pods", 1, 1 },    { "namespaces", 1, 1 }, { "any", 1, 1 },
+	{ "except", 1, 1 },    { "default", 1, 1 }, { "labels", 1, 1 },	    { "address", 1, 1 },
+	{ "all", 0, 2 },       { "has", 0, 2 },	    { "in", 0, 2 },	    { "notin", 0, 2 },
+	{ "and", 0, 2 },
 };
 
 static bool word_char(int c)
@@ -842,8 +842,7 @@ static void drop_policy(struct dsl *x)
 	x->p = NULL;
 }
 
-void dsl_policy_begin(struct dsl *x, const struct loc *loc, const struct build_str *name,
-		      int kind)
+void dsl_policy_begin(struct dsl *x, const struct loc *loc, const struct build_str *name, int kind)
 {
 	struct policy *p;
 
@@ -1052,7 +1051,8 @@ static size_t anp_peer(struct dsl *x, enum dir dir, const struct dsl_peer *p, st
 	size_t n = 0;
 
 	if (p->pods || p->ns) {
-		const struct selector *ns = p->ns ? label_selector(x, p->ns) : ns_of_pods(x, &p->loc);
+		const struct selector *ns =
+			p->ns ? label_selector(x, p->ns) : ns_of_pods(x, &p->loc);
 		const struct selector *pods = p->pods ? label_selector(x, p->pods) : NULL;
 		if ((p->ns && !ns) || (p->pods && !pods))
 			return 0;
@@ -1487,7 +1487,7 @@ int dsl_parse(struct arena *a, struct diag *d, const struct frontend_opts *o,
 
 bool dsl_sniff(const char *text, size_t len)
 {
-	static const char *const starts[] = { "policy",	 "namespace", "host",	  "tier",
+	static const char *const starts[] = { "policy",	   "namespace", "host",	   "tier",
 					      "addresses", "ports",	"include", "admin",
 					      "baseline",  "cluster",	"node",	   NULL };
 	size_t i = 0;

@@ -199,8 +199,7 @@ struct dsl_req *dsl_req_list(struct dsl *x, const struct loc *loc, const struct 
 struct label *dsl_label(struct dsl *x, const struct build_str *key, const struct build_str *value);
 
 /* kind: -1 for a namespaced policy, else the enum anp_kind of a cluster-wide one */
-void dsl_policy_begin(struct dsl *x, const struct loc *loc, const struct build_str *name,
-		      int kind);
+void dsl_policy_begin(struct dsl *x, const struct loc *loc, const struct build_str *name, int kind);
 void dsl_policy_end(struct dsl *x, const struct loc *loc);
 void dsl_select(struct dsl *x, const struct loc *loc, const struct dsl_vec *sel);
 void dsl_isolate(struct dsl *x, const struct loc *loc, int dirs);

@@ -11,12 +11,15 @@
  * kubectl's order (sorted); policyTypes is written when the input gave it
  * or when it differs from what the API server would default, as the dsl
  * printer does.  Reading both files back gives the same model, up to what
- * the model does not keep (Nodes, which only nodes peers use, are not
- * written).
+ * the model does not keep (a Node address's type: every one is written as
+ * an InternalIP).
  *
- * What a NetworkPolicy cannot say (deny and pass rules, tiers, orders,
- * cluster-wide and Calico policies, Calico selector expressions and
- * peers, nodes peers, host endpoints) is reported at the construct and
+ * The cluster administrator's policies go out as the kinds they came in
+ * as (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy:
+ * the model keeps the kind), with the Nodes their nodes peers match in the
+ * inventory.  What Kubernetes cannot say (deny and pass rules, tiers and
+ * orders of namespaced policies, Calico policies, Calico selector
+ * expressions and peers, host endpoints) is reported at the construct and
  * nothing is written: the output is never a weaker policy.  Every name,
  * label and port name reaches the YAML through yaml_scalar.
  */

@@ -294,7 +294,7 @@ static void anp_ports_out(struct strbuf *out, const struct rule *r)
 			port_out(out, p);
 			continue;
 		}
-		strbuf_addstr(out, p->name);
+		dsl_word_out(out, p->name, DSL_NAME); /* a name spelt like a keyword is quoted */
 		while (i + 1 < r->nports && r->ports[i + 1].name &&
 		       !strcmp(r->ports[i + 1].name, p->name))
 			i++;

@@ -28,6 +28,7 @@
 
 #include "backends/backend.h"
 #include "backends/yamlout.h"
+#include "frontend/build.h"
 #include "lib/util.h"
 
 const char *k8s_inventory_check(const char *s)
@@ -349,20 +350,42 @@ static int anp_pods_out(struct yw *w, int ind, const struct selector *ns,
 	return rc;
 }
 
-static int anp_peer_out(struct yw *w, int ind, const struct peer *p, bool cluster)
+/*
+ * networks_out: the networks peers p[0..n) (n >= 1, every one a networks
+ * peer) as few networks entries as the API allows (25 networks each, each
+ * network once): the model does not keep how the input grouped them (the
+ * language writes one per network), so that both give the same YAML.
+ */
+static void networks_out(struct yw *w, int ind, const struct peer *p, size_t n)
 {
 	char buf[ADDR_STRLEN];
+	const struct prefix *seen[ANP_MAX_NETWORKS];
+	size_t nseen = ANP_MAX_NETWORKS;
 
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < p[i].nnets; k++) {
+			const struct prefix *net = &p[i].nets[k];
+			bool dup = false;
+			for (size_t j = 0; j < nseen && nseen < ANP_MAX_NETWORKS && !dup; j++)
+				dup = !memcmp(seen[j], net, sizeof(*net));
+			if (dup)
+				continue;
+			if (nseen == ANP_MAX_NETWORKS) {
+				item(w);
+				key(w, ind, "networks");
+				strbuf_addch(w->out, '\n');
+				nseen = 0;
+			}
+			seen[nseen++] = net;
+			scalar_item(w, ind, prefix_format(net, buf), &p[i].loc);
+		}
+}
+
+static int anp_peer_out(struct yw *w, int ind, const struct peer *p, bool cluster)
+{
 	item(w);
 	if (p->node_sel)
 		return selector_out(w, ind, "nodes", p->node_sel);
-	if (p->nnets) {
-		key(w, ind, "networks");
-		strbuf_addch(w->out, '\n');
-		for (size_t i = 0; i < p->nnets; i++)
-			scalar_item(w, ind, prefix_format(&p->nets[i], buf), &p->loc);
-		return 0;
-	}
 	if (p->ipblock || p->nnot_nets || p->not_pod_sel || !p->global_scope)
 		return unsayable(w->d, &p->loc, "this peer in a cluster-wide policy");
 	return anp_pods_out(w, ind, p->ns_sel, p->pod_sel, cluster);
@@ -413,8 +436,16 @@ static int anp_rule_out(struct yw *w, int ind, const struct rule *r, enum dir di
 		if ((pass == 0) == (dir == DIR_INGRESS)) {
 			key(w, ind, peers);
 			strbuf_addch(w->out, '\n');
-			for (size_t i = 0; i < r->npeers; i++)
+			for (size_t i = 0, n; i < r->npeers; i += n) {
+				for (n = 0; i + n < r->npeers && r->peers[i + n].nnets; n++)
+					;
+				if (n) {
+					networks_out(w, ind + 2, &r->peers[i], n);
+					continue;
+				}
 				rc |= anp_peer_out(w, ind + 2, &r->peers[i], cluster);
+				n = 1;
+			}
 		}
 		if (pass == 1)
 			break;

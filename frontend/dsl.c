@@ -1401,7 +1401,8 @@ void dsl_node_addresses(struct dsl *x, const struct dsl_vec *addrs)
 		return;
 	/* room for these after the ones of an earlier 'address' */
 	v = arena_array(x->b.a, n->naddrs + addrs->n, sizeof(*v));
-	memcpy(v, n->addrs, n->naddrs * sizeof(*v));
+	if (n->naddrs)
+		memcpy(v, n->addrs, n->naddrs * sizeof(*v));
 	n->addrs = v;
 	for (size_t i = 0; i < addrs->n; i++) {
 		const struct build_str *a = addrs->v[i];

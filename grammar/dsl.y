@@ -249,6 +249,7 @@ port_items:
 
 port_item:
 	  NP_WORD		{ $$ = dsl_peer_of(&@$, NULL, NULL, dsl_word_dup(ctx, &$1), NULL); }
+	| NP_STRING		{ $$ = dsl_peer_of(&@$, NULL, NULL, dsl_word_dup(ctx, &$1), NULL); }
 	| NP_SETREF		{ $$ = dsl_peer_of(&@$, NULL, NULL, NULL, NULL); $$.set = $1; }
 	;
 

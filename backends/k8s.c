@@ -343,8 +343,11 @@ static int anp_pods_out(struct yw *w, int ind, const struct selector *ns,
 		return selector_out(w, ind, "namespaces", ns ? ns : &every);
 	key(w, ind, "pods");
 	strbuf_addch(w->out, '\n');
-	/* v1alpha1 requires namespaceSelector; v1alpha2 leaves it out for every namespace */
-	if (ns || !cluster)
+	/*
+	 * v1alpha1 requires namespaceSelector; v1alpha2 leaves it out for every
+	 * namespace (whether the input wrote {} or nothing: the same model)
+	 */
+	if (!cluster || (ns && !selector_is_empty(ns)))
 		rc |= selector_out(w, ind + 2, "namespaceSelector", ns ? ns : &every);
 	rc |= selector_out(w, ind + 2, "podSelector", pods);
 	return rc;

@@ -238,10 +238,8 @@ static void test_admin_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_policy),
-		cmocka_unit_test(test_errors_recover),
-		cmocka_unit_test(test_bare),
-		cmocka_unit_test(test_admin_same_model),
+		cmocka_unit_test(test_policy),	     cmocka_unit_test(test_errors_recover),
+		cmocka_unit_test(test_bare),	     cmocka_unit_test(test_admin_same_model),
 		cmocka_unit_test(test_admin_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

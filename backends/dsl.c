@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "backends/backend.h"
+#include "frontend/build.h"
 #include "frontend/dsl.h"
 #include "ir/selexpr.h"
+#include "lib/util.h"
 
 /* qualified_out: NAMESPACE/NAME, one word when it can be */
 static void qualified_out(struct strbuf *out, const char *ns, const char *name)
@@ -232,6 +234,128 @@ static int rule_out(struct strbuf *out, const struct rule *r, enum dir dir, stru
 	return rc;
 }
 
+/* ---- cluster-wide policies ------------------------------------------------ */
+
+/*
+ * anp_pods_out: "pods P [in namespaces N]" or "namespaces N"; namespaces
+ * that are every namespace (NULL or empty) are not written, as the reader
+ * reads them.
+ */
+static int anp_pods_out(struct strbuf *out, const struct selector *ns, const struct selector *pods,
+			struct diag *d)
+{
+	int rc = 0;
+
+	if (!pods) {
+		strbuf_addstr(out, "namespaces ");
+		if (!ns)
+			strbuf_addstr(out, "all");
+		return ns ? selector_out(out, ns, d) : 0;
+	}
+	strbuf_addstr(out, "pods ");
+	rc |= selector_out(out, pods, d);
+	if (ns && !selector_is_empty(ns)) {
+		strbuf_addstr(out, " in namespaces ");
+		rc |= selector_out(out, ns, d);
+	}
+	return rc;
+}
+
+static int anp_peer_out(struct strbuf *out, const struct peer *p, struct diag *d)
+{
+	char buf[ADDR_STRLEN];
+
+	if (p->node_sel) {
+		strbuf_addstr(out, "nodes ");
+		return selector_out(out, p->node_sel, d);
+	}
+	for (size_t i = 0; i < p->nnets; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", prefix_format(&p->nets[i], buf));
+	if (p->nnets)
+		return 0;
+	if (p->ipblock || p->nnot_nets || p->not_pod_sel || !p->global_scope)
+		return unsayable(d, &p->loc, "this peer in a cluster-wide policy");
+	return anp_pods_out(out, p->ns_sel, p->pod_sel, d);
+}
+
+/*
+ * anp_ports_out: a rule's ports; a named port, which the model holds once
+ * per protocol (it takes the destination pod's), is written once, bare.
+ */
+static void anp_ports_out(struct strbuf *out, const struct rule *r)
+{
+	const char *sep = " port ";
+
+	for (size_t i = 0; i < r->nports; i++) {
+		const struct port *p = &r->ports[i];
+		strbuf_addstr(out, sep);
+		sep = ", ";
+		if (!p->name) {
+			port_out(out, p);
+			continue;
+		}
+		dsl_word_out(out, p->name, DSL_NAME); /* a name spelt like a keyword is quoted */
+		while (i + 1 < r->nports && r->ports[i + 1].name &&
+		       !strcmp(r->ports[i + 1].name, p->name))
+			i++;
+	}
+}
+
+static int anp_rule_out(struct strbuf *out, const struct rule *r, enum dir dir, struct diag *d)
+{
+	int rc = 0;
+
+	strbuf_addf(out, "  %s %s %s ", action_name(r->action), dir_name(dir),
+		    dir == DIR_INGRESS ? "from" : "to");
+	for (size_t i = 0; i < r->npeers; i++) {
+		strbuf_addstr(out, i ? ", " : "");
+		rc |= anp_peer_out(out, &r->peers[i], d);
+	}
+	anp_ports_out(out, r);
+	if (r->name) {
+		strbuf_addstr(out, " named ");
+		dsl_word_out(out, r->name, DSL_NAME);
+	}
+	strbuf_addch(out, '\n');
+	return rc;
+}
+
+/* anp_policy_out: an AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy. */
+static int anp_policy_out(struct strbuf *out, const struct policy *p, struct diag *d)
+{
+	static const char *const kinds[][2] = {
+		{ "AdminNetworkPolicy", "admin" },
+		{ "BaselineAdminNetworkPolicy", "baseline" },
+		{ "ClusterNetworkPolicy", "cluster" },
+	};
+	size_t k = 0;
+	int rc = 0;
+
+	while (k < ARRAY_SIZE(kinds) && strcmp(kinds[k][0], p->kind))
+		k++;
+	if (k == ARRAY_SIZE(kinds))
+		return unsayable(d, &p->loc, "a GlobalNetworkPolicy");
+	strbuf_addf(out, "\n%s policy ", kinds[k][1]);
+	dsl_word_out(out, p->name, DSL_NAME);
+	strbuf_addstr(out, " {\n");
+	if (k == ANP_CLUSTER)
+		strbuf_addf(out, "  tier %s\n", !strcmp(p->tier, BANP_TIER) ? "Baseline" : "Admin");
+	if (k != ANP_BASELINE) {
+		strbuf_addstr(out, "  priority ");
+		number_out(out, p->order);
+		strbuf_addch(out, '\n');
+	}
+	strbuf_addstr(out, "  select ");
+	rc |= anp_pods_out(out, p->global_ns_sel, selector_is_empty(p->pod_sel) ? NULL : p->pod_sel,
+			   d);
+	strbuf_addch(out, '\n');
+	for (int dir = 0; dir < NDIR; dir++)
+		for (size_t i = 0; i < p->nrules[dir]; i++)
+			rc |= anp_rule_out(out, &p->rules[dir][i], (enum dir)dir, d);
+	strbuf_addstr(out, "}\n");
+	return rc;
+}
+
 /* ---- objects ---------------------------------------------------------------- */
 
 static int policy_out(struct strbuf *out, const struct policy *p, struct diag *d)
@@ -239,6 +363,8 @@ static int policy_out(struct strbuf *out, const struct policy *p, struct diag *d
 	bool defaults[NDIR] = { true, p->nrules[DIR_EGRESS] > 0 };
 	int rc = 0;
 
+	if (p->global && p->kind && p->no_host_network)
+		return anp_policy_out(out, p, d);
 	if (p->global) {
 		const char *k = p->kind ? p->kind : "GlobalNetworkPolicy";
 		return diag_error(d, &p->loc, "the policy language cannot say a%s %s",
@@ -320,6 +446,24 @@ static int host_out(struct strbuf *out, const struct pod *p, struct diag *d)
 	return rc;
 }
 
+/* node_out: a Node of the inventory: its labels and the addresses nodes peers match. */
+static int node_out(struct strbuf *out, const struct cluster_node *n, struct diag *d)
+{
+	char buf[ADDR_STRLEN];
+	int rc = 0;
+
+	for (size_t i = 0; i < n->labels.n; i++)
+		if (!dsl_bare(n->labels.v[i].key, DSL_KEY))
+			rc |= key_out(out, n->labels.v[i].key, &n->loc, d);
+	strbuf_addstr(out, "node ");
+	dsl_word_out(out, n->name, DSL_NAME);
+	labels_out(out, &n->labels, NULL);
+	for (size_t i = 0; i < n->naddrs; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : " address ", addr_format(&n->addrs[i], buf));
+	strbuf_addch(out, '\n');
+	return rc;
+}
+
 /* header_out: the first line, a comment naming the inputs (on one line, whatever their names) */
 static void header_out(struct strbuf *out, const struct emit_ctx *ctx)
 {
@@ -377,6 +521,10 @@ int dsl_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 	for (size_t i = 0; i < m->npods; i++)
 		if (!m->pods[i]->folded) /* its workload's pods stand for it */
 			rc |= host_out(out, m->pods[i], d);
+	if (m->nnodes)
+		strbuf_addch(out, '\n');
+	for (size_t i = 0; i < m->nnodes; i++)
+		rc |= node_out(out, m->nodes[i], d);
 	for (size_t i = 0; i < m->npolicies; i++)
 		rc |= policy_out(out, m->policies[i], d);
 	return rc ? -1 : 0;

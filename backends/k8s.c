@@ -11,12 +11,15 @@
  * kubectl's order (sorted); policyTypes is written when the input gave it
  * or when it differs from what the API server would default, as the dsl
  * printer does.  Reading both files back gives the same model, up to what
- * the model does not keep (Nodes, which only nodes peers use, are not
- * written).
+ * the model does not keep (a Node address's type: every one is written as
+ * an InternalIP).
  *
- * What a NetworkPolicy cannot say (deny and pass rules, tiers, orders,
- * cluster-wide and Calico policies, Calico selector expressions and
- * peers, nodes peers, host endpoints) is reported at the construct and
+ * The cluster administrator's policies go out as the kinds they came in
+ * as (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy:
+ * the model keeps the kind), with the Nodes their nodes peers match in the
+ * inventory.  What Kubernetes cannot say (deny and pass rules, tiers and
+ * orders of namespaced policies, Calico policies, Calico selector
+ * expressions and peers, host endpoints) is reported at the construct and
  * nothing is written: the output is never a weaker policy.  Every name,
  * label and port name reaches the YAML through yaml_scalar.
  */
@@ -25,6 +28,7 @@
 
 #include "backends/backend.h"
 #include "backends/yamlout.h"
+#include "frontend/build.h"
 #include "lib/util.h"
 
 const char *k8s_inventory_check(const char *s)
@@ -129,6 +133,9 @@ static int labels_out(struct yw *w, int ind, const char *name, const struct labe
 	}
 	return rc;
 }
+
+static int anp_kind_of(const struct policy *p);
+static int anp_policy_out(struct strbuf *out, const struct policy *p, int k, struct diag *d);
 
 /* ---- policies -------------------------------------------------------------- */
 
@@ -279,7 +286,12 @@ static int policy_out(struct strbuf *out, const struct policy *p, struct diag *d
 {
 	struct yw w = { out, d, false };
 	bool defaults[NDIR] = { true, p->nrules[DIR_EGRESS] > 0 };
-	int rc = policy_check(p, d);
+	int k = anp_kind_of(p);
+	int rc;
+
+	if (k >= 0)
+		return anp_policy_out(out, p, k, d);
+	rc = policy_check(p, d);
 
 	if (rc)
 		return rc;
@@ -305,6 +317,194 @@ static int policy_out(struct strbuf *out, const struct policy *p, struct diag *d
 		if (p->types[DIR_EGRESS])
 			strbuf_addstr(out, "  - Egress\n");
 	}
+	return rc;
+}
+
+/* ---- cluster-wide policies (policy.networking.k8s.io) ----------------------- */
+
+/* The admin kinds, as build_anp_kind names them, and their API group version. */
+static const struct {
+	const char *kind, *api;
+	bool cluster; /* v1alpha2: tier, Accept, protocols */
+} anp_kinds[] = {
+	{ "AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", false },
+	{ "BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", false },
+	{ "ClusterNetworkPolicy", "policy.networking.k8s.io/v1alpha2", true },
+};
+
+/* anp_pods_out: a subject's or peer's "namespaces" or "pods" (namespaceSelector, podSelector). */
+static int anp_pods_out(struct yw *w, int ind, const struct selector *ns,
+			const struct selector *pods, bool cluster)
+{
+	static const struct selector every = { 0 };
+	int rc = 0;
+
+	if (!pods)
+		return selector_out(w, ind, "namespaces", ns ? ns : &every);
+	key(w, ind, "pods");
+	strbuf_addch(w->out, '\n');
+	/*
+	 * v1alpha1 requires namespaceSelector; v1alpha2 leaves it out for every
+	 * namespace (whether the input wrote {} or nothing: the same model)
+	 */
+	if (!cluster || (ns && !selector_is_empty(ns)))
+		rc |= selector_out(w, ind + 2, "namespaceSelector", ns ? ns : &every);
+	rc |= selector_out(w, ind + 2, "podSelector", pods);
+	return rc;
+}
+
+/*
+ * networks_out: the networks peers p[0..n) (n >= 1, every one a networks
+ * peer) as few networks entries as the API allows (25 networks each, each
+ * network once): the model does not keep how the input grouped them (the
+ * language writes one per network), so that both give the same YAML.
+ */
+static void networks_out(struct yw *w, int ind, const struct peer *p, size_t n)
+{
+	char buf[ADDR_STRLEN];
+	const struct prefix *seen[ANP_MAX_NETWORKS];
+	size_t nseen = ANP_MAX_NETWORKS;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < p[i].nnets; k++) {
+			const struct prefix *net = &p[i].nets[k];
+			bool dup = false;
+			for (size_t j = 0; j < nseen && nseen < ANP_MAX_NETWORKS && !dup; j++)
+				dup = !memcmp(seen[j], net, sizeof(*net));
+			if (dup)
+				continue;
+			if (nseen == ANP_MAX_NETWORKS) {
+				item(w);
+				key(w, ind, "networks");
+				strbuf_addch(w->out, '\n');
+				nseen = 0;
+			}
+			seen[nseen++] = net;
+			scalar_item(w, ind, prefix_format(net, buf), &p[i].loc);
+		}
+}
+
+static int anp_peer_out(struct yw *w, int ind, const struct peer *p, bool cluster)
+{
+	item(w);
+	if (p->node_sel)
+		return selector_out(w, ind, "nodes", p->node_sel);
+	if (p->ipblock || p->nnot_nets || p->not_pod_sel || !p->global_scope)
+		return unsayable(w->d, &p->loc, "this peer in a cluster-wide policy");
+	return anp_pods_out(w, ind, p->ns_sel, p->pod_sel, cluster);
+}
+
+/* anp_port_out: a ports entry (v1alpha1) or protocols entry (cluster: v1alpha2). */
+static int anp_port_out(struct yw *w, int ind, const struct port *p, bool cluster)
+{
+	bool range = p->end_port && p->end_port != p->port;
+
+	item(w);
+	if (p->name)
+		return kv(w, ind, cluster ? "destinationNamedPort" : "namedPort", p->name, &p->loc);
+	if (cluster) {
+		key(w, ind, proto_lname(p->proto));
+		strbuf_addf(w->out, "\n%*sdestinationPort:\n", ind + 2, "");
+		if (range)
+			strbuf_addf(w->out, "%*srange:\n%*send: %u\n%*sstart: %u\n", ind + 4, "",
+				    ind + 6, "", p->end_port, ind + 6, "", p->port);
+		else
+			strbuf_addf(w->out, "%*snumber: %u\n", ind + 4, "", p->port);
+		return 0;
+	}
+	key(w, ind, range ? "portRange" : "portNumber");
+	strbuf_addch(w->out, '\n');
+	if (range)
+		strbuf_addf(w->out, "%*send: %u\n", ind + 2, "", p->end_port);
+	else
+		strbuf_addf(w->out, "%*sport: %u\n", ind + 2, "", p->port);
+	strbuf_addf(w->out, "%*sprotocol: %s\n", ind + 2, "", proto_name(p->proto));
+	if (range)
+		strbuf_addf(w->out, "%*sstart: %u\n", ind + 2, "", p->port);
+	return 0;
+}
+
+static int anp_rule_out(struct yw *w, int ind, const struct rule *r, enum dir dir, bool cluster)
+{
+	static const char *const actions[][2] = { { "Allow", "Accept" },
+						  { "Deny", "Deny" },
+						  { "Pass", "Pass" } };
+	const char *peers = dir == DIR_INGRESS ? "from" : "to";
+	int rc = 0;
+
+	item(w);
+	kv(w, ind, "action", actions[r->action][cluster], &r->loc);
+	for (int pass = 0; pass < 2; pass++) {
+		/* sorted keys: from, name, ports/protocols, to */
+		if ((pass == 0) == (dir == DIR_INGRESS)) {
+			key(w, ind, peers);
+			strbuf_addch(w->out, '\n');
+			for (size_t i = 0, n; i < r->npeers; i += n) {
+				for (n = 0; i + n < r->npeers && r->peers[i + n].nnets; n++)
+					;
+				if (n) {
+					networks_out(w, ind + 2, &r->peers[i], n);
+					continue;
+				}
+				rc |= anp_peer_out(w, ind + 2, &r->peers[i], cluster);
+				n = 1;
+			}
+		}
+		if (pass == 1)
+			break;
+		if (r->name)
+			rc |= kv(w, ind, "name", r->name, &r->loc);
+		if (r->nports) {
+			key(w, ind, cluster ? "protocols" : "ports");
+			strbuf_addch(w->out, '\n');
+		}
+		for (size_t i = 0; i < r->nports; i++) {
+			rc |= anp_port_out(w, ind + 2, &r->ports[i], cluster);
+			/* a named port is one entry: the model holds it once per protocol */
+			while (r->ports[i].name && i + 1 < r->nports && r->ports[i + 1].name &&
+			       !strcmp(r->ports[i + 1].name, r->ports[i].name))
+				i++;
+		}
+	}
+	return rc;
+}
+
+/* anp_kind_of: p's index in anp_kinds, or -1 when p is none of them. */
+static int anp_kind_of(const struct policy *p)
+{
+	for (size_t i = 0; p->kind && p->no_host_network && i < ARRAY_SIZE(anp_kinds); i++)
+		if (!strcmp(p->kind, anp_kinds[i].kind))
+			return (int)i;
+	return -1;
+}
+
+static int anp_policy_out(struct strbuf *out, const struct policy *p, int k, struct diag *d)
+{
+	struct yw w = { out, d, false };
+	bool cluster = anp_kinds[k].cluster;
+	bool baseline = !strcmp(p->tier, BANP_TIER);
+	int rc;
+
+	strbuf_addf(out, "---\napiVersion: %s\nkind: %s\nmetadata:\n", anp_kinds[k].api,
+		    anp_kinds[k].kind);
+	rc = kv(&w, 2, "name", p->name, &p->name_loc);
+	strbuf_addstr(out, "spec:\n");
+	for (int dir = NDIR - 1; dir >= 0; dir--) {
+		if (!p->nrules[dir])
+			continue;
+		key(&w, 2, dir == DIR_INGRESS ? "ingress" : "egress");
+		strbuf_addch(out, '\n');
+		for (size_t i = 0; i < p->nrules[dir]; i++)
+			rc |= anp_rule_out(&w, 4, &p->rules[dir][i], (enum dir)dir, cluster);
+	}
+	if (cluster || !baseline)
+		strbuf_addf(out, "  priority: %.0f\n", p->order);
+	key(&w, 2, "subject");
+	strbuf_addch(out, '\n');
+	rc |= anp_pods_out(&w, 4, p->global_ns_sel,
+			   selector_is_empty(p->pod_sel) ? NULL : p->pod_sel, cluster);
+	if (cluster)
+		strbuf_addf(out, "  tier: %s\n", baseline ? "Baseline" : "Admin");
 	return rc;
 }
 
@@ -438,6 +638,26 @@ static int pod_out(struct strbuf *out, const struct pod *p, struct diag *d)
 	return rc;
 }
 
+/* node_out: a Node with its labels and addresses (as InternalIP: the model keeps no type). */
+static int node_out(struct strbuf *out, const struct cluster_node *n, struct diag *d)
+{
+	struct yw w = { out, d, false };
+	char buf[ADDR_STRLEN];
+	int rc;
+
+	strbuf_addstr(out, "---\napiVersion: v1\nkind: Node\nmetadata:\n");
+	rc = labels_out(&w, 2, "labels", n->labels.v, n->labels.n, NULL);
+	rc |= kv(&w, 2, "name", n->name, &n->loc);
+	if (n->naddrs)
+		strbuf_addstr(out, "status:\n  addresses:\n");
+	for (size_t i = 0; i < n->naddrs; i++) {
+		item(&w);
+		kv(&w, 4, "address", addr_format(&n->addrs[i], buf), &n->loc);
+		strbuf_addstr(out, "    type: InternalIP\n");
+	}
+	return rc;
+}
+
 /* header_out: the first line, a comment naming the inputs. */
 static void header_out(struct strbuf *out, const struct emit_ctx *ctx, const char *what)
 {
@@ -464,16 +684,28 @@ int k8s_emit(const struct emit_ctx *ctx, struct emit_out *o, struct diag *d)
 
 	for (size_t i = 0; i < m->ntiers; i++)
 		rc |= unsayable(d, &m->tiers[i]->loc, "a tier (Calico's ordering of policies)");
-	header_out(out, ctx, "networking.k8s.io/v1 NetworkPolicy");
+	{
+		bool admin = false;
+		for (size_t i = 0; i < m->npolicies && !admin; i++)
+			admin = anp_kind_of(m->policies[i]) >= 0;
+		header_out(out, ctx,
+			   admin ? "Kubernetes network policies (networking.k8s.io, "
+				   "policy.networking.k8s.io)"
+				 : "networking.k8s.io/v1 NetworkPolicy");
+	}
 	for (size_t i = 0; i < m->npolicies; i++)
 		rc |= policy_out(out, m->policies[i], d);
 	if (!inv)
 		return rc ? -1 : 0;
 	out = emit_path(o, inv);
-	header_out(out, ctx, "Kubernetes inventory (Namespaces, Pods, workloads)");
+	header_out(out, ctx,
+		   m->nnodes ? "Kubernetes inventory (Namespaces, Nodes, Pods, workloads)"
+			     : "Kubernetes inventory (Namespaces, Pods, workloads)");
 	for (size_t i = 0; i < m->nnamespaces; i++)
 		if (!m->namespaces[i]->implicit)
 			rc |= namespace_out(out, m->namespaces[i], d);
+	for (size_t i = 0; i < m->nnodes; i++)
+		rc |= node_out(out, m->nodes[i], d);
 	for (size_t i = 0; i < m->npods; i++)
 		rc |= pod_out(out, m->pods[i], d);
 	return rc ? -1 : 0;

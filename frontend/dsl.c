@@ -52,7 +52,11 @@ struct dsl {
 	size_t p_errors;
 	struct rule *rules[NDIR];
 	size_t nrules[NDIR], arules[NDIR];
-	bool selected, isolated, ordered, tiered, calico;
+	bool selected, isolated, ordered, tiered, calico, prioritized;
+	int kind; /* -1: a namespaced policy; else its enum anp_kind */
+	/* the node being read */
+	struct cluster_node *node;
+	size_t n_errors;
 	/* the host being read */
 	struct pod *host;
 	size_t h_errors;
@@ -74,14 +78,16 @@ static const struct {
 	bool key;
 	int value;
 } keywords[] = {
-	{ "policy", 1, 0 },    { "select", 1, 0 },  { "isolate", 1, 0 },   { "allow", 1, 0 },
-	{ "deny", 1, 0 },      { "pass", 1, 0 },    { "tier", 1, 0 },	   { "order", 1, 0 },
-	{ "namespace", 1, 0 }, { "host", 1, 0 },    { "addresses", 1, 0 }, { "ports", 1, 0 },
-	{ "include", 1, 0 },   { "ingress", 1, 1 }, { "egress", 1, 1 },	   { "from", 1, 1 },
-	{ "to", 1, 1 },	       { "port", 1, 1 },    { "pods", 1, 1 },	   { "namespaces", 1, 1 },
-	{ "any", 1, 1 },       { "except", 1, 1 },  { "default", 1, 1 },   { "labels", 1, 1 },
-	{ "address", 1, 1 },   { "all", 0, 2 },	    { "has", 0, 2 },	   { "in", 0, 2 },
-	{ "notin", 0, 2 },     { "and", 0, 2 },
+	{ "policy", 1, 0 },    { "select", 1, 0 },  { "isolate", 1, 0 },    { "allow", 1, 0 },
+	{ "deny", 1, 0 },      { "pass", 1, 0 },    { "tier", 1, 0 },	    { "order", 1, 0 },
+	{ "namespace", 1, 0 }, { "host", 1, 0 },    { "addresses", 1, 0 },  { "ports", 1, 0 },
+	{ "include", 1, 0 },   { "admin", 1, 1 },   { "baseline", 1, 1 },   { "cluster", 1, 1 },
+	{ "priority", 1, 0 },  { "node", 1, 0 },    { "nodes", 1, 1 },	    { "named", 1, 1 },
+	{ "ingress", 1, 1 },   { "egress", 1, 1 },  { "from", 1, 1 },	    { "to", 1, 1 },
+	{ "port", 1, 1 },      { "pods", 1, 1 },    { "namespaces", 1, 1 }, { "any", 1, 1 },
+	{ "except", 1, 1 },    { "default", 1, 1 }, { "labels", 1, 1 },	    { "address", 1, 1 },
+	{ "all", 0, 2 },       { "has", 0, 2 },	    { "in", 0, 2 },	    { "notin", 0, 2 },
+	{ "and", 0, 2 },
 };
 
 static bool word_char(int c)
@@ -144,6 +150,7 @@ void dsl_peer_free(struct dsl_peer *p)
 	dsl_vec_free(p->pods);
 	dsl_vec_free(p->ns);
 	dsl_vec_free(p->except);
+	dsl_vec_free(p->nodes);
 }
 
 void dsl_vec_free(struct dsl_vec *v)
@@ -244,6 +251,11 @@ static int token_kind(int tok)
 		{ NP_ADDRESSES, DSL_KW_ADDRESSES },
 		{ NP_PORTS, DSL_KW_PORTS },
 		{ NP_INCLUDE, DSL_KW_INCLUDE },
+		{ NP_ADMIN, DSL_KW_ADMIN },
+		{ NP_BASELINE, DSL_KW_BASELINE },
+		{ NP_CLUSTER, DSL_KW_CLUSTER },
+		{ NP_PRIORITY, DSL_KW_PRIORITY },
+		{ NP_NODE, DSL_KW_NODE },
 		{ NP_IN, DSL_KW_IN },
 		{ NP_NOTIN, DSL_KW_NOTIN },
 		{ NP_HAS, DSL_KW_HAS },
@@ -608,17 +620,24 @@ void dsl_addr_set(struct dsl *x, const struct build_str *name, const struct dsl_
 	free(v);
 }
 
-/* port: port text w ("[proto/]number", "[proto/]lo-hi", "[proto/]name" or "proto") into out. */
-static bool port(struct dsl *x, const struct build_str *w, struct port *out)
+/* The parts of a port word: "[proto/]number", "[proto/]lo-hi", "[proto/]name" or "proto". */
+struct port_parts {
+	struct build_str proto; /* upper case; s NULL: not written */
+	struct build_num num, end;
+	struct build_str name;
+	bool has_num, has_end, has_name;
+};
+
+/* port_split: port text w into its parts; false after reporting. */
+static bool port_split(struct dsl *x, const struct build_str *w, struct port_parts *out)
 {
 	static const char *const lower[] = { "tcp", "udp", "sctp" };
 	static const char *const upper[] = { "TCP", "UDP", "SCTP" };
 	const char *slash = memchr(w->s, '/', w->len), *rest = w->s, *dash;
-	struct build_str proto = *w, name;
-	struct build_num num, end;
-	struct build_port in = { .loc = w->loc };
+	struct build_str name;
 	size_t plen = 0, rlen = w->len;
 
+	memset(out, 0, sizeof(*out));
 	if (slash) {
 		plen = (size_t)(slash - w->s);
 		rest = slash + 1;
@@ -629,14 +648,14 @@ static bool port(struct dsl *x, const struct build_str *w, struct port *out)
 				plen = w->len, rlen = 0;
 	}
 	if (plen) {
-		proto.s = arena_strndup(x->b.a, w->s, plen);
-		proto.len = plen;
-		proto.loc.end_line = proto.loc.line;
-		proto.loc.end_col = proto.loc.col + (unsigned)plen;
+		out->proto = *w;
+		out->proto.s = arena_strndup(x->b.a, w->s, plen);
+		out->proto.len = plen;
+		out->proto.loc.end_line = out->proto.loc.line;
+		out->proto.loc.end_col = out->proto.loc.col + (unsigned)plen;
 		for (size_t i = 0; i < ARRAY_SIZE(lower); i++)
-			if (!strcmp(proto.s, lower[i]))
-				proto.s = upper[i];
-		in.protocol = &proto;
+			if (!strcmp(out->proto.s, lower[i]))
+				out->proto.s = upper[i];
 	}
 	if (slash && !rlen) {
 		diag_error(x->b.d, &w->loc,
@@ -650,29 +669,142 @@ static bool port(struct dsl *x, const struct build_str *w, struct port *out)
 	name.loc.col += (unsigned)(rest - w->s);
 	dash = memchr(rest, '-', rlen);
 	if (rlen && all_digits(rest, rlen)) {
-		num.v = strtoll(rest, NULL, 10);
-		num.loc = name.loc;
-		if (rlen > 9)
-			num.v = 999999999;
-		in.number = &num;
+		out->num.v = rlen > 9 ? 999999999 : strtoll(rest, NULL, 10);
+		out->num.loc = name.loc;
+		out->has_num = true;
 	} else if (dash && dash > rest && all_digits(rest, (size_t)(dash - rest)) &&
 		   all_digits(dash + 1, rlen - (size_t)(dash - rest) - 1) && dash[1]) {
-		num.v = (size_t)(dash - rest) > 9 ? 999999999 : strtoll(rest, NULL, 10);
-		num.loc = name.loc;
-		end.v = strlen(dash + 1) > 9 ? 999999999 : strtoll(dash + 1, NULL, 10);
-		end.loc = name.loc;
-		end.loc.col += (unsigned)(dash + 1 - rest);
-		in.number = &num;
-		in.end_port = &end;
+		out->num.v = (size_t)(dash - rest) > 9 ? 999999999 : strtoll(rest, NULL, 10);
+		out->num.loc = name.loc;
+		out->end.v = strlen(dash + 1) > 9 ? 999999999 : strtoll(dash + 1, NULL, 10);
+		out->end.loc = name.loc;
+		out->end.loc.col += (unsigned)(dash + 1 - rest);
+		out->has_num = out->has_end = true;
 	} else if (rlen) {
-		name.s = arena_strndup(x->b.a, rest, rlen);
-		in.name = &name;
+		out->name = name;
+		out->name.s = arena_strndup(x->b.a, rest, rlen);
+		out->has_name = true;
 	}
+	return true;
+}
+
+/* port: port text w of a namespaced policy or a host into out. */
+static bool port(struct dsl *x, const struct build_str *w, struct port *out)
+{
+	struct port_parts pp;
+	struct build_port in = { .loc = w->loc };
+
+	if (!port_split(x, w, &pp))
+		return false;
+	in.protocol = pp.proto.s ? &pp.proto : NULL;
+	in.number = pp.has_num ? &pp.num : NULL;
+	in.end_port = pp.has_end ? &pp.end : NULL;
+	in.name = pp.has_name ? &pp.name : NULL;
 	return build_port(&x->b, &in, out);
+}
+
+/* in_cluster_policy: the policy being read is an admin, baseline or cluster policy. */
+static bool in_cluster_policy(const struct dsl *x)
+{
+	return x->p && x->kind >= 0;
+}
+
+/*
+ * anp_port_in: the parts of a port of a cluster-wide policy as the entry
+ * its kind writes (a v1alpha1 ports entry, a v1alpha2 protocols entry);
+ * false after reporting what the API cannot say.
+ */
+static bool anp_port_in(struct dsl *x, const struct loc *loc, const struct port_parts *pp,
+			struct build_anp_port *in)
+{
+	in->loc = *loc;
+	in->cluster = x->kind == ANP_CLUSTER;
+	if (pp->has_name) {
+		if (pp->proto.s) {
+			diag_error(x->b.d, loc,
+				   "a named port of a cluster-wide policy has no protocol (it is "
+				   "resolved on the destination pod): write %s",
+				   pp->name.s);
+			return false;
+		}
+		in->named = &pp->name;
+		return true;
+	}
+	if (!pp->has_num) {
+		diag_error(x->b.d, loc,
+			   "a port of a cluster-wide policy is a number, a range or a name "
+			   "(every port of a protocol is tcp/1-65535)");
+		return false;
+	}
+	in->proto = PROTO_TCP;
+	if (in->cluster && pp->proto.s) {
+		int p = 0;
+		while (p < NPROTO && strcmp(pp->proto.s, proto_name((enum proto)p)))
+			p++;
+		if (p == NPROTO) {
+			diag_error(x->b.d, &pp->proto.loc,
+				   "unknown protocol %s: a ClusterNetworkPolicy's protocols are "
+				   "tcp, udp and sctp",
+				   build_show(&x->b, pp->proto.s, pp->proto.len));
+			return false;
+		}
+		in->proto = (enum proto)p;
+	}
+	in->protocol = pp->proto.s ? &pp->proto : NULL;
+	in->range = pp->has_end;
+	in->port = pp->has_end ? NULL : &pp->num;
+	in->start = pp->has_end ? &pp->num : NULL;
+	in->end = pp->has_end ? &pp->end : NULL;
+	in->start_loc = in->end_loc = loc;
+	return true;
+}
+
+/* anp_port_item: a port word or a port set of a cluster-wide policy's rule into out. */
+static void anp_port_item(struct dsl *x, struct dsl_vec *out, struct dsl_peer *item)
+{
+	const struct dsl_set *s = item->set.s ? find_set(x, &item->set, true) : NULL;
+	size_t n = item->set.s ? (s ? s->n : 0) : 1;
+
+	for (size_t k = 0; k < n; k++) {
+		struct port_parts pp = { 0 };
+		struct build_anp_port in = { 0 };
+		struct port *p = arena_array(x->b.a, NPROTO, sizeof(*p));
+		size_t got = 0;
+		out->kw++; /* one entry of the API's list */
+		if (!s) {
+			if (port_split(x, item->cidr, &pp))
+				got = anp_port_in(x, &item->loc, &pp, &in);
+		} else if (!s->ports[k].has_port || s->ports[k].name) {
+			diag_error(x->b.d, &item->loc,
+				   "port set @%s: a cluster-wide policy takes its numbers and "
+				   "ranges only (a named port there has a protocol)",
+				   s->name);
+		} else {
+			const struct port *sp = &s->ports[k];
+			pp.proto = str_of(proto_name(sp->proto), &item->loc);
+			pp.num.v = sp->port;
+			pp.num.loc = item->loc;
+			pp.end.v = sp->end_port;
+			pp.end.loc = item->loc;
+			pp.has_num = true;
+			pp.has_end = sp->end_port != 0;
+			got = anp_port_in(x, &item->loc, &pp, &in);
+		}
+		if (got)
+			got = build_anp_port(&x->b, &in, p);
+		for (size_t i = 0; i < got; i++)
+			dsl_vec_push(out, &p[i]);
+		if (!got)
+			out->tag = -1; /* an entry was wrong: the rule is left out */
+	}
 }
 
 void dsl_port_item(struct dsl *x, struct dsl_vec *out, struct dsl_peer *item)
 {
+	if (in_cluster_policy(x)) {
+		anp_port_item(x, out, item);
+		return;
+	}
 	if (item->set.s) {
 		const struct dsl_set *s = find_set(x, &item->set, true);
 		for (size_t k = 0; s && k < s->n; k++)
@@ -710,14 +842,24 @@ static void drop_policy(struct dsl *x)
 	x->p = NULL;
 }
 
-void dsl_policy_begin(struct dsl *x, const struct loc *loc, const struct build_str *name)
+void dsl_policy_begin(struct dsl *x, const struct loc *loc, const struct build_str *name, int kind)
 {
-	struct policy *p = arena_zalloc(x->b.a, sizeof(*p));
+	struct policy *p;
 
 	drop_policy(x);
-	x->p = p;
 	x->p_errors = x->b.d->errors;
 	x->selected = x->isolated = x->ordered = x->tiered = x->calico = false;
+	x->prioritized = false;
+	x->kind = kind;
+	if (kind >= 0) {
+		/* cluster-scoped: a name without a namespace, as the API objects have */
+		const char *n = build_name(&x->b, build_anp_kind((enum anp_kind)kind), name,
+					   valid_dns_subdomain);
+		x->p = build_anp_policy(&x->b, (enum anp_kind)kind, loc, n, &name->loc);
+		return;
+	}
+	p = arena_zalloc(x->b.a, sizeof(*p));
+	x->p = p;
 	p->loc = *loc;
 	p->kind = "NetworkPolicy";
 	p->types_loc = *loc;
@@ -735,15 +877,86 @@ static bool once(struct dsl *x, bool *seen, const struct loc *loc, const char *w
 	return true;
 }
 
+/* cluster_only: a statement what of a cluster-wide policy written in a namespaced one. */
+static bool cluster_only(struct dsl *x, const struct loc *loc, const char *what,
+			 const char *instead)
+{
+	if (in_cluster_policy(x))
+		return true;
+	if (x->p)
+		diag_error(x->b.d, loc, "%s is for admin, baseline and cluster policies%s", what,
+			   instead);
+	return false;
+}
+
+/* namespaced_only: a statement what of a namespaced policy written in a cluster-wide one. */
+static bool namespaced_only(struct dsl *x, const struct loc *loc, const char *what,
+			    const char *instead)
+{
+	if (!x->p)
+		return false;
+	if (!in_cluster_policy(x))
+		return true;
+	diag_error(x->b.d, loc, "%s %s has no %s%s", x->kind == ANP_BASELINE ? "a" : "an",
+		   x->p->kind, what, instead);
+	return false;
+}
+
 void dsl_select(struct dsl *x, const struct loc *loc, const struct dsl_vec *sel)
 {
-	if (x->p && once(x, &x->selected, loc, "select"))
+	if (namespaced_only(x, loc, "pod selector",
+			    ": its subject is 'select namespaces ...' or 'select pods ...'") &&
+	    once(x, &x->selected, loc, "select"))
 		x->p->pod_sel = selector(x, sel, BUILD_SEL_ENDPOINT);
+}
+
+/*
+ * label_selector: a selector of a cluster-wide policy (a LabelSelector of
+ * the API, never a Calico expression); NULL after reporting.
+ */
+static const struct selector *label_selector(struct dsl *x, const struct dsl_vec *sel)
+{
+	if (sel->tag == DSL_SEL_CALICO) {
+		diag_error(x->b.d, &sel->loc,
+			   "a cluster-wide policy's selectors are label selectors, not Calico "
+			   "expressions");
+		return NULL;
+	}
+	return selector(x, sel, BUILD_SEL_ENDPOINT);
+}
+
+/*
+ * ns_of_pods: the namespaces of a pods subject or peer written without
+ * 'in namespaces': every namespace, which v1alpha1 writes {} and v1alpha2
+ * may leave out.
+ */
+static const struct selector *ns_of_pods(struct dsl *x, const struct loc *loc)
+{
+	return x->kind == ANP_CLUSTER ? NULL : build_selector(&x->b, loc, NULL, NULL, 0);
+}
+
+void dsl_subject(struct dsl *x, const struct loc *loc, const struct dsl_vec *ns,
+		 const struct dsl_vec *pods)
+{
+	const struct selector *ns_sel, *pod_sel = NULL;
+	size_t e0 = x->b.d->errors;
+
+	if (!cluster_only(x, loc, "'select namespaces' or 'select pods'",
+			  ": a namespaced policy selects its pods with 'select LABELS'") ||
+	    !once(x, &x->selected, loc, "select"))
+		return;
+	ns_sel = ns ? label_selector(x, ns) : ns_of_pods(x, loc);
+	if (pods)
+		pod_sel = label_selector(x, pods);
+	if (x->b.d->errors == e0)
+		build_anp_subject(&x->b, x->p, ns_sel, pod_sel);
 }
 
 void dsl_isolate(struct dsl *x, const struct loc *loc, int dirs)
 {
-	if (!x->p || !once(x, &x->isolated, loc, "isolate"))
+	if (!namespaced_only(x, loc, "isolation",
+			     ": it acts only on the traffic its rules match") ||
+	    !once(x, &x->isolated, loc, "isolate"))
 		return;
 	x->p->types_explicit = true;
 	x->p->types_loc = *loc;
@@ -755,7 +968,13 @@ void dsl_policy_tier(struct dsl *x, const struct build_str *name)
 {
 	struct policy *p = x->p;
 
-	if (!p || !once(x, &x->tiered, &name->loc, "tier"))
+	if (x->p && x->kind == ANP_CLUSTER) {
+		if (once(x, &x->tiered, &name->loc, "tier"))
+			build_cnp_tier(&x->b, p, &name->loc, name);
+		return;
+	}
+	if (!namespaced_only(x, &name->loc, "tier", " (its kind is its tier)") ||
+	    !once(x, &x->tiered, &name->loc, "tier"))
 		return;
 	p->tier = "default";
 	p->tier_order = DEFAULT_TIER_ORDER;
@@ -769,10 +988,37 @@ void dsl_policy_tier(struct dsl *x, const struct build_str *name)
 
 void dsl_policy_order(struct dsl *x, const struct build_str *order)
 {
-	if (!x->p || !once(x, &x->ordered, &order->loc, "order"))
+	if (!namespaced_only(x, &order->loc, "order", ": write its priority") ||
+	    !once(x, &x->ordered, &order->loc, "order"))
 		return;
 	x->p->has_order = number(x, order, "order", &x->p->order);
 	x->calico = true;
+}
+
+void dsl_policy_priority(struct dsl *x, const struct build_str *prio)
+{
+	struct build_num n = { .loc = prio->loc };
+
+	if (!cluster_only(x, &prio->loc, "priority", ": write order") ||
+	    !once(x, &x->prioritized, &prio->loc, "priority"))
+		return;
+	if (x->kind == ANP_BASELINE) {
+		diag_error(x->b.d, &prio->loc,
+			   "a BaselineAdminNetworkPolicy has no priority (there is only one)");
+		return;
+	}
+	{
+		size_t neg = prio->s[0] == '-';
+		if (prio->len == neg || !all_digits(prio->s + neg, prio->len - neg)) {
+			diag_error(x->b.d, &prio->loc, "priority: expected a number, got %s",
+				   build_show(&x->b, prio->s, prio->len));
+			return;
+		}
+		n.v = prio->len > 9 + neg ? 999999999 : strtoll(prio->s + neg, NULL, 10);
+		if (neg)
+			n.v = -n.v;
+	}
+	build_anp_priority(&x->b, x->p, &prio->loc, &n);
 }
 
 /* rule_peer: peer p of a rule of direction dir into out. */
@@ -795,8 +1041,105 @@ static bool rule_peer(struct dsl *x, enum dir dir, const struct dsl_peer *p, str
 	return build_peer(&x->b, dir, &in, out);
 }
 
+/*
+ * anp_peer: peer p of a cluster-wide policy's rule of direction dir into
+ * out[] (room for what p expands to: a set's networks); returns how many.
+ */
+static size_t anp_peer(struct dsl *x, enum dir dir, const struct dsl_peer *p, struct peer *out)
+{
+	const struct dsl_set *s;
+	size_t n = 0;
+
+	if (p->pods || p->ns) {
+		const struct selector *ns =
+			p->ns ? label_selector(x, p->ns) : ns_of_pods(x, &p->loc);
+		const struct selector *pods = p->pods ? label_selector(x, p->pods) : NULL;
+		if ((p->ns && !ns) || (p->pods && !pods))
+			return 0;
+		build_anp_pods_peer(&p->loc, ns, pods, out);
+		return 1;
+	}
+	if (dir == DIR_INGRESS) {
+		diag_error(x->b.d, &p->loc,
+			   "an ingress peer of a cluster-wide policy is pods or namespaces");
+		return 0;
+	}
+	if (p->nodes) {
+		const struct selector *sel = label_selector(x, p->nodes);
+		if (!sel)
+			return 0;
+		build_anp_nodes_peer(&p->loc, sel, out);
+		return 1;
+	}
+	if (p->cidr) {
+		if (p->except) {
+			diag_error(x->b.d, &p->except->loc,
+				   "a network of a cluster-wide policy has no exceptions (put a "
+				   "rule for them before it)");
+			return 0;
+		}
+		return build_anp_networks(&x->b, &p->loc, p->cidr, 1, out);
+	}
+	if (!(s = find_set(x, &p->set, false)))
+		return 0;
+	for (size_t k = 0; k < s->n; k++) {
+		struct build_str c = str_of(s->blocks[k]->cidr_text, &p->loc);
+		if (s->blocks[k]->nexcept)
+			diag_error(x->b.d, &p->loc,
+				   "address set @%s has exceptions, which a network of a "
+				   "cluster-wide policy cannot have",
+				   s->name);
+		else
+			n += build_anp_networks(&x->b, &p->loc, &c, 1, &out[n]);
+	}
+	return n;
+}
+
+/*
+ * anp_rule: the peers, name and checks of a rule of a cluster-wide
+ * policy (r has its action, as the policy's kind spells it, and ports).
+ */
+static void anp_rule(struct dsl *x, struct rule *r, enum dir dir, const struct dsl_vec *peers,
+		     const struct dsl_vec *ports, const struct build_str *name, const char *act)
+{
+	static const char *const names[][2] = { { "Allow", "Accept" },
+						{ "Deny", "Deny" },
+						{ "Pass", "Pass" } };
+	size_t max = x->kind == ANP_CLUSTER ? CNP_MAX_RULES : ANP_MAX_RULES, np = 0;
+	struct build_str a = str_of(names[r->action][x->kind == ANP_CLUSTER], &r->loc);
+
+	a.loc.end_line = a.loc.line;
+	a.loc.end_col = a.loc.col + (unsigned)strlen(act);
+	build_anp_action(&x->b, x->p, &a, &r->action);
+	if (name && build_anp_rule_name(&x->b, name))
+		r->name = name->s;
+	r->peers_given = true;
+	if (!peers || peers->any) {
+		diag_error(x->b.d, peers ? &peers->loc : &r->loc,
+			   "a rule of a cluster-wide policy names its peers: pods, namespaces%s",
+			   dir == DIR_EGRESS ? ", networks or nodes" : "");
+		return;
+	}
+	for (size_t i = 0; i < peers->n; i++) {
+		const struct dsl_peer *p = peers->v[i];
+		const struct dsl_set *s = p->set.s ? find_set(x, &p->set, false) : NULL;
+		np += s ? s->n : 1;
+	}
+	r->peers = arena_array(x->b.a, np, sizeof(*r->peers));
+	for (size_t i = 0; i < peers->n; i++)
+		r->npeers += anp_peer(x, dir, peers->v[i], &r->peers[r->npeers]);
+	if (r->npeers == np) /* a peer left out was reported */
+		build_anp_count(&x->b, &peers->loc, dir == DIR_INGRESS ? "from" : "to", r->npeers,
+				1, max);
+	if (ports)
+		build_anp_count(&x->b, &ports->loc, x->kind == ANP_CLUSTER ? "protocols" : "ports",
+				(size_t)ports->kw, 1, max);
+	build_anp_named_networks(&x->b, r);
+}
+
 void dsl_rule(struct dsl *x, const struct loc *loc, int action, int dir,
-	      const struct dsl_vec *peers, const struct dsl_vec *ports)
+	      const struct dsl_vec *peers, const struct dsl_vec *ports,
+	      const struct build_str *name)
 {
 	static const char *const kw[NDIR] = { "from", "to" };
 	struct rule r = { .loc = *loc, .action = (enum action)action };
@@ -807,15 +1150,33 @@ void dsl_rule(struct dsl *x, const struct loc *loc, int action, int dir,
 	if (peers && peers->kw != (dir == DIR_INGRESS ? NP_FROM : NP_TO))
 		diag_error(x->b.d, &peers->loc, "%s rules name their peers with '%s'",
 			   dir_name((enum dir)dir), kw[dir]);
+	r.ports_given = ports != NULL;
+	if (ports) {
+		r.ports = arena_array(x->b.a, ports->n, sizeof(*r.ports));
+		for (size_t i = 0; i < ports->n; i++)
+			r.ports[r.nports++] = *(const struct port *)ports->v[i];
+	}
+	if (in_cluster_policy(x)) {
+		anp_rule(x, &r, (enum dir)dir, peers, ports, name, action_name(r.action));
+		goto add;
+	}
+	if (name)
+		diag_error(x->b.d, &name->loc,
+			   "only rules of admin, baseline and cluster policies have names");
 	for (size_t i = 0; peers && i < peers->n; i++) {
 		const struct dsl_peer *p = peers->v[i];
 		const struct dsl_set *s = p->set.s ? find_set(x, &p->set, false) : NULL;
 		np += s ? s->n : 1;
+		if (p->nodes)
+			diag_error(x->b.d, &p->loc,
+				   "nodes peers are for admin, baseline and cluster policies");
 	}
 	r.peers_given = peers != NULL;
 	r.peers = arena_array(x->b.a, np, sizeof(*r.peers));
 	for (size_t i = 0; peers && i < peers->n; i++) {
 		const struct dsl_peer *p = peers->v[i];
+		if (p->nodes)
+			continue;
 		if (!p->set.s) {
 			rule_peer(x, (enum dir)dir, p, &r.peers[r.npeers++]);
 			continue;
@@ -829,16 +1190,40 @@ void dsl_rule(struct dsl *x, const struct loc *loc, int action, int dir,
 				build_peer(&x->b, (enum dir)dir, &in, &r.peers[r.npeers++]);
 			}
 	}
-	r.ports_given = ports != NULL;
-	if (ports) {
-		r.ports = arena_array(x->b.a, ports->n, sizeof(*r.ports));
-		for (size_t i = 0; i < ports->n; i++)
-			r.ports[r.nports++] = *(const struct port *)ports->v[i];
-	}
 	if (r.action != ACT_ALLOW)
 		x->calico = true;
+add:
 	if (x->b.d->errors == e0 && (!ports || ports->tag >= 0))
 		VEC_PUSH(x->rules[dir], x->nrules[dir], x->arules[dir], r);
+}
+
+/* anp_end: what a cluster-wide policy must have: its subject, its priority, its tier. */
+static void anp_end(struct dsl *x, const struct loc *loc)
+{
+	struct policy *p = x->p;
+
+	if (!x->selected)
+		diag_error(x->b.d, loc,
+			   "%s %s has no subject: write 'select namespaces LABELS' or 'select "
+			   "pods LABELS [in namespaces LABELS]'",
+			   x->kind == ANP_BASELINE ? "a" : "an", p->kind);
+	if (x->kind == ANP_CLUSTER && !x->tiered)
+		build_cnp_tier(&x->b, p, loc, NULL);
+	if (x->kind != ANP_BASELINE && !x->prioritized)
+		build_anp_priority(&x->b, p, loc, NULL);
+	for (int d = 0; d < NDIR; d++) {
+		p->rules[d] = arena_memdup(x->b.a, x->rules[d], x->nrules[d] * sizeof(struct rule));
+		p->nrules[d] = x->nrules[d];
+		p->rules_given[d] = x->nrules[d] > 0;
+		p->rules_loc[d] = *loc;
+		/* no rules in a direction: no effect on it */
+		p->types[d] = x->nrules[d] > 0;
+	}
+	if (x->b.d->errors == x->p_errors && p->pod_sel) {
+		x->m->has_tiers = true;
+		model_add_policy(x->m, p);
+	}
+	drop_policy(x);
 }
 
 void dsl_policy_end(struct dsl *x, const struct loc *loc)
@@ -848,6 +1233,10 @@ void dsl_policy_end(struct dsl *x, const struct loc *loc)
 	if (!p)
 		return;
 	p->loc = *loc;
+	if (x->kind >= 0) {
+		anp_end(x, loc);
+		return;
+	}
 	if (!x->selected) {
 		struct selector *all = arena_zalloc(x->b.a, sizeof(*all));
 		all->loc = *loc;
@@ -978,6 +1367,59 @@ void dsl_host_end(struct dsl *x)
 	drop_host(x);
 }
 
+static void drop_node(struct dsl *x)
+{
+	x->node = NULL;
+}
+
+void dsl_node_begin(struct dsl *x, const struct loc *loc, const struct build_str *name)
+{
+	struct cluster_node *n = arena_zalloc(x->b.a, sizeof(*n));
+
+	x->node = n;
+	x->n_errors = x->b.d->errors;
+	n->loc = *loc;
+	n->name = build_name(&x->b, "node", name, valid_dns_subdomain);
+}
+
+void dsl_node_labels(struct dsl *x, const struct dsl_vec *list)
+{
+	if (!x->node)
+		return;
+	if (x->node->labels.n)
+		diag_error(x->b.d, &list->loc, "'labels' is given twice for this node");
+	else
+		labels(x, list, 0, &x->node->labels);
+}
+
+void dsl_node_addresses(struct dsl *x, const struct dsl_vec *addrs)
+{
+	struct cluster_node *n = x->node;
+	struct addr *v;
+
+	if (!n)
+		return;
+	/* room for these after the ones of an earlier 'address' */
+	v = arena_array(x->b.a, n->naddrs + addrs->n, sizeof(*v));
+	if (n->naddrs)
+		memcpy(v, n->addrs, n->naddrs * sizeof(*v));
+	n->addrs = v;
+	for (size_t i = 0; i < addrs->n; i++) {
+		const struct build_str *a = addrs->v[i];
+		struct build_str type = str_of("InternalIP", &a->loc);
+		build_node_address(&x->b, n, &a->loc, &type, a);
+	}
+}
+
+void dsl_node_end(struct dsl *x)
+{
+	struct cluster_node *n = x->node;
+
+	if (n && n->name && x->b.d->errors == x->n_errors)
+		model_add_node(x->m, n);
+	drop_node(x);
+}
+
 /* ---- files --------------------------------------------------------------- */
 
 static void parse_text(struct dsl *x, const char *file, const char *text, size_t len)
@@ -1030,7 +1472,7 @@ int dsl_parse(struct arena *a, struct diag *d, const struct frontend_opts *o,
 	      const struct dsl_reader *rd, const char *file, const char *text, size_t len,
 	      struct model *m)
 {
-	struct dsl x = { .b = { .a = a, .d = d }, .m = m, .o = o, .rd = rd };
+	struct dsl x = { .b = { .a = a, .d = d }, .m = m, .o = o, .rd = rd, .kind = -1 };
 	size_t e0 = d->errors;
 
 	if (len > INT_MAX) {
@@ -1047,7 +1489,8 @@ int dsl_parse(struct arena *a, struct diag *d, const struct frontend_opts *o,
 bool dsl_sniff(const char *text, size_t len)
 {
 	static const char *const starts[] = { "policy",	   "namespace", "host",	   "tier",
-					      "addresses", "ports",	"include", NULL };
+					      "addresses", "ports",	"include", "admin",
+					      "baseline",  "cluster",	"node",	   NULL };
 	size_t i = 0;
 
 	for (;;) {

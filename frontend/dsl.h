@@ -97,6 +97,11 @@ enum dsl_keyword {
 	DSL_KW_NOTIN,
 	DSL_KW_HAS,
 	DSL_KW_NE,
+	DSL_KW_ADMIN,
+	DSL_KW_BASELINE,
+	DSL_KW_CLUSTER,
+	DSL_KW_PRIORITY,
+	DSL_KW_NODE,
 };
 
 /*
@@ -159,6 +164,7 @@ struct dsl_req {
 struct dsl_peer {
 	struct loc loc;
 	struct dsl_vec *pods, *ns, *except;
+	struct dsl_vec *nodes; /* a nodes peer's selector */
 	struct build_str *cidr;
 	struct build_str set; /* s non-NULL: @set */
 };
@@ -192,14 +198,19 @@ struct dsl_req *dsl_req_list(struct dsl *x, const struct loc *loc, const struct 
 			     const char *op, const struct dsl_vec *values);
 struct label *dsl_label(struct dsl *x, const struct build_str *key, const struct build_str *value);
 
-void dsl_policy_begin(struct dsl *x, const struct loc *loc, const struct build_str *name);
+/* kind: -1 for a namespaced policy, else the enum anp_kind of a cluster-wide one */
+void dsl_policy_begin(struct dsl *x, const struct loc *loc, const struct build_str *name, int kind);
 void dsl_policy_end(struct dsl *x, const struct loc *loc);
 void dsl_select(struct dsl *x, const struct loc *loc, const struct dsl_vec *sel);
 void dsl_isolate(struct dsl *x, const struct loc *loc, int dirs);
 void dsl_policy_tier(struct dsl *x, const struct build_str *name);
 void dsl_policy_order(struct dsl *x, const struct build_str *order);
+void dsl_policy_priority(struct dsl *x, const struct build_str *prio);
+void dsl_subject(struct dsl *x, const struct loc *loc, const struct dsl_vec *ns,
+		 const struct dsl_vec *pods);
 void dsl_rule(struct dsl *x, const struct loc *loc, int action, int dir,
-	      const struct dsl_vec *peers, const struct dsl_vec *ports);
+	      const struct dsl_vec *peers, const struct dsl_vec *ports,
+	      const struct build_str *name);
 void dsl_peer_item(struct dsl *x, struct dsl_vec *out, struct dsl_peer *p);
 void dsl_port_item(struct dsl *x, struct dsl_vec *out, struct dsl_peer *item);
 
@@ -213,6 +224,10 @@ void dsl_host_addresses(struct dsl *x, const struct dsl_vec *addrs);
 void dsl_host_port(struct dsl *x, const struct loc *loc, const struct build_str *name,
 		   const struct build_str *spec);
 void dsl_host_end(struct dsl *x);
+void dsl_node_begin(struct dsl *x, const struct loc *loc, const struct build_str *name);
+void dsl_node_labels(struct dsl *x, const struct dsl_vec *labels);
+void dsl_node_addresses(struct dsl *x, const struct dsl_vec *addrs);
+void dsl_node_end(struct dsl *x);
 void dsl_addr_set(struct dsl *x, const struct build_str *name, const struct dsl_vec *items);
 void dsl_port_set(struct dsl *x, const struct build_str *name, const struct dsl_vec *items);
 void dsl_include(struct dsl *x, const struct loc *loc, const struct build_str *path);

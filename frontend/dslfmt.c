@@ -25,17 +25,23 @@ struct fmt {
 	size_t line_at; /* where the current line starts in out */
 };
 
+/* is_kind_kw: the word before 'policy' of a cluster-wide policy (admin policy NAME {). */
+static bool is_kind_kw(int k)
+{
+	return k == DSL_KW_ADMIN || k == DSL_KW_BASELINE || k == DSL_KW_CLUSTER;
+}
+
 static bool is_decl_kw(int k)
 {
 	return k == DSL_KW_POLICY || k == DSL_KW_TIER || k == DSL_KW_NAMESPACE ||
 	       k == DSL_KW_HOST || k == DSL_KW_ADDRESSES || k == DSL_KW_PORTS ||
-	       k == DSL_KW_INCLUDE;
+	       k == DSL_KW_INCLUDE || k == DSL_KW_NODE || is_kind_kw(k);
 }
 
 static bool is_stmt_kw(int k)
 {
 	return k == DSL_KW_SELECT || k == DSL_KW_ISOLATE || k == DSL_KW_ALLOW || k == DSL_KW_DENY ||
-	       k == DSL_KW_PASS || k == DSL_KW_TIER || k == DSL_KW_ORDER;
+	       k == DSL_KW_PASS || k == DSL_KW_TIER || k == DSL_KW_ORDER || k == DSL_KW_PRIORITY;
 }
 
 /* next_token: the index of the next token after i that is not a comment, or n. */
@@ -120,11 +126,12 @@ void dsl_format(const struct dsl_token *t, size_t n, struct strbuf *out)
 			comment_out(&f, k);
 			continue;
 		}
-		top = f.depth == 0 && is_decl_kw(k->kind) && !used_as_word(t, n, i, prev);
+		top = f.depth == 0 && is_decl_kw(k->kind) && !used_as_word(t, n, i, prev) &&
+		      !(k->kind == DSL_KW_POLICY && prev < n && is_kind_kw(t[prev].kind));
 		if (top) {
 			newline(&f, gap || after_policy ||
-					    (k->kind == DSL_KW_POLICY && prev < n &&
-					     t[prev].kind != DSL_TOK_COMMENT));
+					    ((k->kind == DSL_KW_POLICY || is_kind_kw(k->kind)) &&
+					     prev < n && t[prev].kind != DSL_TOK_COMMENT));
 			decl = i;
 			after_policy = false;
 		} else if (f.depth == 1 && is_stmt_kw(k->kind) && !used_as_word(t, n, i, prev)) {

@@ -51,18 +51,20 @@ static void np_error(struct loc *loc, struct dsl *ctx, void *scanner, const char
 %token <word> NP_DEFAULT "default" NP_NAMESPACE "namespace" NP_HOST "host"
 %token <word> NP_LABELS "labels" NP_ADDRESS "address" NP_ADDRESSES "addresses"
 %token <word> NP_PORTS "ports" NP_INCLUDE "include" NP_NE "!="
+%token <word> NP_ADMIN "admin" NP_BASELINE "baseline" NP_CLUSTER "cluster"
+%token <word> NP_PRIORITY "priority" NP_NODE "node" NP_NODES "nodes" NP_NAMED "named"
 %token <word> NP_WORD "word" NP_SETREF "set name" NP_STRING "string"
 %token NP_STRING_BAD "unterminated string" NP_BAD "invalid character"
 %token NP_COMMENT "comment" /* only for the formatter, never parsed */
 
 %type <word> name key value softkw
 %type <peer> peer_item addr_item port_item
-%type <wordp> order_opt
+%type <wordp> order_opt named_opt
 %type <vec> selector reqs values peers peers_opt peer_list ports_opt port_items excepts
 %type <vec> words labels addr_items
 %type <req> req
 %type <label> label
-%type <num> action dir dirs default_opt
+%type <num> action dir dirs default_opt kind
 
 %destructor { dsl_vec_free($$); } <vec>
 %destructor { dsl_peer_free(&$$); } <peer>
@@ -81,14 +83,24 @@ item:
 	| NP_NAMESPACE name			{ dsl_namespace(ctx, &@$, &$2, NULL); }
 	| NP_NAMESPACE name NP_LABELS labels	{ dsl_namespace(ctx, &@$, &$2, $4); dsl_vec_free($4); }
 	| host
+	| node
 	| NP_ADDRESSES name '=' addr_items	{ dsl_addr_set(ctx, &$2, $4); dsl_vec_free($4); }
 	| NP_PORTS name '=' port_items		{ dsl_port_set(ctx, &$2, $4); dsl_vec_free($4); }
 	| NP_INCLUDE NP_STRING			{ dsl_include(ctx, &@$, &$2); }
 	;
 
 policy:
-	  NP_POLICY name '{'			{ dsl_policy_begin(ctx, &@1, &$2); }
+	  NP_POLICY name '{'			{ dsl_policy_begin(ctx, &@1, &$2, -1); }
 	  stmts '}'				{ dsl_policy_end(ctx, &@$); }
+	| kind NP_POLICY name '{'		{ dsl_policy_begin(ctx, &@1, &$3, $1); }
+	  stmts '}'				{ dsl_policy_end(ctx, &@$); }
+	;
+
+/* the cluster-wide kinds: AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy */
+kind:
+	  NP_ADMIN	{ $$ = ANP_ADMIN; }
+	| NP_BASELINE	{ $$ = ANP_BASELINE; }
+	| NP_CLUSTER	{ $$ = ANP_CLUSTER; }
 	;
 
 stmts:
@@ -102,8 +114,20 @@ stmt:
 	| NP_ISOLATE dirs			{ dsl_isolate(ctx, &@$, $2); }
 	| NP_TIER name				{ dsl_policy_tier(ctx, &$2); }
 	| NP_ORDER NP_WORD			{ dsl_policy_order(ctx, &$2); }
-	| action dir peers_opt ports_opt	{ dsl_rule(ctx, &@$, $1, $2, $3, $4);
+	| NP_PRIORITY NP_WORD			{ dsl_policy_priority(ctx, &$2); }
+	| NP_SELECT NP_NAMESPACES selector	{ dsl_subject(ctx, &@$, $3, NULL); dsl_vec_free($3); }
+	| NP_SELECT NP_PODS selector		{ dsl_subject(ctx, &@$, NULL, $3); dsl_vec_free($3); }
+	| NP_SELECT NP_PODS selector NP_IN NP_NAMESPACES selector
+						{ dsl_subject(ctx, &@$, $6, $3);
+						  dsl_vec_free($3); dsl_vec_free($6); }
+	| action dir peers_opt ports_opt named_opt
+						{ dsl_rule(ctx, &@$, $1, $2, $3, $4, $5);
 						  dsl_vec_free($3); dsl_vec_free($4); }
+	;
+
+named_opt:
+	  %empty		{ $$ = NULL; }
+	| NP_NAMED name		{ $$ = dsl_word_dup(ctx, &$2); }
 	;
 
 action:
@@ -161,7 +185,8 @@ values:
 
 name:	NP_WORD | NP_STRING | softkw ;
 key:	NP_WORD | softkw | NP_POLICY | NP_SELECT | NP_ISOLATE | NP_ALLOW | NP_DENY | NP_PASS
-	| NP_TIER | NP_ORDER | NP_NAMESPACE | NP_HOST | NP_ADDRESSES | NP_PORTS | NP_INCLUDE ;
+	| NP_TIER | NP_ORDER | NP_NAMESPACE | NP_HOST | NP_ADDRESSES | NP_PORTS | NP_INCLUDE
+	| NP_PRIORITY | NP_NODE ;
 value:	NP_WORD | softkw | NP_STRING | NP_ALL | NP_HAS | NP_IN | NP_NOTIN | NP_AND ;
 
 /*
@@ -170,7 +195,8 @@ value:	NP_WORD | softkw | NP_STRING | NP_ALL | NP_HAS | NP_IN | NP_NOTIN | NP_AN
  * missing value is reported where it is missing
  */
 softkw:	  NP_INGRESS | NP_EGRESS | NP_FROM | NP_TO | NP_PORT | NP_PODS | NP_NAMESPACES
-	| NP_ANY | NP_EXCEPT | NP_DEFAULT | NP_LABELS | NP_ADDRESS ;
+	| NP_ANY | NP_EXCEPT | NP_DEFAULT | NP_LABELS | NP_ADDRESS | NP_NODES | NP_NAMED
+	| NP_ADMIN | NP_BASELINE | NP_CLUSTER ;
 
 /* ---- peers and ports ---- */
 
@@ -195,6 +221,7 @@ peer_item:
 	| NP_PODS selector NP_IN NP_NAMESPACES selector
 				{ $$ = dsl_peer_of(&@$, $2, $5, NULL, NULL); }
 	| NP_NAMESPACES selector	{ $$ = dsl_peer_of(&@$, NULL, $2, NULL, NULL); }
+	| NP_NODES selector	{ $$ = dsl_peer_of(&@$, NULL, NULL, NULL, NULL); $$.nodes = $2; }
 	| NP_WORD excepts	{ $$ = dsl_peer_of(&@$, NULL, NULL, dsl_word_dup(ctx, &$1), $2); }
 	| NP_SETREF		{ $$ = dsl_peer_of(&@$, NULL, NULL, NULL, NULL); $$.set = $1; }
 	;
@@ -222,10 +249,22 @@ port_items:
 
 port_item:
 	  NP_WORD		{ $$ = dsl_peer_of(&@$, NULL, NULL, dsl_word_dup(ctx, &$1), NULL); }
+	| NP_STRING		{ $$ = dsl_peer_of(&@$, NULL, NULL, dsl_word_dup(ctx, &$1), NULL); }
 	| NP_SETREF		{ $$ = dsl_peer_of(&@$, NULL, NULL, NULL, NULL); $$.set = $1; }
 	;
 
 /* ---- inventory ---- */
+
+node:
+	  NP_NODE name		{ dsl_node_begin(ctx, &@$, &$2); }
+	  node_opts		{ dsl_node_end(ctx); }
+	;
+
+node_opts:
+	  %empty
+	| node_opts NP_LABELS labels	{ dsl_node_labels(ctx, $3); dsl_vec_free($3); }
+	| node_opts NP_ADDRESS words	{ dsl_node_addresses(ctx, $3); dsl_vec_free($3); }
+	;
 
 host:
 	  NP_HOST name		{ dsl_host_begin(ctx, &@$, &$2); }

@@ -288,10 +288,10 @@ struct r_ns {
 #define MAXANP 3
 enum r_aaction { AA_ALLOW, AA_DENY, AA_PASS };
 static const char *const aaction_names[] = { "Allow", "Deny", "Pass" };
-enum r_apeerkind { AK_NS, AK_PODS, AK_NETS };
+enum r_apeerkind { AK_NS, AK_PODS, AK_NETS, AK_NODES };
 struct r_apeer {
 	enum r_apeerkind kind;
-	struct r_sel ns, pod;
+	struct r_sel ns, pod; /* AK_NODES: pod selects the Nodes (on their labels) */
 	struct r_cidr nets[2];
 	int nnets;
 };
@@ -318,6 +318,15 @@ struct r_anp {
 	int nrules[2];
 };
 
+/* A Node of the inventory: labels (pod keys) and the addresses a nodes peer matches. */
+#define MAXNODES 3
+struct r_node {
+	char name[16];
+	struct r_labels labels;
+	struct r_addr addrs[2];
+	int naddrs;
+};
+
 struct r_case {
 	uint64_t seed;
 	bool json;
@@ -341,6 +350,8 @@ struct r_case {
 	int nanp; /* cluster-wide policies; the BaselineAdminNetworkPolicy is 'default' */
 	struct r_anp anp[2 * MAXANP];
 	bool cnp; /* written as v1alpha2 ClusterNetworkPolicy */
+	int nnodes;
+	struct r_node nodes[MAXNODES];
 };
 
 #define NS_NAME_LABEL "kubernetes.io/metadata.name"
@@ -1213,6 +1224,15 @@ static bool bf_apeer(const struct r_case *c, const struct r_apeer *pe, const str
 				return true;
 		return false;
 	}
+	if (pe->kind == AK_NODES) {
+		/* the addresses of the Nodes it selects, whoever else has them */
+		for (int i = 0; o->has_addr && i < c->nnodes; i++)
+			for (int k = 0; k < c->nodes[i].naddrs; k++)
+				if (bf_sel_match(&pe->pod, &c->nodes[i].labels) &&
+				    !memcmp(&c->nodes[i].addrs[k], &o->addr, sizeof(o->addr)))
+					return true;
+		return false;
+	}
 	if (o->pod < 0 || !bf_sel_match(&pe->ns, &c->ns[c->pods[o->pod].ns].labels))
 		return false;
 	return pe->kind == AK_NS || bf_sel_match(&pe->pod, &c->pods[o->pod].labels);
@@ -1299,9 +1319,10 @@ static void gen_anp_rule(struct r_case *c, struct r_arule *r, int dir, bool base
 	r->npeers = 1 + rnd(MAXPEERS);
 	for (int i = 0; i < r->npeers; i++) {
 		struct r_apeer *pe = &r->peers[i];
-		pe->kind = (enum r_apeerkind)rnd(dir == D_EG ? 3 : 2);
+		/* nodes peers (egress) only where the input has Nodes (else an error) */
+		pe->kind = (enum r_apeerkind)rnd(dir == D_EG ? (c->nnodes ? 4 : 3) : 2);
 		gen_sel(c, &pe->ns, true);
-		if (pe->kind == AK_PODS)
+		if (pe->kind == AK_PODS || pe->kind == AK_NODES)
 			gen_sel(c, &pe->pod, false);
 		if (pe->kind == AK_NETS) {
 			pe->nnets = 1 + rnd(2);
@@ -1329,9 +1350,9 @@ static void gen_anp_rule(struct r_case *c, struct r_arule *r, int dir, bool base
 				;
 		pt->name = PICK(rule_port_names);
 	}
-	/* a named port never goes with networks peers (the CRD's rule) */
+	/* a named port never goes with networks or nodes peers (the CRD's rule) */
 	for (int i = 0; i < r->npeers; i++)
-		if (r->peers[i].kind == AK_NETS)
+		if (r->peers[i].kind == AK_NETS || r->peers[i].kind == AK_NODES)
 			for (int k = 0; k < r->nports; k++)
 				if (r->ports[k].kind == AP_NAMED)
 					r->ports[k].kind = AP_NUM;
@@ -1342,9 +1363,39 @@ static void gen_anp_rule(struct r_case *c, struct r_arule *r, int dir, bool base
  * tie-break) and a baseline; in a v1alpha2 case, several baseline
  * policies with priorities.
  */
+/*
+ * gen_nodes: Nodes with pod-style labels, each address an external one or
+ * a pod's (a nodes peer matches the address, whoever else has it), of
+ * either family.
+ */
+static void gen_nodes(struct r_case *c)
+{
+	static const char *const node_values[] = { "a", "b", "c" };
+	c->nnodes = rnd(MAXNODES + 1);
+	for (int i = 0; i < c->nnodes; i++) {
+		struct r_node *n = &c->nodes[i];
+		memset(n, 0, sizeof(*n));
+		snprintf(n->name, sizeof(n->name), "node%d", i);
+		gen_labels(&n->labels, pod_keys, 3, node_values, 3, 60);
+		n->naddrs = 1 + rnd(2);
+		for (int k = 0; k < n->naddrs; k++) {
+			const struct r_pod *p = &c->pods[rnd(c->npods)];
+			int fam = rnd(NFAM);
+			if (chance(50) && p->has[fam])
+				n->addrs[k] = p->ip[fam];
+			else
+				n->addrs[k] = c->ext[fam][rnd(NEXT)];
+			for (int j = 0; j < k; j++)
+				if (!memcmp(&n->addrs[j], &n->addrs[k], sizeof(n->addrs[k])))
+					n->naddrs = k; /* listed once */
+		}
+	}
+}
+
 static void gen_cluster(struct r_case *c)
 {
 	int nadmin, nbase;
+	gen_nodes(c);
 	c->cnp = chance(40);
 	nadmin = rnd(MAXANP + 1);
 	nbase = c->cnp ? rnd(MAXANP + 1) : chance(60);
@@ -1870,6 +1921,23 @@ static void render_ns(struct out *o, const struct r_ns *ns)
 	out_printf(o, "}}");
 }
 
+static void render_node(struct out *o, const struct r_node *n)
+{
+	out_printf(o,
+		   "{\"apiVersion\": \"v1\", \"kind\": \"Node\", \"metadata\": {\"name\": "
+		   "\"%s\", \"labels\": ",
+		   n->name);
+	render_labels(o, n->labels.v, n->labels.n);
+	out_printf(o, "}, \"status\": {\"addresses\": [");
+	for (int i = 0; i < n->naddrs; i++) {
+		out_printf(o, "%s{\"type\": \"%s\", \"address\": \"", i ? ", " : "",
+			   i ? "ExternalIP" : "InternalIP");
+		render_addr(o, &n->addrs[i]);
+		out_printf(o, "\"}");
+	}
+	out_printf(o, "]}}");
+}
+
 /* plain_ok: s[0..n) can be written without quotes and still reads as that string */
 static bool plain_ok(const char *s, size_t n)
 {
@@ -1939,6 +2007,11 @@ static void render_apeer(struct out *o, const struct r_apeer *pe, bool cnp)
 		break;
 	case AK_PODS:
 		render_pods_sel(o, &pe->ns, &pe->pod, cnp);
+		break;
+	case AK_NODES:
+		out_printf(o, "{\"nodes\": ");
+		render_sel(o, &pe->pod);
+		out_printf(o, "}");
 		break;
 	case AK_NETS:
 		out_printf(o, "{\"networks\": [");
@@ -2087,6 +2160,11 @@ static char *render(const struct r_case *c)
 		for (int i = 0; i < c->npods; i++) {
 			SEP();
 			render_pod(&o, c, &c->pods[i]);
+			out_printf(&o, "%s", post);
+		}
+		for (int i = 0; i < c->nnodes; i++) {
+			SEP();
+			render_node(&o, &c->nodes[i]);
 			out_printf(&o, "%s", post);
 		}
 	}

@@ -19,10 +19,9 @@
  * with jansson's message; a duplicate key gets a note at its first
  * occurrence.
  *
- * Memory: each json_t value is released as soon as its node is built (it
- * is replaced by the json_null() singleton in its parent), so the json_t
- * tree shrinks while the node tree grows and the peak stays close to the
- * larger of the two.  Strings are packed into shared arena chunks.
+ * Memory: jansson allocates the json_t tree from an arena of its own
+ * (see load_arena), released in one go once the node tree is built.
+ * Strings of the node tree are packed into shared arena chunks.
  */
 #include "frontend/node.h"
 
@@ -66,12 +65,35 @@ static const char *str_copy(struct jreader *r, const char *s, size_t n)
 	return p;
 }
 
+/*
+ * jansson's allocations.  While a text is parsed and walked, jansson
+ * allocates from a bump arena (load_arena) and frees nothing: the tree
+ * lives exactly from json_loadb() to json_decref(), so it is released at
+ * once with the arena.  Millions of small mallocs and frees (a pair, a
+ * string, a hash bucket array per member) were most of the load's time
+ * and grew faster than the input with the heap.  Outside a load (error
+ * messages, the JSON backend, query's output) jansson uses malloc.
+ * jansson has no per-call allocator, hence the static.
+ */
+static struct arena *load_arena;
+
+static void *jalloc(size_t n)
+{
+	return load_arena ? arena_alloc(load_arena, n) : xmalloc(n);
+}
+
+static void jfree(void *p)
+{
+	if (!load_arena)
+		free(p);
+}
+
 static void json_init(void)
 {
 	static bool done;
 	if (done)
 		return;
-	json_set_alloc_funcs(xmalloc, free);
+	json_set_alloc_funcs(jalloc, jfree);
 	done = true;
 }
 
@@ -210,7 +232,6 @@ static bool walk_object(struct jreader *r, json_t *v, struct node *n, unsigned d
 		n->pairs[i].value = walk(r, json_object_iter_value(it), NULL, depth + 1);
 		if (!n->pairs[i].value)
 			return false;
-		json_object_iter_set_new(v, it, json_null());
 		skip_ws(r);
 		r->p++; /* ',' or '}' */
 	}
@@ -231,7 +252,6 @@ static bool walk_array(struct jreader *r, json_t *v, struct node *n, unsigned de
 		n->items[i] = walk(r, json_array_get(v, i), NULL, depth + 1);
 		if (!n->items[i])
 			return false;
-		json_array_set_new(v, i, json_null());
 		skip_ws(r);
 		r->p++; /* ',' or ']' */
 	}
@@ -455,6 +475,7 @@ int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, 
 	       const char *text, size_t len, struct doc_list *docs)
 {
 	struct jreader r = { 0 };
+	struct arena jarena = ARENA_INIT;
 	struct input_limits deflim;
 	json_error_t err;
 	json_t *root;
@@ -491,12 +512,15 @@ int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, 
 		return -1;
 	}
 
+	load_arena = &jarena;
 	root = json_loadb(text, len,
 			  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL |
 				  JSON_DECODE_INT_AS_REAL,
 			  &err);
 	n = root ? walk(&r, root, NULL, 0) : NULL;
-	json_decref(root);
+	/* no json_decref(root): the tree is all in jarena, released at once */
+	load_arena = NULL;
+	arena_release(&jarena);
 	if (!root)
 		syntax_error(&r, &err);
 	if (!n)

@@ -549,7 +549,8 @@ static bool direct_object(struct jreader *r, struct kids *k, struct node *n, uns
 		}
 	}
 	size = (k->n - base) / 2;
-	if (size <= 16 ? has_duplicate(k->v + base, size) : has_duplicate_sorted(k->v + base, size))
+	if (size > 1 && (size <= 16 ? has_duplicate(k->v + base, size)
+				    : has_duplicate_sorted(k->v + base, size)))
 		return false;
 	n->kind = NODE_MAP;
 	n->n = size;
@@ -591,7 +592,8 @@ static bool direct_array(struct jreader *r, struct kids *k, struct node *n, unsi
 	n->kind = NODE_SEQ;
 	n->n = size;
 	n->items = arena_alloc(r->a, (size ? size : 1) * sizeof(*n->items));
-	memcpy(n->items, k->v + base, size * sizeof(*n->items));
+	if (size)
+		memcpy(n->items, k->v + base, size * sizeof(*n->items));
 	k->n = base;
 	return true;
 }

@@ -13,13 +13,14 @@
  *
  * Rule keys come from the rule's origin, so a change to one policy changes
  * only its own entries; podsets are numbered in the order the sorted rules
- * first use them.  Keys are sorted (JSON_SORT_KEYS), indentation fixed.
+ * first use them.  Keys are sorted, indentation fixed (jansson's layout,
+ * written as it goes by jsonout.h: no value tree).
  */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backends/backend.h"
+#include "backends/jsonout.h"
 #include "lib/util.h"
 
 struct rkey {
@@ -40,79 +41,199 @@ static int cmp_rkey_id(const void *a, const void *b)
 	return c ? c : (x->r->id > y->r->id) - (x->r->id < y->r->id);
 }
 
-static json_t *origin_json(struct arena *a, const struct origin *o)
+/* write_origin: keys in sorted order; an origin without a policy is {}. */
+static void write_origin(struct jsonout *j, const struct origin *o)
 {
-	json_t *j = json_object();
-	if (!o->policy)
-		return j;
-	json_object_set_new(j, "policy",
-			    json_string(arena_printf(a, "%s/%s", o->policy->ns, o->policy->name)));
-	json_object_set_new(j, "direction", json_string(dir_name(o->dir)));
-	json_object_set_new(j, "rule", json_integer(o->rule));
-	json_object_set_new(j, "file", json_string(o->loc.file));
-	json_object_set_new(j, "line", json_integer(o->loc.line));
-	json_object_set_new(j, "column", json_integer(o->loc.col));
-	return j;
+	jsonout_open_object(j);
+	if (o->policy) {
+		jsonout_key(j, "column");
+		jsonout_int(j, o->loc.col);
+		jsonout_key(j, "direction");
+		jsonout_string(j, dir_name(o->dir));
+		if (o->loc.file) {
+			jsonout_key(j, "file");
+			jsonout_string(j, o->loc.file);
+		}
+		jsonout_key(j, "line");
+		jsonout_int(j, o->loc.line);
+		jsonout_key(j, "policy");
+		jsonout_stringf(j, "%s/%s", o->policy->ns, o->policy->name);
+		jsonout_key(j, "rule");
+		jsonout_int(j, o->rule);
+	}
+	jsonout_close_object(j);
 }
 
-static json_t *ports_json(const struct portset *ps)
+/* write_ports: "any", or the ranges of each protocol, protocols by name. */
+static void write_ports(struct jsonout *j, const struct portset *ps)
 {
-	json_t *o;
-	if (ps->any)
-		return json_string("any");
-	o = json_object();
+	int order[NPROTO];
+	if (ps->any) {
+		jsonout_string(j, "any");
+		return;
+	}
 	for (int p = 0; p < NPROTO; p++) {
-		json_t *a;
+		int k = p;
+		for (; k > 0 && strcmp(proto_name(order[k - 1]), proto_name(p)) > 0; k--)
+			order[k] = order[k - 1];
+		order[k] = p;
+	}
+	jsonout_open_object(j);
+	for (int k = 0; k < NPROTO; k++) {
+		int p = order[k];
 		if (!ps->n[p])
 			continue;
-		a = json_array();
+		jsonout_key(j, proto_name(p));
+		jsonout_open_array(j);
 		for (size_t i = 0; i < ps->n[p]; i++) {
-			char buf[16];
 			if (ps->r[p][i].lo == ps->r[p][i].hi)
-				snprintf(buf, sizeof(buf), "%u", ps->r[p][i].lo);
+				jsonout_stringf(j, "%u", ps->r[p][i].lo);
 			else
-				snprintf(buf, sizeof(buf), "%u-%u", ps->r[p][i].lo, ps->r[p][i].hi);
-			json_array_append_new(a, json_string(buf));
+				jsonout_stringf(j, "%u-%u", ps->r[p][i].lo, ps->r[p][i].hi);
 		}
-		json_object_set_new(o, proto_name(p), a);
+		jsonout_close_array(j);
 	}
-	return o;
+	jsonout_close_object(j);
 }
 
-static json_t *nets_json(const struct addrset *s)
+static void write_nets(struct jsonout *j, const struct addrset *s)
 {
 	size_t n;
 	struct prefix *v = addrset_prefixes(s, &n);
-	json_t *a = json_array();
+	jsonout_open_array(j);
 	for (size_t i = 0; i < n; i++) {
 		char buf[ADDR_STRLEN];
-		json_array_append_new(a, json_string(prefix_format(&v[i], buf)));
+		jsonout_string(j, prefix_format(&v[i], buf));
 	}
+	jsonout_close_array(j);
 	free(v);
-	return a;
 }
 
-static int dump_cb(const char *buf, size_t size, void *data)
+/* write_rule: one member of "rules"; psid numbers the rule's pod set. */
+static void write_rule(struct jsonout *j, const struct ir_rule *r, const char *key,
+		       const size_t *psid)
 {
-	strbuf_add(data, buf, size);
-	return 0;
+	jsonout_key(j, key);
+	jsonout_open_object(j);
+	jsonout_key(j, "action");
+	jsonout_string(j, action_name(r->action));
+	jsonout_key(j, "origins");
+	jsonout_open_array(j);
+	write_origin(j, &r->origin);
+	for (size_t k = 0; k < r->nmore; k++)
+		write_origin(j, &r->more[k]);
+	jsonout_close_array(j);
+	jsonout_key(j, "peers");
+	jsonout_open_object(j);
+	if (r->all_peers) {
+		jsonout_key(j, "all");
+		jsonout_bool(j, true);
+	} else {
+		jsonout_key(j, "nets");
+		write_nets(j, &r->nets);
+		if (r->pods) {
+			jsonout_key(j, "podset");
+			jsonout_stringf(j, "ps%zu", psid[r->pods->id]);
+		}
+	}
+	jsonout_close_object(j);
+	jsonout_key(j, "ports");
+	write_ports(j, &r->ports);
+	jsonout_close_object(j);
 }
 
-int json_emit(const struct emit_ctx *ctx, struct emit_out *parts, struct diag *d)
+struct psname {
+	const struct podset *ps;
+	char name[32];
+};
+
+static int cmp_psname(const void *a, const void *b)
 {
-	struct strbuf *out = emit_main(parts);
-	const struct ir *ir = ctx->ir;
-	const struct model *m = ctx->model;
-	struct rkey *keys = xcalloc(ir->nrules + 1, sizeof(*keys));
-	size_t *psid = xcalloc(ir->npodsets + 1, sizeof(size_t));
+	const struct psname *x = a, *y = b;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * write_podsets: the pod sets of the used rules, numbered ps1, ps2... in
+ * the order the sorted rules first use them (psid, by podset id), written
+ * in the order of their names.
+ */
+static void write_podsets(struct jsonout *j, const struct model *m, const struct rkey *sorted,
+			  size_t n, const bool *used, size_t *psid)
+{
+	struct psname *v = xcalloc(n + 1, sizeof(*v));
 	size_t nps = 0;
-	json_t *root = json_object(), *inputs = json_array(), *podsets = json_object();
-	json_t *rules = json_object(), *eps = json_array();
-	(void)d;
+	for (size_t i = 0; i < n; i++) {
+		const struct ir_rule *r = sorted[i].r;
+		if (!used[r->id] || r->all_peers || !r->pods || psid[r->pods->id])
+			continue;
+		psid[r->pods->id] = ++nps;
+		v[nps - 1].ps = r->pods;
+		snprintf(v[nps - 1].name, sizeof(v[nps - 1].name), "ps%zu", nps);
+	}
+	xqsort(v, nps, sizeof(*v), cmp_psname);
+	jsonout_open_object(j);
+	for (size_t i = 0; i < nps; i++) {
+		jsonout_key(j, v[i].name);
+		jsonout_open_array(j);
+		for (size_t k = 0; k < v[i].ps->n; k++) {
+			const struct pod *p = m->pods[v[i].ps->v[k]];
+			jsonout_stringf(j, "%s/%s", p->ns, p->name);
+		}
+		jsonout_close_array(j);
+	}
+	jsonout_close_object(j);
+	free(v);
+}
 
-	for (size_t i = 0; i < m->ninputs; i++)
-		json_array_append_new(inputs, json_string(m->inputs[i]));
-	/* rule keys from origins; rules sharing an origin numbered .1, .2 in id order */
+static void write_dir(struct jsonout *j, const struct ir_dir *dd, const struct rkey *keys)
+{
+	jsonout_open_object(j);
+	jsonout_key(j, "isolated");
+	jsonout_bool(j, dd->isolated);
+	jsonout_key(j, "policies");
+	jsonout_open_array(j);
+	for (size_t t = 0; t < dd->ntiers; t++)
+		for (size_t k = 0; k < dd->tiers[t].npolicies; k++)
+			jsonout_stringf(j, "%s/%s", dd->tiers[t].policies[k]->ns,
+					dd->tiers[t].policies[k]->name);
+	jsonout_close_array(j);
+	jsonout_key(j, "rules");
+	jsonout_open_array(j);
+	for (size_t t = 0; t < dd->ntiers; t++)
+		for (size_t k = 0; k < dd->tiers[t].nrules; k++)
+			jsonout_string(j, keys[dd->tiers[t].rules[k]->id].key);
+	jsonout_close_array(j);
+	jsonout_close_object(j);
+}
+
+static void write_endpoint(struct jsonout *j, const struct ir *ir, const struct ir_endpoint *ep,
+			   const struct rkey *keys)
+{
+	jsonout_open_object(j);
+	/* members in key order: egress, group, ingress, ips, pod */
+	jsonout_key(j, dir_name(DIR_EGRESS));
+	write_dir(j, &ep->dir[DIR_EGRESS], keys);
+	jsonout_key(j, "group");
+	jsonout_int(j, (long long)ep->group);
+	jsonout_key(j, dir_name(DIR_INGRESS));
+	write_dir(j, &ep->dir[DIR_INGRESS], keys);
+	jsonout_key(j, "ips");
+	jsonout_open_array(j);
+	for (size_t k = 0; k < ep->pod->nips; k++) {
+		char buf[ADDR_STRLEN];
+		jsonout_string(j, addr_format(&ep->pod->ips[k], buf));
+	}
+	jsonout_close_array(j);
+	jsonout_key(j, "pod");
+	jsonout_string(j, ir_endpoint_name(ir, ep));
+	jsonout_close_object(j);
+}
+
+/* rule_keys: keys[i] for ir->rules[i], from its origin; shared ones numbered .1, .2 in id order. */
+static void rule_keys(const struct ir *ir, struct rkey *keys)
+{
+	struct rkey *byname = xcalloc(ir->nrules + 1, sizeof(*byname));
 	for (size_t i = 0; i < ir->nrules; i++) {
 		const struct origin *o = &ir->rules[i]->origin;
 		keys[i].r = ir->rules[i];
@@ -120,119 +241,71 @@ int json_emit(const struct emit_ctx *ctx, struct emit_out *parts, struct diag *d
 						       o->policy->name, dir_name(o->dir), o->rule)
 					: "~synthetic";
 	}
-	{
-		struct rkey *byname = xcalloc(ir->nrules + 1, sizeof(*byname));
-		memcpy(byname, keys, ir->nrules * sizeof(*keys));
-		xqsort(byname, ir->nrules, sizeof(*byname), cmp_rkey_id);
-		for (size_t i = 0, part = 0; i < ir->nrules; i++) {
-			part = i && !strcmp(byname[i].key, byname[i - 1].key) ? part + 1 : 0;
-			if (part)
-				keys[byname[i].r->id].key =
-					arena_printf(ir->arena, "%s.%zu", byname[i].key, part);
-		}
-		free(byname);
+	memcpy(byname, keys, ir->nrules * sizeof(*keys));
+	xqsort(byname, ir->nrules, sizeof(*byname), cmp_rkey_id);
+	for (size_t i = 0, part = 0; i < ir->nrules; i++) {
+		part = i && !strcmp(byname[i].key, byname[i - 1].key) ? part + 1 : 0;
+		if (part)
+			keys[byname[i].r->id].key =
+				arena_printf(ir->arena, "%s.%zu", byname[i].key, part);
 	}
-	{
-		/* sorted copy for podset numbering; keys[] stays in id order for lookups */
-		struct rkey *sorted = xcalloc(ir->nrules + 1, sizeof(*sorted));
-		memcpy(sorted, keys, ir->nrules * sizeof(*keys));
-		xqsort(sorted, ir->nrules, sizeof(*sorted), cmp_rkey);
-		bool *used = xcalloc(ir->nrules + 1, sizeof(bool));
-		for (size_t i = 0; i < ir->neps; i++)
-			for (int dir = 0; dir < NDIR; dir++)
-				for (size_t t = 0; t < ir->eps[i].dir[dir].ntiers; t++) {
-					const struct ir_tier *tier = &ir->eps[i].dir[dir].tiers[t];
-					for (size_t k = 0; k < tier->nrules; k++)
-						used[tier->rules[k]->id] = true;
-				}
-		for (size_t i = 0; i < ir->nrules; i++) {
-			const struct ir_rule *r = sorted[i].r;
-			json_t *jr, *peers, *origin;
-			if (!used[r->id])
-				continue;
-			jr = json_object();
-			peers = json_object();
-			origin = json_object();
-			json_object_set_new(jr, "action", json_string(action_name(r->action)));
-			if (r->all_peers) {
-				json_object_set_new(peers, "all", json_true());
-			} else {
-				if (r->pods) {
-					char buf[32];
-					if (!psid[r->pods->id]) {
-						json_t *pa = json_array();
-						psid[r->pods->id] = ++nps;
-						for (size_t k = 0; k < r->pods->n; k++) {
-							const struct pod *p =
-								m->pods[r->pods->v[k]];
-							json_array_append_new(
-								pa, json_string(arena_printf(
-									    ir->arena, "%s/%s",
-									    p->ns, p->name)));
-						}
-						snprintf(buf, sizeof(buf), "ps%zu", nps);
-						json_object_set_new(podsets, buf, pa);
-					}
-					snprintf(buf, sizeof(buf), "ps%zu", psid[r->pods->id]);
-					json_object_set_new(peers, "podset", json_string(buf));
-				}
-				json_object_set_new(peers, "nets", nets_json(&r->nets));
-			}
-			json_object_set_new(jr, "peers", peers);
-			json_object_set_new(jr, "ports", ports_json(&r->ports));
-			json_decref(origin);
-			origin = json_array();
-			json_array_append_new(origin, origin_json(ir->arena, &r->origin));
-			for (size_t k = 0; k < r->nmore; k++)
-				json_array_append_new(origin, origin_json(ir->arena, &r->more[k]));
-			json_object_set_new(jr, "origins", origin);
-			json_object_set_new(rules, sorted[i].key, jr);
-		}
-		free(sorted);
-		free(used);
-	}
-	for (size_t i = 0; i < ir->neps; i++) {
-		const struct ir_endpoint *ep = &ir->eps[i];
-		json_t *je = json_object(), *ips = json_array();
-		json_object_set_new(je, "pod", json_string(ir_endpoint_name(ir, ep)));
-		for (size_t k = 0; k < ep->pod->nips; k++) {
-			char buf[ADDR_STRLEN];
-			json_array_append_new(ips, json_string(addr_format(&ep->pod->ips[k], buf)));
-		}
-		json_object_set_new(je, "ips", ips);
-		json_object_set_new(je, "group", json_integer((json_int_t)ep->group));
-		for (int dir = 0; dir < NDIR; dir++) {
-			const struct ir_dir *dd = &ep->dir[dir];
-			json_t *jd = json_object(), *pols = json_array(), *rl = json_array();
-			json_object_set_new(jd, "isolated", json_boolean(dd->isolated));
-			for (size_t t = 0; t < dd->ntiers; t++) {
-				const struct ir_tier *tier = &dd->tiers[t];
-				for (size_t k = 0; k < tier->npolicies; k++)
-					json_array_append_new(
-						pols,
-						json_string(arena_printf(ir->arena, "%s/%s",
-									 tier->policies[k]->ns,
-									 tier->policies[k]->name)));
+	free(byname);
+}
+
+int json_emit(const struct emit_ctx *ctx, struct emit_out *parts, struct diag *d)
+{
+	const struct ir *ir = ctx->ir;
+	const struct model *m = ctx->model;
+	struct rkey *keys = xcalloc(ir->nrules + 1, sizeof(*keys));
+	struct rkey *sorted = xcalloc(ir->nrules + 1, sizeof(*sorted));
+	size_t *psid = xcalloc(ir->npodsets + 1, sizeof(size_t));
+	bool *used = xcalloc(ir->nrules + 1, sizeof(bool));
+	struct jsonout j;
+	(void)d;
+
+	rule_keys(ir, keys);
+	/* sorted copy for the output order; keys[] stays in id order for lookups */
+	memcpy(sorted, keys, ir->nrules * sizeof(*keys));
+	xqsort(sorted, ir->nrules, sizeof(*sorted), cmp_rkey);
+	for (size_t i = 0; i < ir->neps; i++)
+		for (int dir = 0; dir < NDIR; dir++)
+			for (size_t t = 0; t < ir->eps[i].dir[dir].ntiers; t++) {
+				const struct ir_tier *tier = &ir->eps[i].dir[dir].tiers[t];
 				for (size_t k = 0; k < tier->nrules; k++)
-					json_array_append_new(
-						rl, json_string(keys[tier->rules[k]->id].key));
+					used[tier->rules[k]->id] = true;
 			}
-			json_object_set_new(jd, "policies", pols);
-			json_object_set_new(jd, "rules", rl);
-			json_object_set_new(je, dir_name(dir), jd);
-		}
-		json_array_append_new(eps, je);
-	}
-	json_object_set_new(root, "format", json_string("netpolc-ir/1"));
-	json_object_set_new(root, "inputs", inputs);
-	json_object_set_new(root, "mode", json_string(ir->host_mode ? "host" : "node"));
-	json_object_set_new(root, "podsets", podsets);
-	json_object_set_new(root, "rules", rules);
-	json_object_set_new(root, "endpoints", eps);
-	json_dump_callback(root, dump_cb, out, JSON_SORT_KEYS | JSON_INDENT(2));
-	strbuf_addch(out, '\n');
-	json_decref(root);
+
+	/* the root's members in key order */
+	jsonout_init(&j, emit_main(parts));
+	jsonout_open_object(&j);
+	jsonout_key(&j, "endpoints");
+	jsonout_open_array(&j);
+	for (size_t i = 0; i < ir->neps; i++)
+		write_endpoint(&j, ir, &ir->eps[i], keys);
+	jsonout_close_array(&j);
+	jsonout_key(&j, "format");
+	jsonout_string(&j, "netpolc-ir/1");
+	jsonout_key(&j, "inputs");
+	jsonout_open_array(&j);
+	for (size_t i = 0; i < m->ninputs; i++)
+		jsonout_string(&j, m->inputs[i]);
+	jsonout_close_array(&j);
+	jsonout_key(&j, "mode");
+	jsonout_string(&j, ir->host_mode ? "host" : "node");
+	jsonout_key(&j, "podsets");
+	write_podsets(&j, m, sorted, ir->nrules, used, psid);
+	jsonout_key(&j, "rules");
+	jsonout_open_object(&j);
+	for (size_t i = 0; i < ir->nrules; i++)
+		if (used[sorted[i].r->id])
+			write_rule(&j, sorted[i].r, sorted[i].key, psid);
+	jsonout_close_object(&j);
+	jsonout_close_object(&j);
+	strbuf_addch(j.out, '\n');
+	jsonout_release(&j);
 	free(keys);
+	free(sorted);
 	free(psid);
+	free(used);
 	return 0;
 }

@@ -19,10 +19,9 @@
  * with jansson's message; a duplicate key gets a note at its first
  * occurrence.
  *
- * Memory: each json_t value is released as soon as its node is built (it
- * is replaced by the json_null() singleton in its parent), so the json_t
- * tree shrinks while the node tree grows and the peak stays close to the
- * larger of the two.  Strings are packed into shared arena chunks.
+ * Memory: jansson allocates the json_t tree from an arena of its own
+ * (see load_arena), released in one go once the node tree is built.
+ * Strings of the node tree are packed into shared arena chunks.
  */
 #include "frontend/node.h"
 
@@ -33,6 +32,8 @@
 
 #include <jansson.h>
 
+#include "frontend/frontend.h"
+#include "lib/strbuf.h"
 #include "lib/util.h"
 
 struct jreader {
@@ -45,6 +46,7 @@ struct jreader {
 	const char *colpos; /* col is the column of this byte */
 	unsigned line, col;
 	char *pool, *pool_end; /* string chunk being filled */
+	struct strbuf sb;      /* a string with escapes, decoded (direct reader) */
 };
 
 #define POOL_CHUNK 16384
@@ -66,12 +68,35 @@ static const char *str_copy(struct jreader *r, const char *s, size_t n)
 	return p;
 }
 
+/*
+ * jansson's allocations.  While a text is parsed and walked, jansson
+ * allocates from a bump arena (load_arena) and frees nothing: the tree
+ * lives exactly from json_loadb() to json_decref(), so it is released at
+ * once with the arena.  Millions of small mallocs and frees (a pair, a
+ * string, a hash bucket array per member) were most of the load's time
+ * and grew faster than the input with the heap.  Outside a load (error
+ * messages, the JSON backend, query's output) jansson uses malloc.
+ * jansson has no per-call allocator, hence the static.
+ */
+static struct arena *load_arena;
+
+static void *jalloc(size_t n)
+{
+	return load_arena ? arena_alloc(load_arena, n) : xmalloc(n);
+}
+
+static void jfree(void *p)
+{
+	if (!load_arena)
+		free(p);
+}
+
 static void json_init(void)
 {
 	static bool done;
 	if (done)
 		return;
-	json_set_alloc_funcs(xmalloc, free);
+	json_set_alloc_funcs(jalloc, jfree);
 	done = true;
 }
 
@@ -210,7 +235,6 @@ static bool walk_object(struct jreader *r, json_t *v, struct node *n, unsigned d
 		n->pairs[i].value = walk(r, json_object_iter_value(it), NULL, depth + 1);
 		if (!n->pairs[i].value)
 			return false;
-		json_object_iter_set_new(v, it, json_null());
 		skip_ws(r);
 		r->p++; /* ',' or '}' */
 	}
@@ -231,7 +255,6 @@ static bool walk_array(struct jreader *r, json_t *v, struct node *n, unsigned de
 		n->items[i] = walk(r, json_array_get(v, i), NULL, depth + 1);
 		if (!n->items[i])
 			return false;
-		json_array_set_new(v, i, json_null());
 		skip_ws(r);
 		r->p++; /* ',' or ']' */
 	}
@@ -293,6 +316,347 @@ static struct node *walk(struct jreader *r, json_t *v, struct node *n, unsigned 
 		BUG("JSON scanner ran past the end");
 	end_here(r, &n->loc);
 	return n;
+}
+
+/* ---- the direct reader ------------------------------------------------- */
+
+/*
+ * The direct reader builds the node tree straight from the text, with the
+ * positions of the scanner above, for the common case: jansson's tree
+ * cost as much memory again as the node tree and most of the load's time.
+ * It accepts a subset of what jansson accepts and builds the same tree as
+ * the walk would; on anything else (any syntax error, a duplicate key, an
+ * escape it does not decode, a number with an exponent or too long for it,
+ * nesting at the limit) it gives up, and the text is read again by jansson
+ * and the walk, which give the exact message.  Giving up costs the nodes
+ * already built (left in the arena) and the time spent.
+ */
+
+/* kids: the entries of the containers being read, innermost last (keys and values of objects) */
+struct kids {
+	struct node **v;
+	size_t n, alloc;
+};
+
+static bool direct_value(struct jreader *r, struct kids *k, struct node *n, unsigned depth);
+
+static bool is_hex4(const char *p)
+{
+	for (int i = 0; i < 4; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f') ||
+		      (p[i] >= 'A' && p[i] <= 'F')))
+			return false;
+	return true;
+}
+
+/*
+ * direct_escape: decodes the escape at r->p (past the backslash) into sb;
+ * \uXXXX only for code points outside the surrogates (pairs give up).
+ */
+static bool direct_escape(struct jreader *r, struct strbuf *sb)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *e = r->p < r->end ? strchr(from, *r->p) : NULL;
+	unsigned long cp;
+	char utf8[3];
+
+	if (e && *e) {
+		strbuf_addch(sb, to[e - from]);
+		r->p++;
+		return true;
+	}
+	if (r->p >= r->end || *r->p != 'u' || r->end - r->p < 5 || !is_hex4(r->p + 1))
+		return false;
+	cp = strtoul((char[5]){ r->p[1], r->p[2], r->p[3], r->p[4], 0 }, NULL, 16);
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		return false;
+	r->p += 5;
+	if (cp < 0x80) {
+		strbuf_addch(sb, (int)cp);
+	} else if (cp < 0x800) {
+		utf8[0] = (char)(0xC0 | (cp >> 6));
+		utf8[1] = (char)(0x80 | (cp & 0x3F));
+		strbuf_add(sb, utf8, 2);
+	} else {
+		utf8[0] = (char)(0xE0 | (cp >> 12));
+		utf8[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		utf8[2] = (char)(0x80 | (cp & 0x3F));
+		strbuf_add(sb, utf8, 3);
+	}
+	return true;
+}
+
+/*
+ * direct_string: the string at r->p (its opening quote) into n->str and
+ * n->len, r->p past its closing quote.  Raw bytes must be UTF-8 (as
+ * jansson checks) and not control characters.
+ */
+static bool direct_string(struct jreader *r, struct node *n)
+{
+	const char *start = ++r->p, *seg = start;
+	bool escaped = false;
+
+	for (;;) {
+		const char *p = r->p;
+		bool high = false;
+		while (p < r->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) {
+			high |= (unsigned char)*p >= 0x80;
+			p++;
+		}
+		if (p >= r->end || (unsigned char)*p < 0x20)
+			return false;
+		if (high && utf8_check(seg, (size_t)(p - seg)) != (size_t)(p - seg))
+			return false;
+		if (*p == '"' && !escaped) {
+			n->len = (size_t)(p - start);
+			n->str = str_copy(r, start, n->len);
+			r->p = p + 1;
+			return true;
+		}
+		if (!escaped) {
+			strbuf_reset(&r->sb);
+			escaped = true;
+		}
+		strbuf_add(&r->sb, seg, (size_t)(p - seg));
+		r->p = p + 1;
+		if (*p == '"') {
+			n->len = r->sb.len;
+			n->str = str_copy(r, r->sb.buf, n->len);
+			return true;
+		}
+		if (!direct_escape(r, &r->sb))
+			return false;
+		seg = r->p;
+	}
+}
+
+/*
+ * direct_number: a number jansson reads the same (JSON syntax, no exponent,
+ * so never out of a double's range); the node as read_number makes it.
+ */
+static bool direct_number(struct jreader *r, struct node *n)
+{
+	const char *p = r->p;
+	if (p < r->end && *p == '-')
+		p++;
+	if (p >= r->end || *p < '0' || *p > '9')
+		return false;
+	if (*p == '0')
+		p++;
+	else
+		while (p < r->end && *p >= '0' && *p <= '9')
+			p++;
+	if (p < r->end && *p == '.') {
+		const char *frac = ++p;
+		while (p < r->end && *p >= '0' && *p <= '9')
+			p++;
+		if (p == frac)
+			return false;
+	}
+	if (p < r->end && (*p == 'e' || *p == 'E' || *p == '+' || *p == '-' || *p == '.' ||
+			   (*p >= '0' && *p <= '9')))
+		return false;
+	if (p - r->p > 300)
+		return false;
+	read_number(r, n);
+	return r->p == p;
+}
+
+static bool literal(struct jreader *r, const char *word, size_t len)
+{
+	if ((size_t)(r->end - r->p) < len || memcmp(r->p, word, len))
+		return false;
+	r->p += len;
+	return true;
+}
+
+static bool same_key(const struct node *a, const struct node *b)
+{
+	return a->len == b->len && !memcmp(a->str, b->str, a->len);
+}
+
+/* has_duplicate: two of the n keys v[0], v[2], ... are equal (n small) */
+static bool has_duplicate(struct node *const *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_key(v[2 * i], v[2 * j]))
+				return true;
+	return false;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct node *x = *(struct node *const *)a, *y = *(struct node *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->str, y->str, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* has_duplicate_sorted: the same for many keys, through a sorted copy */
+static bool has_duplicate_sorted(struct node *const *v, size_t n)
+{
+	struct node **keys = xcalloc(n, sizeof(*keys));
+	bool dup = false;
+	for (size_t i = 0; i < n; i++)
+		keys[i] = v[2 * i];
+	xqsort(keys, n, sizeof(*keys), cmp_key);
+	for (size_t i = 1; i < n && !dup; i++)
+		dup = same_key(keys[i], keys[i - 1]);
+	free(keys);
+	return dup;
+}
+
+static bool direct_object(struct jreader *r, struct kids *k, struct node *n, unsigned depth)
+{
+	size_t base = k->n, size;
+	r->p++; /* '{' */
+	skip_ws(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+	} else {
+		for (;;) {
+			struct node *key = arena_alloc(r->a, sizeof(*key)), *v;
+			if (r->p >= r->end || *r->p != '"')
+				return false;
+			memset(key, 0, sizeof(*key));
+			key->kind = NODE_STR;
+			key->loc = here(r);
+			/* jansson refuses a NUL in a key */
+			if (!direct_string(r, key) || memchr(key->str, '\0', key->len))
+				return false;
+			end_here(r, &key->loc);
+			skip_ws(r);
+			if (r->p >= r->end || *r->p != ':')
+				return false;
+			r->p++;
+			v = arena_alloc(r->a, sizeof(*v));
+			VEC_PUSH(k->v, k->n, k->alloc, key);
+			VEC_PUSH(k->v, k->n, k->alloc, v);
+			if (!direct_value(r, k, v, depth + 1))
+				return false;
+			skip_ws(r);
+			if (r->p < r->end && *r->p == ',') {
+				r->p++;
+				skip_ws(r);
+				continue;
+			}
+			if (r->p < r->end && *r->p == '}') {
+				r->p++;
+				break;
+			}
+			return false;
+		}
+	}
+	size = (k->n - base) / 2;
+	if (size > 1 && (size <= 16 ? has_duplicate(k->v + base, size)
+				    : has_duplicate_sorted(k->v + base, size)))
+		return false;
+	n->kind = NODE_MAP;
+	n->n = size;
+	n->pairs = arena_alloc(r->a, (size ? size : 1) * sizeof(*n->pairs));
+	for (size_t i = 0; i < size; i++) {
+		n->pairs[i].key = k->v[base + 2 * i];
+		n->pairs[i].value = k->v[base + 2 * i + 1];
+	}
+	k->n = base;
+	return true;
+}
+
+static bool direct_array(struct jreader *r, struct kids *k, struct node *n, unsigned depth)
+{
+	size_t base = k->n, size;
+	r->p++; /* '[' */
+	skip_ws(r);
+	if (r->p < r->end && *r->p == ']') {
+		r->p++;
+	} else {
+		for (;;) {
+			struct node *v = arena_alloc(r->a, sizeof(*v));
+			VEC_PUSH(k->v, k->n, k->alloc, v);
+			if (!direct_value(r, k, v, depth + 1))
+				return false;
+			skip_ws(r);
+			if (r->p < r->end && *r->p == ',') {
+				r->p++;
+				continue;
+			}
+			if (r->p < r->end && *r->p == ']') {
+				r->p++;
+				break;
+			}
+			return false;
+		}
+	}
+	size = k->n - base;
+	n->kind = NODE_SEQ;
+	n->n = size;
+	n->items = arena_alloc(r->a, (size ? size : 1) * sizeof(*n->items));
+	if (size)
+		memcpy(n->items, k->v + base, size * sizeof(*n->items));
+	k->n = base;
+	return true;
+}
+
+/* direct_value: the value at r->p (after white space) into n, as walk() makes it. */
+static bool direct_value(struct jreader *r, struct kids *k, struct node *n, unsigned depth)
+{
+	memset(n, 0, sizeof(*n));
+	n->str = "";
+	skip_ws(r);
+	n->loc = here(r);
+	if (r->p >= r->end)
+		return false;
+	switch (*r->p) {
+	case '{':
+	case '[':
+		/* at the limit, the walk reports it (jansson's own limit is 2048) */
+		if (depth >= r->lim->max_depth || depth >= 1024)
+			return false;
+		if (!(*r->p == '{' ? direct_object(r, k, n, depth) : direct_array(r, k, n, depth)))
+			return false;
+		break;
+	case '"':
+		n->kind = NODE_STR;
+		if (!direct_string(r, n))
+			return false;
+		break;
+	case 't':
+	case 'f':
+		n->kind = NODE_BOOL;
+		n->bval = *r->p == 't';
+		n->str = n->bval ? "true" : "false";
+		n->len = n->bval ? 4 : 5;
+		if (!literal(r, n->str, n->len))
+			return false;
+		break;
+	case 'n':
+		n->kind = NODE_NULL;
+		n->str = "null";
+		n->len = 4;
+		if (!literal(r, "null", 4))
+			return false;
+		break;
+	default:
+		if (!direct_number(r, n))
+			return false;
+	}
+	end_here(r, &n->loc);
+	return true;
+}
+
+/* direct_parse: the document's node, or NULL when the walk must read it. */
+static struct node *direct_parse(struct jreader *r)
+{
+	struct kids k = { 0 };
+	struct node *n = arena_alloc(r->a, sizeof(*n));
+	bool ok = direct_value(r, &k, n, 0);
+	free(k.v);
+	if (ok) {
+		skip_ws(r);
+		ok = r->p == r->end;
+	}
+	return ok ? n : NULL;
 }
 
 /* ---- syntax errors ----------------------------------------------------- */
@@ -451,10 +815,21 @@ static void syntax_error(struct jreader *r, const json_error_t *e)
 	}
 }
 
-int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, const char *file,
-	       const char *text, size_t len, struct doc_list *docs)
+/* json_doc: the document list of a text whose value is n (none for null). */
+static int json_doc(struct doc_list *docs, struct node *n)
+{
+	if (n->kind != NODE_NULL) {
+		docs->docs[0] = n;
+		docs->n = 1;
+	}
+	return 0;
+}
+
+static int parse(struct arena *a, struct diag *d, const struct input_limits *lim, const char *file,
+		 const char *text, size_t len, struct doc_list *docs, bool direct)
 {
 	struct jreader r = { 0 };
+	struct arena jarena = ARENA_INIT;
 	struct input_limits deflim;
 	json_error_t err;
 	json_t *root;
@@ -491,19 +866,38 @@ int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, 
 		return -1;
 	}
 
+	strbuf_init(&r.sb);
+	n = direct ? direct_parse(&r) : NULL;
+	strbuf_release(&r.sb);
+	if (n)
+		return json_doc(docs, n);
+	/* read it again with jansson: back to the start */
+	r.p = r.colpos = text;
+	r.line = r.col = 1;
+	load_arena = &jarena;
 	root = json_loadb(text, len,
 			  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL |
 				  JSON_DECODE_INT_AS_REAL,
 			  &err);
 	n = root ? walk(&r, root, NULL, 0) : NULL;
-	json_decref(root);
+	/* no json_decref(root): the tree is all in jarena, released at once */
+	load_arena = NULL;
+	arena_release(&jarena);
 	if (!root)
 		syntax_error(&r, &err);
 	if (!n)
 		return -1;
-	if (n->kind != NODE_NULL) {
-		docs->docs[0] = n;
-		docs->n = 1;
-	}
-	return 0;
+	return json_doc(docs, n);
+}
+
+int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, const char *file,
+	       const char *text, size_t len, struct doc_list *docs)
+{
+	return parse(a, d, lim, file, text, len, docs, true);
+}
+
+int json_parse_jansson(struct arena *a, struct diag *d, const struct input_limits *lim,
+		       const char *file, const char *text, size_t len, struct doc_list *docs)
+{
+	return parse(a, d, lim, file, text, len, docs, false);
 }

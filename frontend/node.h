@@ -76,6 +76,12 @@ int yaml_parse(struct arena *a, struct diag *d, const struct input_limits *lim, 
 	       const char *text, size_t len, struct doc_list *docs);
 int json_parse(struct arena *a, struct diag *d, const struct input_limits *lim, const char *file,
 	       const char *text, size_t len, struct doc_list *docs);
+/*
+ * json_parse_jansson: json_parse without its direct reader, always through
+ * jansson (what json_parse falls back to), for the tests that compare them.
+ */
+int json_parse_jansson(struct arena *a, struct diag *d, const struct input_limits *lim,
+		       const char *file, const char *text, size_t len, struct doc_list *docs);
 
 /* node_get: value of key in map (NULL if absent or map is not a map). */
 struct node *node_get(const struct node *map, const char *key);

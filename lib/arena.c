@@ -3,9 +3,11 @@
  */
 #include "lib/arena.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "lib/util.h"
 
@@ -16,7 +18,23 @@ struct arena_block {
 };
 
 #define ARENA_BLOCK	(64 * 1024)
-#define ARENA_BLOCK_MAX (4 * 1024 * 1024)
+#define ARENA_BLOCK_MAX (8 * 1024 * 1024)
+#define HUGE_PAGE	(2 * 1024 * 1024)
+
+/*
+ * huge_pages: ask for transparent huge pages in the 2 MiB-aligned part of
+ * a big block.  Every first touch of a 4 KiB page is a fault, and on a
+ * virtual machine a fault costs several microseconds: for inputs of
+ * hundreds of MB the faults were a third of the time.  Only a hint: where
+ * huge pages are off or unavailable, nothing changes.
+ */
+static void huge_pages(void *p, size_t n)
+{
+	uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+}
 
 void *arena_alloc(struct arena *a, size_t n)
 {
@@ -25,13 +43,15 @@ void *arena_alloc(struct arena *a, size_t n)
 	if (!n)
 		n = 16;
 	if ((size_t)(a->end - a->cur) < n || !a->cur) {
-		/* blocks grow with the arena (64 KiB up to 4 MiB): few mallocs for big inputs */
+		/* blocks grow with the arena (64 KiB up to 8 MiB): few mallocs for big inputs */
 		size_t grow = a->total / 8 < ARENA_BLOCK       ? ARENA_BLOCK
 			      : a->total / 8 > ARENA_BLOCK_MAX ? ARENA_BLOCK_MAX
 							       : a->total / 8;
 		size_t sz = n > grow / 4 ? n : grow;
 		struct arena_block *b = xmalloc(st_add(sizeof(*b), sz));
 		b->size = sz;
+		if (sz >= HUGE_PAGE)
+			huge_pages(b->data, sz);
 		if (n > grow / 4 && a->head) {
 			/* big allocation: own block, keep the current one open */
 			b->next = a->head->next;

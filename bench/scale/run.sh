@@ -90,9 +90,9 @@ if stale "$OUT/gen" "${GEN_SRCS[@]}"; then
 	$CC $WARN -O2 -o "$OUT/gen" "$HERE/gen.c" "$HERE/genpol.c" "$HERE/genutil.c"
 fi
 # shellcheck disable=SC2046,SC2086
-if stale "$OUT/jload" "$HERE/jload.c"; then
-	$CC $WARN -O2 $(pkg-config --cflags jansson) -o "$OUT/jload" "$HERE/jload.c" \
-		$(pkg-config --libs jansson)
+if stale "$OUT/jload" "$HERE/jload.c" "$ROOT/lib/arena.c" "$ROOT/lib/util.c"; then
+	$CC $WARN -O2 -D_GNU_SOURCE -I"$ROOT" $(pkg-config --cflags jansson) -o "$OUT/jload" \
+		"$HERE/jload.c" "$ROOT/lib/arena.c" "$ROOT/lib/util.c" $(pkg-config --libs jansson)
 fi
 if [ ! -x "$NETPOLC" ]; then
 	make -C "$ROOT" -s netpolc
@@ -187,7 +187,7 @@ report=$OUT/.report.$$
 	echo "- netpolc: \`${NETPOLC#"$ROOT"/}\`, revision $rev$dirty; $($CC --version | head -n 1); jansson $(pkg-config --modversion jansson)"
 	echo "- method: $RUNS runs each; wall = median wall time, cpu = median user+system time," \
 		"MiB = largest peak RSS (/usr/bin/time %M); generator seed $SEED"
-	echo "- reference: \`jload FILE\` = json_load_file() + json_decref(), nothing else"
+	echo "- reference: \`jload FILE\` = json_load_file() with jansson allocating from netpolc's arena, released at once, nothing else"
 	echo "- check = \`netpolc check -q FILE\`; compile = \`netpolc compile -q -t json FILE -o -\` (stdout to /dev/null)"
 	echo
 	echo "## Absolute figures and ratios to the bare load"

@@ -61,5 +61,13 @@ uint32_t irfx_rng(uint64_t *s);
 #define IRFX_U_ADDRS 16
 #define IRFX_U_PORTS 16
 struct ir_rule *irfx_random_rule(struct irfx *x, uint64_t *seed, int idx);
+/*
+ * irfx_random_endpoint: initialises x with the pods default/a-web
+ * (10.1.0.1, the endpoint returned) and default/b-peer (10.0.0.5, pods[1])
+ * and gives a-web 1 to 3 ingress tiers of 0 to 5 random rules each
+ * (irfx_random_rule), each tier ending in deny or pass and applying or not;
+ * host mode.  The caller releases x.
+ */
+struct ir_endpoint *irfx_random_endpoint(struct irfx *x, uint64_t *seed);
 
 #endif

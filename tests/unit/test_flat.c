@@ -366,24 +366,9 @@ static void test_flat_property_random_tiers(void **state)
 	(void)state;
 	for (int iter = 0; iter < 400; iter++) {
 		struct irfx x;
-		struct ir_endpoint *ep;
+		struct ir_endpoint *ep = irfx_random_endpoint(&x, &seed);
 		struct flat f;
-		size_t ntiers = 1 + irfx_rng(&seed) % 3;
-		int idx = 0;
 
-		irfx_init(&x);
-		ep = irfx_ep(&x, irfx_pod(&x, "default", "a-web", "10.1.0.1", NULL));
-		(void)irfx_pod(&x, "default", "b-peer", "10.0.0.5", NULL);
-		for (size_t t = 0; t < ntiers; t++) {
-			struct ir_rule *r[6] = { 0 };
-			size_t nr = irfx_rng(&seed) % 6;
-			for (size_t i = 0; i < nr; i++)
-				r[i] = irfx_random_rule(&x, &seed, idx++);
-			irfx_tier(&x, ep, DIR_INGRESS, irfx_rng(&seed) % 2 ? ACT_DENY : ACT_PASS,
-				  irfx_rng(&seed) % 5 != 0, r[0], r[1], r[2], r[3], r[4], r[5],
-				  NULL);
-		}
-		x.ir.host_mode = true;
 		assert_int_equal(flat_build(&f, &x.ir, &x.d), 0);
 		if (flat_prog_of(&f, 0, DIR_INGRESS)) {
 			assert_disjoint(flat_prog_of(&f, 0, DIR_INGRESS));

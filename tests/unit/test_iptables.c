@@ -17,6 +17,7 @@
 #include "backends/backend.h"
 #include "backends/iptables.h"
 #include "lib/util.h"
+#include "tests/unit/fwfx.h"
 #include "tests/unit/irfx.h"
 
 /* ---- comments ---- */
@@ -187,14 +188,6 @@ static void ctx_init(struct fx *f, struct emit_ctx *ctx, const struct flat *flat
 	};
 }
 
-static bool is_hex(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
-			return false;
-	return true;
-}
-
 static const char letter[NDIR] = { [DIR_INGRESS] = 'I', [DIR_EGRESS] = 'E' };
 
 /* assert_chains_by_id: every program's chain is named from its content id */
@@ -216,8 +209,9 @@ static void assert_chains_by_id(const char *text, const struct flat *flat, const
  * names: programs "I<K>" / "E<K>" (K in the order of their first endpoint),
  * sets "S<K>" (in order of first appearance).
  */
-static char *readable(const char *text, const struct flat *flat, const char *pfx)
+static char *readable(const char *text, const struct flat *flat, const void *arg)
 {
+	const char *pfx = arg;
 	struct strbuf out = STRBUF_INIT;
 	char seen[16][13] = { { 0 } };
 	size_t nseen = 0, n = strlen(pfx);
@@ -243,7 +237,7 @@ static char *readable(const char *text, const struct flat *flat, const char *pfx
 				done = true;
 			}
 		}
-		if (!done && *p == 'S' && is_hex(p + 1, 12)) {
+		if (!done && *p == 'S' && fwfx_is_hex(p + 1, 12)) {
 			size_t j;
 			for (j = 0; j < nseen && strncmp(seen[j], p + 1, 12); j++)
 				;
@@ -258,51 +252,20 @@ static char *readable(const char *text, const struct flat *flat, const char *pfx
 	return strbuf_detach(&out, NULL);
 }
 
+/* readable_checked: readable, after checking that chains are named by content */
+static char *readable_checked(const char *text, const struct flat *flat, const void *arg)
+{
+	assert_chains_by_id(text, flat, arg);
+	return readable(text, flat, arg);
+}
+
 static const char *emit(struct fx *f, bool host, int fam, int want_rc)
 {
-	struct emit_out out = { 0 };
-	struct flat flat = { 0 };
 	struct emit_ctx ctx;
-	const char *values[IPT_NOPTS], *text;
-	const char *pfx = f->chain_prefix ? f->chain_prefix : "NETPOLC-";
-	int rc;
-	ctx_init(f, &ctx, &flat, fam == 6 ? "ip6tables" : "iptables", values);
-	f->x.ir.host_mode = host;
-	rc = flat_build(&flat, &f->x.ir, &f->x.d);
-	if (!rc)
-		rc = fam == 6 ? ipt6_emit(&ctx, &out, &f->x.d) : ipt4_emit(&ctx, &out, &f->x.d);
-	assert_int_equal(rc, want_rc);
-	free(f->text);
-	text = emit_main(&out)->buf ? emit_main(&out)->buf : "";
-	assert_chains_by_id(text, &flat, pfx);
-	f->text = readable(text, &flat, pfx);
-	flat_release(&flat);
-	emit_out_release(&out);
-	return f->text;
-}
-
-static void assert_has(const char *text, const char *want)
-{
-	if (!strstr(text, want)) {
-		fprintf(stderr, "---- output ----\n%s---- missing ----\n%s\n", text, want);
-		fail();
-	}
-}
-
-static void assert_lacks(const char *text, const char *bad)
-{
-	if (strstr(text, bad)) {
-		fprintf(stderr, "---- output ----\n%s---- unexpected ----\n%s\n", text, bad);
-		fail();
-	}
-}
-
-static size_t count(const char *text, const char *what)
-{
-	size_t n = 0;
-	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
-		n++;
-	return n;
+	const char *values[IPT_NOPTS];
+	ctx_init(f, &ctx, NULL, fam == 6 ? "ip6tables" : "iptables", values);
+	return fwfx_emit(&f->x, &ctx, host, want_rc, readable_checked,
+			 f->chain_prefix ? f->chain_prefix : "NETPOLC-", &f->text);
 }
 
 static void test_ipt_host_allow_from_pod(void **state)
@@ -320,30 +283,30 @@ static void test_ipt_host_allow_from_pod(void **state)
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, r, NULL);
 	irfx_tier(&f->x, ep, DIR_EGRESS, ACT_DENY, false, NULL);
 	t = emit(f, true, 4, 0);
-	assert_has(t,
-		   "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
-	assert_has(t, ":NETPOLC-I0 - [0:0]\n");
-	assert_has(t,
-		   "-A NETPOLC-I0 -m conntrack --ctstate INVALID -j DROP\n"
+	fwfx_assert_has(
+		t, "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+	fwfx_assert_has(t, ":NETPOLC-I0 - [0:0]\n");
+	fwfx_assert_has(
+		t, "-A NETPOLC-I0 -m conntrack --ctstate INVALID -j DROP\n"
 		   "-A NETPOLC-I0 -s 10.1.0.2 -p tcp --dport 80 -m comment --comment "
 		   "\"default/allow-web ingress[0]\" -j RETURN\n"
 		   "-A NETPOLC-I0 -m comment --comment \"isolated by default/deny-all\" -j DROP\n");
-	assert_has(t, "-A NETPOLC-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n"
-		      "-A NETPOLC-INPUT -i lo -j RETURN\n-A NETPOLC-INPUT -j NETPOLC-I0\n");
-	assert_has(t, "-A INPUT -j NETPOLC-INPUT\n-A OUTPUT -j NETPOLC-OUTPUT\nCOMMIT\n");
+	fwfx_assert_has(t, "-A NETPOLC-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n"
+			   "-A NETPOLC-INPUT -i lo -j RETURN\n-A NETPOLC-INPUT -j NETPOLC-I0\n");
+	fwfx_assert_has(t, "-A INPUT -j NETPOLC-INPUT\n-A OUTPUT -j NETPOLC-OUTPUT\nCOMMIT\n");
 	/* egress not isolated: no program, the output chain jumps nowhere */
-	assert_lacks(t, "NETPOLC-E0");
-	assert_int_equal(count(t, "INVALID"), 1);
-	assert_lacks(t, "fd00");
-	assert_lacks(t, "icmp6");
+	fwfx_assert_lacks(t, "NETPOLC-E0");
+	assert_int_equal(fwfx_count(t, "INVALID"), 1);
+	fwfx_assert_lacks(t, "fd00");
+	fwfx_assert_lacks(t, "icmp6");
 	/* our chains never accept: foreign rules after the jump still see the packet */
-	assert_lacks(t, "-j ACCEPT");
+	fwfx_assert_lacks(t, "-j ACCEPT");
 
 	t = emit(f, true, 6, 0);
-	assert_has(t, "-A NETPOLC-I0 -s fd00::2 -p tcp --dport 80 -m comment");
-	assert_has(t, "-A NETPOLC-INPUT -p 58 -m icmp6 --icmpv6-type 135 -j RETURN\n");
-	assert_int_equal(count(t, "--icmpv6-type"), 10);
-	assert_lacks(t, "10.1.0.2");
+	fwfx_assert_has(t, "-A NETPOLC-I0 -s fd00::2 -p tcp --dport 80 -m comment");
+	fwfx_assert_has(t, "-A NETPOLC-INPUT -p 58 -m icmp6 --icmpv6-type 135 -j RETURN\n");
+	assert_int_equal(fwfx_count(t, "--icmpv6-type"), 10);
+	fwfx_assert_lacks(t, "10.1.0.2");
 	assert_int_equal(f->x.d.errors, 0);
 }
 
@@ -362,11 +325,12 @@ static void test_ipt_many_ports_split_never_cut(void **state)
 	portset_add(&r->ports, PROTO_SCTP, 9000, 9010);
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, r, NULL);
 	t = emit(f, true, 4, 0);
-	assert_has(t, "-s 192.168.0.0/16 -p tcp -m multiport --dports "
-		      "100,110,120,130,140,150,160,170,180,190,200,210,220,230,240 -m comment");
-	assert_has(t, "-s 192.168.0.0/16 -p tcp -m multiport --dports 250,260,270,280,290 -m");
-	assert_has(t, "-s 192.168.0.0/16 -p sctp --dport 9000:9010 -m comment");
-	assert_int_equal(count(t, "-j RETURN\n-A NETPOLC-I0"), 3);
+	fwfx_assert_has(t,
+			"-s 192.168.0.0/16 -p tcp -m multiport --dports "
+			"100,110,120,130,140,150,160,170,180,190,200,210,220,230,240 -m comment");
+	fwfx_assert_has(t, "-s 192.168.0.0/16 -p tcp -m multiport --dports 250,260,270,280,290 -m");
+	fwfx_assert_has(t, "-s 192.168.0.0/16 -p sctp --dport 9000:9010 -m comment");
+	assert_int_equal(fwfx_count(t, "-j RETURN\n-A NETPOLC-I0"), 3);
 }
 
 static void test_ipt_tiers_deny_and_pass(void **state)
@@ -396,22 +360,22 @@ static void test_ipt_tiers_deny_and_pass(void **state)
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, allow2, NULL);
 	irfx_tier(&f->x, ep, DIR_EGRESS, ACT_PASS, true, epass, NULL);
 	t = emit(f, true, 4, 0);
-	assert_has(t, "-A NETPOLC-I0 -s 10.9.0.0/16 -m comment --comment \"default/deny-all "
-		      "ingress[0]\" -j DROP\n");
-	assert_has(t, "-A NETPOLC-I0 -s 10.8.0.0/16 -m comment");
-	assert_has(t, "ingress[1]\" -g NETPOLC-I0-1\n");
-	assert_has(t, "-A NETPOLC-I0 -s 10.0.0.0/8 -p tcp --dport 443 -m comment");
+	fwfx_assert_has(t, "-A NETPOLC-I0 -s 10.9.0.0/16 -m comment --comment \"default/deny-all "
+			   "ingress[0]\" -j DROP\n");
+	fwfx_assert_has(t, "-A NETPOLC-I0 -s 10.8.0.0/16 -m comment");
+	fwfx_assert_has(t, "ingress[1]\" -g NETPOLC-I0-1\n");
+	fwfx_assert_has(t, "-A NETPOLC-I0 -s 10.0.0.0/8 -p tcp --dport 443 -m comment");
 	/* end of tier 0: pass on to tier 1, which ends in deny */
-	assert_has(t, "-A NETPOLC-I0 -g NETPOLC-I0-1\n");
-	assert_has(t, ":NETPOLC-I0-1 - [0:0]\n");
-	assert_has(t, "-A NETPOLC-I0-1 -s 10.8.1.0/24 -p tcp --dport 22 -m comment");
-	assert_lacks(t, "T2");
+	fwfx_assert_has(t, "-A NETPOLC-I0 -g NETPOLC-I0-1\n");
+	fwfx_assert_has(t, ":NETPOLC-I0-1 - [0:0]\n");
+	fwfx_assert_has(t, "-A NETPOLC-I0-1 -s 10.8.1.0/24 -p tcp --dport 22 -m comment");
+	fwfx_assert_lacks(t, "T2");
 	assert_true(strstr(t, "-j DROP\n-A NETPOLC-I0 -s 10.8.0.0/16") != NULL);
 	/* pass in the last stage, and its end, leave the program: RETURN */
-	assert_has(t, "-A NETPOLC-E0 -d 10.7.0.0/16 -m comment --comment \"default/deny-all "
-		      "egress[0]\" -j RETURN\n");
-	assert_lacks(t, "-A NETPOLC-E0 -g");
-	assert_has(t, "-A NETPOLC-OUTPUT -j NETPOLC-E0\n");
+	fwfx_assert_has(t, "-A NETPOLC-E0 -d 10.7.0.0/16 -m comment --comment \"default/deny-all "
+			   "egress[0]\" -j RETURN\n");
+	fwfx_assert_lacks(t, "-A NETPOLC-E0 -g");
+	fwfx_assert_has(t, "-A NETPOLC-OUTPUT -j NETPOLC-E0\n");
 }
 
 /*
@@ -539,25 +503,26 @@ static void test_ipt_node_dispatch_tree(void **state)
 		irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, i < 10, i < 10 ? r : NULL, NULL);
 	}
 	t = emit(f, false, 4, 0);
-	assert_has(t, "-A NETPOLC-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n");
-	assert_has(t, "-A NETPOLC-FORWARD -j NETPOLC-DI\n");
-	assert_lacks(t, "NETPOLC-DE");
+	fwfx_assert_has(
+		t, "-A NETPOLC-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n");
+	fwfx_assert_has(t, "-A NETPOLC-FORWARD -j NETPOLC-DI\n");
+	fwfx_assert_lacks(t, "NETPOLC-DE");
 	/* ten addresses: split on the first bit where .10-.19 differ (.16's),
 	 * leaves of six and four named from their prefixes */
-	assert_has(t, "-A NETPOLC-DI -d 10.1.0.0/28 -g NETPOLC-DI-e251081b8783\n"
-		      "-A NETPOLC-DI -g NETPOLC-DI-05638546b031\n");
-	assert_has(t, "-A NETPOLC-DI-e251081b8783 -d 10.1.0.10 -g NETPOLC-I0\n");
-	assert_has(t, "-A NETPOLC-DI-e251081b8783 -d 10.1.0.15 -g NETPOLC-I0\n");
-	assert_has(t, "-A NETPOLC-DI-05638546b031 -d 10.1.0.16 -g NETPOLC-I0\n");
-	assert_has(t, "-A NETPOLC-DI-05638546b031 -d 10.1.0.19 -g NETPOLC-I0\n");
-	assert_lacks(t, "iprange");
-	assert_int_equal(count(t, " -g NETPOLC-I0\n"), 10);
+	fwfx_assert_has(t, "-A NETPOLC-DI -d 10.1.0.0/28 -g NETPOLC-DI-e251081b8783\n"
+			   "-A NETPOLC-DI -g NETPOLC-DI-05638546b031\n");
+	fwfx_assert_has(t, "-A NETPOLC-DI-e251081b8783 -d 10.1.0.10 -g NETPOLC-I0\n");
+	fwfx_assert_has(t, "-A NETPOLC-DI-e251081b8783 -d 10.1.0.15 -g NETPOLC-I0\n");
+	fwfx_assert_has(t, "-A NETPOLC-DI-05638546b031 -d 10.1.0.16 -g NETPOLC-I0\n");
+	fwfx_assert_has(t, "-A NETPOLC-DI-05638546b031 -d 10.1.0.19 -g NETPOLC-I0\n");
+	fwfx_assert_lacks(t, "iprange");
+	assert_int_equal(fwfx_count(t, " -g NETPOLC-I0\n"), 10);
 	/* unselected endpoints are not dispatched: untouched */
-	assert_lacks(t, "10.1.0.20");
-	assert_lacks(t, "10.1.0.21");
-	assert_has(t, "-p udp --dport 53 -m comment");
-	assert_has(t, "-A FORWARD -j NETPOLC-FORWARD\nCOMMIT\n");
-	assert_lacks(t, "-A INPUT");
+	fwfx_assert_lacks(t, "10.1.0.20");
+	fwfx_assert_lacks(t, "10.1.0.21");
+	fwfx_assert_has(t, "-p udp --dport 53 -m comment");
+	fwfx_assert_has(t, "-A FORWARD -j NETPOLC-FORWARD\nCOMMIT\n");
+	fwfx_assert_lacks(t, "-A INPUT");
 }
 
 static void test_ipt_coexist_and_prefix(void **state)
@@ -573,16 +538,17 @@ static void test_ipt_coexist_and_prefix(void **state)
 	t = emit(f, false, 4, 0);
 	/* only our chains: no built-in chain is declared (that would reset its policy) or appended
 	 * to */
-	assert_lacks(t, ":INPUT");
-	assert_lacks(t, ":FORWARD");
-	assert_lacks(t, "-A FORWARD");
-	assert_lacks(t, "NETPOLC");
-	assert_has(t, ":KNP_FORWARD - [0:0]\n");
-	assert_has(t, "#   iptables -C FORWARD -j KNP_FORWARD 2>/dev/null || iptables -I FORWARD 1 "
-		      "-j KNP_FORWARD\n");
-	assert_has(t, "iptables-restore --noflush FILE");
+	fwfx_assert_lacks(t, ":INPUT");
+	fwfx_assert_lacks(t, ":FORWARD");
+	fwfx_assert_lacks(t, "-A FORWARD");
+	fwfx_assert_lacks(t, "NETPOLC");
+	fwfx_assert_has(t, ":KNP_FORWARD - [0:0]\n");
+	fwfx_assert_has(
+		t, "#   iptables -C FORWARD -j KNP_FORWARD 2>/dev/null || iptables -I FORWARD 1 "
+		   "-j KNP_FORWARD\n");
+	fwfx_assert_has(t, "iptables-restore --noflush FILE");
 	t = emit(f, false, 6, 0);
-	assert_has(t, "ip6tables -C FORWARD -j KNP_FORWARD");
+	fwfx_assert_has(t, "ip6tables -C FORWARD -j KNP_FORWARD");
 }
 
 /* the prefix is checked on the command line, before anything is compiled */
@@ -614,16 +580,16 @@ static void test_ipt_hostile_names(void **state)
 	f->x.pol[1].name = "evil\n-F\nCOMMIT\n\"'\\";
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, NULL);
 	t = emit(f, true, 4, 0);
-	assert_has(t, "isolated by default/evil%0A-F%0ACOMMIT%0A%22%27%5C\"");
-	assert_has(t, "# host mode: \"default/x%22%3B -A INPUT -j ACCEPT%0A%23\"");
+	fwfx_assert_has(t, "isolated by default/evil%0A-F%0ACOMMIT%0A%22%27%5C\"");
+	fwfx_assert_has(t, "# host mode: \"default/x%22%3B -A INPUT -j ACCEPT%0A%23\"");
 	/* every line is a comment, a table, a chain, a rule or COMMIT */
 	for (line = t; *line; line = strchr(line, '\n') + 1) {
 		assert_true(strchr("#*:-C", *line) != NULL);
 		if (*line == 'C')
 			assert_memory_equal(line, "COMMIT\n", 7);
 	}
-	assert_int_equal(count(t, "\nCOMMIT\n"), 1);
-	assert_lacks(t, "-j ACCEPT\n");
+	assert_int_equal(fwfx_count(t, "\nCOMMIT\n"), 1);
+	fwfx_assert_lacks(t, "-j ACCEPT\n");
 }
 
 static void test_ipt_ipset(void **state)
@@ -674,27 +640,27 @@ static void test_ipt_ipset(void **state)
 	st = rst = readable(emit_path(&out, "sets.v4")->buf, &flat, "NETPOLC-");
 	flat_release(&flat);
 	emit_out_release(&out);
-	assert_has(t, "-A NETPOLC-I0 -m set --match-set NETPOLC-S0 src -m comment");
-	assert_has(t, "-A NETPOLC-I0 -m set --match-set NETPOLC-S1 src -p tcp --dport 80 -m");
-	assert_has(t, "-A NETPOLC-I0 -m set --match-set NETPOLC-S1 src -p udp --dport 53 -m");
-	assert_lacks(t, "-s 10.");
-	assert_lacks(t, "-s 172.");
-	assert_has(t, "-A NETPOLC-E0 -d 192.168.1.0/24 -m comment");
-	assert_int_equal(count(t, "--match-set"), 3);
+	fwfx_assert_has(t, "-A NETPOLC-I0 -m set --match-set NETPOLC-S0 src -m comment");
+	fwfx_assert_has(t, "-A NETPOLC-I0 -m set --match-set NETPOLC-S1 src -p tcp --dport 80 -m");
+	fwfx_assert_has(t, "-A NETPOLC-I0 -m set --match-set NETPOLC-S1 src -p udp --dport 53 -m");
+	fwfx_assert_lacks(t, "-s 10.");
+	fwfx_assert_lacks(t, "-s 172.");
+	fwfx_assert_has(t, "-A NETPOLC-E0 -d 192.168.1.0/24 -m comment");
+	assert_int_equal(fwfx_count(t, "--match-set"), 3);
 	/* made idempotently, filled aside, swapped in, the spare destroyed */
-	assert_has(st, "create NETPOLC-S0 hash:net family inet -exist\n"
-		       "create NETPOLC-S0-N hash:net family inet maxelem 65536 -exist\n"
-		       "flush NETPOLC-S0-N\nadd NETPOLC-S0-N 10.100.0.0/16\n");
-	assert_has(st, "add NETPOLC-S0-N 10.114.0.0/16\nswap NETPOLC-S0-N "
-		       "NETPOLC-S0\ndestroy NETPOLC-S0-N\n");
-	assert_int_equal(count(st, "add NETPOLC-S1-N 172.16."), IPT_SET_MIN);
-	assert_int_equal(count(st, "\ncreate "), 4);
-	assert_lacks(st, "192.168");
+	fwfx_assert_has(st, "create NETPOLC-S0 hash:net family inet -exist\n"
+			    "create NETPOLC-S0-N hash:net family inet maxelem 65536 -exist\n"
+			    "flush NETPOLC-S0-N\nadd NETPOLC-S0-N 10.100.0.0/16\n");
+	fwfx_assert_has(st, "add NETPOLC-S0-N 10.114.0.0/16\nswap NETPOLC-S0-N "
+			    "NETPOLC-S0\ndestroy NETPOLC-S0-N\n");
+	assert_int_equal(fwfx_count(st, "add NETPOLC-S1-N 172.16."), IPT_SET_MIN);
+	assert_int_equal(fwfx_count(st, "\ncreate "), 4);
+	fwfx_assert_lacks(st, "192.168");
 	/* without ipsets: the same program inline */
 	f->ipset = NULL;
 	t = emit(f, true, 4, 0);
-	assert_lacks(t, "--match-set");
-	assert_int_equal(count(t, "-s 10."), IPT_SET_MIN);
+	fwfx_assert_lacks(t, "--match-set");
+	assert_int_equal(fwfx_count(t, "-s 10."), IPT_SET_MIN);
 	free(rt);
 	free(rst);
 }

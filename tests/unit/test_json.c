@@ -16,6 +16,7 @@
 #include "lib/arena.h"
 #include "lib/diag.h"
 #include "lib/strbuf.h"
+#include "lib/util.h"
 
 struct parsed {
 	struct arena a;
@@ -432,6 +433,140 @@ static void test_json_not_nul_terminated(void **state)
 	free(buf);
 }
 
+/* ---- the direct reader against jansson ---- */
+
+static void assert_same_node(const struct node *x, const struct node *y)
+{
+	assert_int_equal(x->kind, y->kind);
+	assert_string_equal(x->loc.file, y->loc.file);
+	assert_int_equal(x->loc.line, y->loc.line);
+	assert_int_equal(x->loc.col, y->loc.col);
+	assert_int_equal(x->loc.end_line, y->loc.end_line);
+	assert_int_equal(x->loc.end_col, y->loc.end_col);
+	assert_int_equal(x->len, y->len);
+	assert_memory_equal(x->str, y->str, x->len + 1);
+	assert_int_equal(x->ival, y->ival);
+	assert_int_equal(x->bval, y->bval);
+	assert_int_equal(x->n, y->n);
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->kind == NODE_MAP) {
+			assert_same_node(x->pairs[i].key, y->pairs[i].key);
+			assert_same_node(x->pairs[i].value, y->pairs[i].value);
+		} else {
+			assert_same_node(x->items[i], y->items[i]);
+		}
+	}
+}
+
+/* assert_same_reading: json_parse and json_parse_jansson agree on text (status, messages, tree). */
+static void assert_same_reading(const char *text, size_t len)
+{
+	struct parsed p, q;
+	struct input_limits lim;
+	input_limits_default(&lim);
+	lim.max_depth = 6;
+	memset(&p, 0, sizeof(p));
+	memset(&q, 0, sizeof(q));
+	diag_init(&p.d);
+	diag_init(&q.d);
+	p.rc = json_parse(&p.a, &p.d, &lim, "t.json", text, len, &p.docs);
+	q.rc = json_parse_jansson(&q.a, &q.d, &lim, "t.json", text, len, &q.docs);
+	if (p.rc != q.rc || p.docs.n != q.docs.n || p.d.nr != q.d.nr)
+		print_error("text: %.*s\n", (int)len, text);
+	assert_int_equal(p.rc, q.rc);
+	assert_int_equal(p.d.nr, q.d.nr);
+	for (size_t i = 0; i < p.d.nr; i++) {
+		assert_string_equal(p.d.v[i]->msg, q.d.v[i]->msg);
+		assert_int_equal(p.d.v[i]->loc.line, q.d.v[i]->loc.line);
+		assert_int_equal(p.d.v[i]->loc.col, q.d.v[i]->loc.col);
+	}
+	assert_int_equal(p.docs.n, q.docs.n);
+	if (p.docs.n)
+		assert_same_node(p.docs.docs[0], q.docs.docs[0]);
+	release(&p);
+	release(&q);
+}
+
+static const char *const reader_samples[] = {
+	"{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n"
+	"  {\"kind\": \"Pod\", \"metadata\": {\"name\": \"w\", \"labels\": {\"app\": \"web\"}},\n"
+	"   \"status\": {\"podIP\": \"10.0.0.1\"}},\n"
+	"\t{\"kind\":\"NetworkPolicy\",\"spec\":{\"ingress\":[{\"ports\":[{\"port\":80},"
+	"{\"port\":-0},{\"port\":0.5},{\"endPort\":12345678901234567890123}]}]}}\r\n]}\n",
+	"  [1, -2, 3.25, -0.0, 1e3, 2E-2, true, false, null, \"\", {}, [], [[]], {\"a\": {}}]  ",
+	"{\"s\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\", \"e\": "
+	"\"\\\"\\\\\\/\\b\\f\\n\\r\\t\","
+	" \"u\": \"\\u00e9\\u20AC\\u0041\\ud83d\\ude00\\u0000x\"}",
+	"{\"a\": 1, \"b\": 2, \"a\": 3}",
+	"{\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9,"
+	"\"k10\":10,\"k11\":11,\"k12\":12,\"k13\":13,\"k14\":14,\"k15\":15,\"k16\":16,"
+	"\"k17\":17,\"k1\":18}",
+	"{\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9,"
+	"\"k10\":10,\"k11\":11,\"k12\":12,\"k13\":13,\"k14\":14,\"k15\":15,\"k16\":16,"
+	"\"k17\":17,\"k18\":18}",
+	"\"top\"",
+	"42",
+	"null",
+	"[[[[[[[1]]]]]]]",
+	"[[[[[1]]]]]",
+	"{\"a\\u0000\": 1}",
+	"{\"a\" : [ 1 , 2 ] , \"b\"\n:\n\"c\" }",
+	"[01, 1.]",
+	"[1,]",
+	"{\"a\":1,}",
+	"[1 2]",
+	"[truex]",
+	"\"bad \x01 control\"",
+	"\"bad \xc3( utf8\"",
+	"\"\\ud800\"",
+	"\"\\x\"",
+	"[1] [2]",
+};
+
+static void test_json_direct_reader_samples(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(reader_samples); i++)
+		assert_same_reading(reader_samples[i], strlen(reader_samples[i]));
+}
+
+/* random edits of the samples: wherever the direct reader accepts a text, it reads what jansson
+ * reads */
+static void test_json_direct_reader_mutations(void **state)
+{
+	static const char bytes[] = "{}[]\":,\\ 0123456789eE.-+untfalsx\n\t\r\x01\x80\xc3\xa9";
+	uint64_t seed = 20261206;
+	char buf[1024];
+	(void)state;
+	for (int iter = 0; iter < 4000; iter++) {
+		const char *src;
+		size_t len;
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		src = reader_samples[(seed >> 33) % ARRAY_SIZE(reader_samples)];
+		len = strlen(src);
+		memcpy(buf, src, len);
+		for (int m = 0; m < 1 + iter % 3 && len; m++) {
+			size_t at;
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			at = (seed >> 33) % len;
+			switch ((seed >> 20) % 3) {
+			case 0: /* replace */
+				buf[at] = bytes[(seed >> 40) % (sizeof(bytes) - 1)];
+				break;
+			case 1: /* delete */
+				memmove(buf + at, buf + at + 1, len - at - 1);
+				len--;
+				break;
+			default: /* insert */
+				memmove(buf + at + 1, buf + at, len - at);
+				buf[at] = bytes[(seed >> 40) % (sizeof(bytes) - 1)];
+				len++;
+			}
+		}
+		assert_same_reading(buf, len);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +582,8 @@ int main(void)
 		cmocka_unit_test(test_json_depth_cap),
 		cmocka_unit_test(test_json_no_node_cap),
 		cmocka_unit_test(test_json_not_nul_terminated),
+		cmocka_unit_test(test_json_direct_reader_samples),
+		cmocka_unit_test(test_json_direct_reader_mutations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

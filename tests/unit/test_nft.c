@@ -18,6 +18,7 @@
 #include "backends/backend.h"
 #include "backends/nft.h"
 #include "lib/util.h"
+#include "tests/unit/fwfx.h"
 #include "tests/unit/irfx.h"
 
 /* ---- quoting ---- */
@@ -185,25 +186,18 @@ static int fx_teardown(void **state)
 	return 0;
 }
 
-static bool is_hex(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("0123456789abcdef", p[i]))
-			return false;
-	return true;
-}
-
 /*
  * readable: text with the content-derived names replaced by stable test
  * names: programs "in<K>" / "eg<K>" (K in the order of their first
  * endpoint), sets "<kind>_S<K>" (K per kind, in order of first appearance).
  */
-static char *readable(const char *text, const struct flat *flat)
+static char *readable(const char *text, const struct flat *flat, const void *arg)
 {
 	static const char *const kinds[] = { "p4", "p6", "a4", "a6", "pt" };
 	struct strbuf out = STRBUF_INIT;
 	char seen[ARRAY_SIZE(kinds)][16][17] = { { { 0 } } };
 	size_t nseen[ARRAY_SIZE(kinds)] = { 0 };
+	(void)arg;
 
 	for (const char *p = text; *p;) {
 		bool done = false;
@@ -224,7 +218,7 @@ static char *readable(const char *text, const struct flat *flat)
 		}
 		for (size_t k = 0; k < ARRAY_SIZE(kinds) && !done; k++) {
 			size_t j;
-			if (strncmp(p, kinds[k], 2) || p[2] != '_' || !is_hex(p + 3, 12))
+			if (strncmp(p, kinds[k], 2) || p[2] != '_' || !fwfx_is_hex(p + 3, 12))
 				continue;
 			for (j = 0; j < nseen[k] && strncmp(seen[k][j], p + 3, 12); j++)
 				;
@@ -244,46 +238,11 @@ static char *readable(const char *text, const struct flat *flat)
 
 static const char *emit(struct fx *f, bool host, int want_rc)
 {
-	struct emit_out out = { 0 };
-	struct flat flat;
-	const struct backend *be = backend_find("nftables");
 	const char *values[8] = { f->table }; /* room for every option nft declares */
-	struct emit_ctx ctx = { &f->x.m, &f->x.ir, &flat, f->cmdline, false, be, values, NULL };
-	int rc;
-	f->x.ir.host_mode = host;
-	rc = flat_build(&flat, &f->x.ir, &f->x.d);
-	if (!rc)
-		rc = nft_emit(&ctx, &out, &f->x.d);
-	assert_int_equal(rc, want_rc);
-	free(f->text);
-	f->text = readable(emit_main(&out)->buf ? emit_main(&out)->buf : "", &flat);
-	flat_release(&flat);
-	emit_out_release(&out);
-	return f->text;
-}
-
-static void assert_has(const char *text, const char *want)
-{
-	if (!strstr(text, want)) {
-		fprintf(stderr, "---- output ----\n%s---- missing ----\n%s\n", text, want);
-		fail();
-	}
-}
-
-static void assert_lacks(const char *text, const char *bad)
-{
-	if (strstr(text, bad)) {
-		fprintf(stderr, "---- output ----\n%s---- unexpected ----\n%s\n", text, bad);
-		fail();
-	}
-}
-
-static size_t count(const char *text, const char *what)
-{
-	size_t n = 0;
-	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
-		n++;
-	return n;
+	struct emit_ctx ctx = { &f->x.m,    &f->x.ir, NULL,
+				f->cmdline, false,    backend_find("nftables"),
+				values,	    NULL };
+	return fwfx_emit(&f->x, &ctx, host, want_rc, readable, NULL, &f->text);
 }
 
 /* ---- small IR cases ---- */
@@ -303,25 +262,27 @@ static void test_nft_host_allow_from_pods_on_port(void **state)
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, r, NULL);
 	irfx_tier(&f->x, ep, DIR_EGRESS, ACT_DENY, false, NULL);
 	t = emit(f, true, 0);
-	assert_has(t, "table inet netpolc {}\ndelete table inet netpolc\n\ntable inet netpolc {\n");
-	assert_has(t, "\tset a4_S0 {\n\t\ttype ipv4_addr . inet_proto . inet_service\n"
-		      "\t\tflags interval\n\t\telements = {\n\t\t\t10.1.0.2 . tcp . 80\n\t\t}\n");
-	assert_has(t, "\t\t\tfd00::2 . tcp . 80\n");
-	assert_has(t, "\t\tip saddr . meta l4proto . th dport @a4_S0 return comment "
-		      "\"default/allow-web ingress[0]\"\n");
-	assert_has(t, "\t\tip6 saddr . meta l4proto . th dport @a6_S0 return");
-	assert_has(t, "\t\tdrop comment \"isolated by default/deny-all\"\n");
-	assert_has(t, "type filter hook input priority filter; policy accept;\n"
-		      "\t\tct state established,related accept\n\t\tiif \"lo\" accept\n");
-	assert_has(t, "nd-neighbor-solicit");
-	assert_has(t, "} accept\n\t\tjump in0\n\t}\n");
+	fwfx_assert_has(
+		t, "table inet netpolc {}\ndelete table inet netpolc\n\ntable inet netpolc {\n");
+	fwfx_assert_has(t,
+			"\tset a4_S0 {\n\t\ttype ipv4_addr . inet_proto . inet_service\n"
+			"\t\tflags interval\n\t\telements = {\n\t\t\t10.1.0.2 . tcp . 80\n\t\t}\n");
+	fwfx_assert_has(t, "\t\t\tfd00::2 . tcp . 80\n");
+	fwfx_assert_has(t, "\t\tip saddr . meta l4proto . th dport @a4_S0 return comment "
+			   "\"default/allow-web ingress[0]\"\n");
+	fwfx_assert_has(t, "\t\tip6 saddr . meta l4proto . th dport @a6_S0 return");
+	fwfx_assert_has(t, "\t\tdrop comment \"isolated by default/deny-all\"\n");
+	fwfx_assert_has(t, "type filter hook input priority filter; policy accept;\n"
+			   "\t\tct state established,related accept\n\t\tiif \"lo\" accept\n");
+	fwfx_assert_has(t, "nd-neighbor-solicit");
+	fwfx_assert_has(t, "} accept\n\t\tjump in0\n\t}\n");
 	/* invalid packets are dropped only inside programs: unselected traffic is untouched */
-	assert_has(t, "\tchain in0 {\n\t\tct state invalid drop\n");
-	assert_int_equal(count(t, "ct state invalid drop"), 1);
+	fwfx_assert_has(t, "\tchain in0 {\n\t\tct state invalid drop\n");
+	assert_int_equal(fwfx_count(t, "ct state invalid drop"), 1);
 	/* egress not isolated: the output chain jumps nowhere */
-	assert_lacks(t, "jump eg");
-	assert_lacks(t, "chain eg0");
-	assert_has(t, "# host mode: \"default/web\"");
+	fwfx_assert_lacks(t, "jump eg");
+	fwfx_assert_lacks(t, "chain eg0");
+	fwfx_assert_has(t, "# host mode: \"default/web\"");
 	assert_int_equal(f->x.d.errors + f->x.d.warnings, 0);
 }
 
@@ -341,16 +302,16 @@ static void test_nft_no_ports_matches_every_protocol(void **state)
 	irfx_tier(&f->x, ep, DIR_EGRESS, ACT_DENY, true, r, NULL);
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, all, NULL);
 	t = emit(f, true, 0);
-	assert_has(t, "\tset p4_S0 {\n\t\ttype ipv4_addr\n\t\tflags interval\n"
-		      "\t\telements = {\n\t\t\t192.168.0.0/16\n\t\t}\n");
-	assert_has(t, "\t\tip daddr @p4_S0 return comment");
-	assert_lacks(t, "th dport");
+	fwfx_assert_has(t, "\tset p4_S0 {\n\t\ttype ipv4_addr\n\t\tflags interval\n"
+			   "\t\telements = {\n\t\t\t192.168.0.0/16\n\t\t}\n");
+	fwfx_assert_has(t, "\t\tip daddr @p4_S0 return comment");
+	fwfx_assert_lacks(t, "th dport");
 	/* everything from everyone: one unconditional return, nothing after it */
-	assert_has(t, "\tchain in0 {\n\t\tct state invalid drop\n\t\t# \"default/allow-web "
-		      "ingress[0]\"\n\t\treturn comment "
-		      "\"default/allow-web ingress[0]\"\n\t}\n");
-	assert_has(t, "\t\tjump in0\n");
-	assert_has(t, "\t\tjump eg0\n");
+	fwfx_assert_has(t, "\tchain in0 {\n\t\tct state invalid drop\n\t\t# \"default/allow-web "
+			   "ingress[0]\"\n\t\treturn comment "
+			   "\"default/allow-web ingress[0]\"\n\t}\n");
+	fwfx_assert_has(t, "\t\tjump in0\n");
+	fwfx_assert_has(t, "\t\tjump eg0\n");
 }
 
 static void test_nft_all_peers_with_ports_uses_port_set(void **state)
@@ -366,10 +327,10 @@ static void test_nft_all_peers_with_ports_uses_port_set(void **state)
 	portset_add(&r->ports, PROTO_SCTP, 9000, 9010);
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, r, NULL);
 	t = emit(f, true, 0);
-	assert_has(t, "\tset pt_S0 {\n\t\ttype inet_proto . inet_service\n\t\tflags interval\n"
-		      "\t\telements = {\n\t\t\ttcp . 80,\n\t\t\tsctp . 9000-9010\n\t\t}\n");
-	assert_has(t, "\t\tmeta l4proto . th dport @pt_S0 return");
-	assert_lacks(t, "@a4_S0");
+	fwfx_assert_has(t, "\tset pt_S0 {\n\t\ttype inet_proto . inet_service\n\t\tflags interval\n"
+			   "\t\telements = {\n\t\t\ttcp . 80,\n\t\t\tsctp . 9000-9010\n\t\t}\n");
+	fwfx_assert_has(t, "\t\tmeta l4proto . th dport @pt_S0 return");
+	fwfx_assert_lacks(t, "@a4_S0");
 }
 
 static void test_nft_overlapping_ports_become_disjoint(void **state)
@@ -395,9 +356,9 @@ static void test_nft_overlapping_ports_become_disjoint(void **state)
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, r1, r2, r3, NULL);
 	t = emit(f, true, 0);
 	/* 10.1.0.2 and .3 are adjacent: one /31 on 80-90; .3 alone on 91-95 */
-	assert_has(t, "\t\t\t10.1.0.2/31 . tcp . 80-90,\n\t\t\t10.1.0.3 . tcp . 91-95\n");
-	assert_has(t, "return comment \"default/allow-web ingress[0] +2\"");
-	assert_has(t, "\t\t# \"default/pol3 ingress[0]\"\n");
+	fwfx_assert_has(t, "\t\t\t10.1.0.2/31 . tcp . 80-90,\n\t\t\t10.1.0.3 . tcp . 91-95\n");
+	fwfx_assert_has(t, "return comment \"default/allow-web ingress[0] +2\"");
+	fwfx_assert_has(t, "\t\t# \"default/pol3 ingress[0]\"\n");
 }
 
 static void test_nft_node_mode_dispatch(void **state)
@@ -420,24 +381,24 @@ static void test_nft_node_mode_dispatch(void **state)
 	irfx_tier(&f->x, e2, DIR_EGRESS, ACT_DENY, true, NULL);
 	irfx_tier(&f->x, e3, DIR_INGRESS, ACT_DENY, false, NULL);
 	t = emit(f, false, 0);
-	assert_int_equal(count(t, "\tchain in0 {"), 1);
-	assert_lacks(t, "chain in1");
-	assert_has(t, "\tmap ingress_v4 {\n\t\ttype ipv4_addr : verdict\n\t\telements = {\n"
-		      "\t\t\t10.1.0.1 : jump in0,\n\t\t\t10.1.0.2 : jump in0\n\t\t}\n\t}\n");
-	assert_has(t, "\t\t\tfd00::1 : jump in0,\n\t\t\tfd00::2 : jump in0\n");
-	assert_has(t, "\tmap egress_v4 {\n\t\ttype ipv4_addr : verdict\n\t\telements = {\n"
-		      "\t\t\t10.1.0.2 : jump eg0\n\t\t}\n\t}\n");
+	assert_int_equal(fwfx_count(t, "\tchain in0 {"), 1);
+	fwfx_assert_lacks(t, "chain in1");
+	fwfx_assert_has(t, "\tmap ingress_v4 {\n\t\ttype ipv4_addr : verdict\n\t\telements = {\n"
+			   "\t\t\t10.1.0.1 : jump in0,\n\t\t\t10.1.0.2 : jump in0\n\t\t}\n\t}\n");
+	fwfx_assert_has(t, "\t\t\tfd00::1 : jump in0,\n\t\t\tfd00::2 : jump in0\n");
+	fwfx_assert_has(t, "\tmap egress_v4 {\n\t\ttype ipv4_addr : verdict\n\t\telements = {\n"
+			   "\t\t\t10.1.0.2 : jump eg0\n\t\t}\n\t}\n");
 	/* the free pod is in no map */
-	assert_lacks(t, "10.1.0.3 :");
-	assert_has(t, "\tchain eg0 {\n\t\tct state invalid drop\n\t\tdrop comment");
-	assert_has(t, "type filter hook forward priority filter; policy accept;\n"
-		      "\t\tct state established,related accept\n\t\ticmpv6 type");
+	fwfx_assert_lacks(t, "10.1.0.3 :");
+	fwfx_assert_has(t, "\tchain eg0 {\n\t\tct state invalid drop\n\t\tdrop comment");
+	fwfx_assert_has(t, "type filter hook forward priority filter; policy accept;\n"
+			   "\t\tct state established,related accept\n\t\ticmpv6 type");
 	/* egress of the source first, then ingress of the destination */
-	assert_has(t, "} accept\n\t\tip saddr vmap @egress_v4\n"
-		      "\t\tip6 saddr vmap @egress_v6\n\t\tip daddr vmap @ingress_v4\n"
-		      "\t\tip6 daddr vmap @ingress_v6\n\t}\n");
-	assert_has(t, "# node mode: 3 endpoints, 1 ingress and 1 egress programs");
-	assert_has(t, ": \"a/one\", \"a/two\"\n");
+	fwfx_assert_has(t, "} accept\n\t\tip saddr vmap @egress_v4\n"
+			   "\t\tip6 saddr vmap @egress_v6\n\t\tip daddr vmap @ingress_v4\n"
+			   "\t\tip6 daddr vmap @ingress_v6\n\t}\n");
+	fwfx_assert_has(t, "# node mode: 3 endpoints, 1 ingress and 1 egress programs");
+	fwfx_assert_has(t, ": \"a/one\", \"a/two\"\n");
 }
 
 static void test_nft_node_mode_unusable_endpoints(void **state)
@@ -456,9 +417,9 @@ static void test_nft_node_mode_unusable_endpoints(void **state)
 	irfx_tier(&f->x, e3, DIR_INGRESS, ACT_DENY, true, NULL);
 	t = emit(f, false, 0);
 	assert_int_equal(f->x.d.warnings, 1); /* noip; the host-network pod is skipped silently */
-	assert_has(t, "\t\t\t10.1.0.2 : jump in0\n");
-	assert_lacks(t, "10.0.0.1 :");
-	assert_lacks(t, "in1");
+	fwfx_assert_has(t, "\t\t\t10.1.0.2 : jump in0\n");
+	fwfx_assert_lacks(t, "10.0.0.1 :");
+	fwfx_assert_lacks(t, "in1");
 }
 
 static void test_nft_peer_without_ip_is_left_out(void **state)
@@ -482,9 +443,9 @@ static void test_nft_peer_without_ip_is_left_out(void **state)
 	t = emit(f, true, 0);
 	/* one warning per pod, however many rules name it */
 	assert_int_equal(f->x.d.warnings, 1);
-	assert_has(t, "\t\t\t10.1.0.9\n");
-	assert_lacks(t, "th dport");
-	assert_has(t, "\t\tdrop comment");
+	fwfx_assert_has(t, "\t\t\t10.1.0.9\n");
+	fwfx_assert_lacks(t, "th dport");
+	fwfx_assert_has(t, "\t\tdrop comment");
 }
 
 static void test_nft_tiers_deny_and_pass(void **state)
@@ -511,14 +472,14 @@ static void test_nft_tiers_deny_and_pass(void **state)
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, false, NULL);
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, allow2, NULL);
 	t = emit(f, true, 0);
-	assert_has(t, "\t\tip saddr @p4_S0 drop comment");
-	assert_has(t, "\t\tip saddr @p4_S1 goto in0_t1 comment");
-	assert_has(t, "\t\tip saddr . meta l4proto . th dport @a4_S0 return comment");
+	fwfx_assert_has(t, "\t\tip saddr @p4_S0 drop comment");
+	fwfx_assert_has(t, "\t\tip saddr @p4_S1 goto in0_t1 comment");
+	fwfx_assert_has(t, "\t\tip saddr . meta l4proto . th dport @a4_S0 return comment");
 	/* end of tier 0: pass to tier 1 */
-	assert_has(t, "\t\tgoto in0_t1\n\t}\n");
-	assert_has(t, "\tchain in0_t1 {\n");
-	assert_has(t, "\t\t\t10.8.1.0/24 . tcp . 22\n");
-	assert_lacks(t, "in0_t2");
+	fwfx_assert_has(t, "\t\tgoto in0_t1\n\t}\n");
+	fwfx_assert_has(t, "\tchain in0_t1 {\n");
+	fwfx_assert_has(t, "\t\t\t10.8.1.0/24 . tcp . 22\n");
+	fwfx_assert_lacks(t, "in0_t2");
 	/* deny before pass before allow, in rule order */
 	assert_true(strstr(t, "@p4_S0 drop") < strstr(t, "@p4_S1 goto"));
 	assert_true(strstr(t, "@p4_S1 goto") < strstr(t, "@a4_S0 return"));
@@ -539,11 +500,11 @@ static void test_nft_pass_in_last_tier_returns(void **state)
 	portset_add(&deny->ports, PROTO_UDP, 0, 65535);
 	irfx_tier(&f->x, ep, DIR_EGRESS, ACT_PASS, true, pass, deny, NULL);
 	t = emit(f, true, 0);
-	assert_has(t, "\t\tip daddr @p4_S0 return comment");
-	assert_has(t, "\t\t\tudp . 0-65535\n");
-	assert_has(t, "\t\tmeta l4proto . th dport @pt_S0 drop comment");
+	fwfx_assert_has(t, "\t\tip daddr @p4_S0 return comment");
+	fwfx_assert_has(t, "\t\t\tudp . 0-65535\n");
+	fwfx_assert_has(t, "\t\tmeta l4proto . th dport @pt_S0 drop comment");
 	/* a last tier ending in pass falls off the chain: allowed */
-	assert_has(t, "@pt_S0 drop comment \"default/deny-all egress[1]\"\n\t}\n");
+	fwfx_assert_has(t, "@pt_S0 drop comment \"default/deny-all egress[1]\"\n\t}\n");
 }
 
 static void test_nft_equal_sets_are_shared(void **state)
@@ -566,12 +527,12 @@ static void test_nft_equal_sets_are_shared(void **state)
 	irfx_tier(&f->x, e1, DIR_INGRESS, ACT_DENY, true, r1, NULL);
 	irfx_tier(&f->x, e2, DIR_INGRESS, ACT_DENY, true, r2, r3, NULL);
 	t = emit(f, false, 0);
-	assert_int_equal(count(t, "\tset "), 2);
-	assert_has(t, "\t\tip saddr . meta l4proto . th dport @a4_S0 return comment "
-		      "\"default/allow-web ingress[0]\"\n");
-	assert_has(t, "\t\tip saddr . meta l4proto . th dport @a4_S0 return comment "
-		      "\"default/pol3 ingress[0] +1\"\n");
-	assert_has(t, "\t\tip saddr @p4_S0 return");
+	assert_int_equal(fwfx_count(t, "\tset "), 2);
+	fwfx_assert_has(t, "\t\tip saddr . meta l4proto . th dport @a4_S0 return comment "
+			   "\"default/allow-web ingress[0]\"\n");
+	fwfx_assert_has(t, "\t\tip saddr . meta l4proto . th dport @a4_S0 return comment "
+			   "\"default/pol3 ingress[0] +1\"\n");
+	fwfx_assert_has(t, "\t\tip saddr @p4_S0 return");
 }
 
 static void test_nft_hostile_names_are_quoted(void **state)
@@ -587,11 +548,11 @@ static void test_nft_hostile_names_are_quoted(void **state)
 	irfx_tier(&f->x, ep, DIR_INGRESS, ACT_DENY, true, r, NULL);
 	f->cmdline = "in.yaml\n\"; flush ruleset; #";
 	t = emit(f, true, 0);
-	assert_lacks(t, "\nflush");
-	assert_lacks(t, "\"; flush");
-	assert_has(t, "comment \"default/x%22%3B flush ruleset ingress[0]\"");
-	assert_has(t, "# inputs: \"in.yaml%0A%22%3B flush ruleset%3B %23\"\n");
-	assert_has(t, "# host mode: \"default/web%0Aflush ruleset\"");
+	fwfx_assert_lacks(t, "\nflush");
+	fwfx_assert_lacks(t, "\"; flush");
+	fwfx_assert_has(t, "comment \"default/x%22%3B flush ruleset ingress[0]\"");
+	fwfx_assert_has(t, "# inputs: \"in.yaml%0A%22%3B flush ruleset%3B %23\"\n");
+	fwfx_assert_has(t, "# host mode: \"default/web%0Aflush ruleset\"");
 	/* every line is a comment, a bracket, a keyword line: none starts with flush */
 	for (const char *p = t; p; p = strchr(p, '\n')) {
 		p += *p == '\n';
@@ -608,10 +569,10 @@ static void test_nft_table_name(void **state)
 	(void)irfx_ep(&f->x, web);
 	f->table = "my_table2";
 	t = emit(f, true, 0);
-	assert_has(t, "table inet my_table2 {}\ndelete table inet my_table2\n");
+	fwfx_assert_has(t, "table inet my_table2 {}\ndelete table inet my_table2\n");
 	f->table = NULL;
 	t = emit(f, true, 0);
-	assert_has(t, "table inet netpolc {}\ndelete table inet netpolc\n");
+	fwfx_assert_has(t, "table inet netpolc {}\ndelete table inet netpolc\n");
 	assert_null(nft_table_check("my_table2"));
 	assert_null(nft_table_check(
 		"A234567890123456789012345678901234567890123456789012345678901234"));
@@ -665,17 +626,17 @@ static void test_nft_small_sets_become_rules(void **state)
 	irfx_tier(&f->x, ep, DIR_EGRESS, ACT_DENY, true, r, r2, r3, NULL);
 	nft_inline_max = 3;
 	t = emit(f, true, 0);
-	assert_lacks(t, "\tset ");
-	assert_has(t, "\t\tip daddr 192.168.0.0/16 return comment");
-	assert_has(t, "\t\tip daddr 10.1.0.2 tcp dport 80 return comment");
-	assert_has(t, "\t\tip daddr 10.1.0.2 sctp dport 9000-9005 return comment");
-	assert_has(t, "\t\tip6 daddr fd00::2 tcp dport 80 return comment");
-	assert_has(t, "\t\tudp dport 53 return comment");
+	fwfx_assert_lacks(t, "\tset ");
+	fwfx_assert_has(t, "\t\tip daddr 192.168.0.0/16 return comment");
+	fwfx_assert_has(t, "\t\tip daddr 10.1.0.2 tcp dport 80 return comment");
+	fwfx_assert_has(t, "\t\tip daddr 10.1.0.2 sctp dport 9000-9005 return comment");
+	fwfx_assert_has(t, "\t\tip6 daddr fd00::2 tcp dport 80 return comment");
+	fwfx_assert_has(t, "\t\tudp dport 53 return comment");
 	/* four elements of a kind: a set again */
 	nft_inline_max = 1;
 	t = emit(f, true, 0);
-	assert_has(t, "\t\tip daddr 192.168.0.0/16 return comment");
-	assert_has(t, "\t\tip daddr . meta l4proto . th dport @a4_S0 return comment");
+	fwfx_assert_has(t, "\t\tip daddr 192.168.0.0/16 return comment");
+	fwfx_assert_has(t, "\t\tip daddr . meta l4proto . th dport @a4_S0 return comment");
 }
 
 int main(void)

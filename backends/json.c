@@ -1,26 +1,31 @@
 /*
  * json.c - `-t json`: the resolved endpoint IR as stable JSON.
  *
- *   {"format": "netpolc-ir/1", "inputs": [...], "mode": "node"|"host",
- *    "podsets": {"ps1": ["ns/name", ...], ...},
+ *   {"format": "netpolc-ir/1", "mode": "node"|"host",
+ *    "podsets": {"ps-<hash>": ["ns/name", ...], ...},
  *    "rules": {"<ns>/<policy>/<direction>/<index>[.<part>]":
  *                {"action", "peers": {"all": true} | {"podset", "nets"},
  *                 "ports": "any" | {"TCP": ["80", "8000-8080"], ...},
- *                 "origin": {"policy", "direction", "rule", "file", "line", "column"}}},
- *    "endpoints": [{"pod": "ns/name", "ips": [...],
+ *                 "origins": [{"policy", "direction", "rule"}, ...]}},
+ *    "endpoints": [{"pod": "ns/name", "ips": [...], "group": "ns/name",
  *                   "ingress": {"isolated", "policies": [...], "rules": [keys]},
  *                   "egress": {...}}]}
  *
- * Rule keys come from the rule's origin, so a change to one policy changes
- * only its own entries; podsets are numbered in the order the sorted rules
- * first use them.  Keys are sorted, indentation fixed (jansson's layout,
- * written as it goes by jsonout.h: no value tree).
+ * Names derive from content or origin, never from a position, so a change
+ * to one policy changes only its own entries: rule keys come from the
+ * rule's origin, a pod set is named from a hash of its members (setname),
+ * an endpoint's group by its first member.  Input paths and source
+ * positions are left out (a path spelt another way, or a line added above
+ * a policy, would change every origin); --locations puts them back
+ * ("inputs", and "file", "line", "column" in every origin).  Keys are sorted, indentation fixed
+ * (jansson's layout, written as it goes by jsonout.h: no value tree).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "backends/backend.h"
 #include "backends/jsonout.h"
+#include "backends/setname.h"
 #include "lib/util.h"
 
 struct rkey {
@@ -42,20 +47,24 @@ static int cmp_rkey_id(const void *a, const void *b)
 }
 
 /* write_origin: keys in sorted order; an origin without a policy is {}. */
-static void write_origin(struct jsonout *j, const struct origin *o)
+static void write_origin(struct jsonout *j, const struct origin *o, bool locations)
 {
 	jsonout_open_object(j);
 	if (o->policy) {
-		jsonout_key(j, "column");
-		jsonout_int(j, o->loc.col);
+		if (locations) {
+			jsonout_key(j, "column");
+			jsonout_int(j, o->loc.col);
+		}
 		jsonout_key(j, "direction");
 		jsonout_string(j, dir_name(o->dir));
-		if (o->loc.file) {
+		if (locations && o->loc.file) {
 			jsonout_key(j, "file");
 			jsonout_string(j, o->loc.file);
 		}
-		jsonout_key(j, "line");
-		jsonout_int(j, o->loc.line);
+		if (locations) {
+			jsonout_key(j, "line");
+			jsonout_int(j, o->loc.line);
+		}
 		jsonout_key(j, "policy");
 		jsonout_stringf(j, "%s/%s", o->policy->ns, o->policy->name);
 		jsonout_key(j, "rule");
@@ -109,9 +118,9 @@ static void write_nets(struct jsonout *j, const struct addrset *s)
 	free(v);
 }
 
-/* write_rule: one member of "rules"; psid numbers the rule's pod set. */
+/* write_rule: one member of "rules"; psname names the rule's pod set (by podset id). */
 static void write_rule(struct jsonout *j, const struct ir_rule *r, const char *key,
-		       const size_t *psid)
+		       const char *const *psname, bool locations)
 {
 	jsonout_key(j, key);
 	jsonout_open_object(j);
@@ -119,9 +128,9 @@ static void write_rule(struct jsonout *j, const struct ir_rule *r, const char *k
 	jsonout_string(j, action_name(r->action));
 	jsonout_key(j, "origins");
 	jsonout_open_array(j);
-	write_origin(j, &r->origin);
+	write_origin(j, &r->origin, locations);
 	for (size_t k = 0; k < r->nmore; k++)
-		write_origin(j, &r->more[k]);
+		write_origin(j, &r->more[k], locations);
 	jsonout_close_array(j);
 	jsonout_key(j, "peers");
 	jsonout_open_object(j);
@@ -133,7 +142,7 @@ static void write_rule(struct jsonout *j, const struct ir_rule *r, const char *k
 		write_nets(j, &r->nets);
 		if (r->pods) {
 			jsonout_key(j, "podset");
-			jsonout_stringf(j, "ps%zu", psid[r->pods->id]);
+			jsonout_string(j, psname[r->pods->id]);
 		}
 	}
 	jsonout_close_object(j);
@@ -144,7 +153,7 @@ static void write_rule(struct jsonout *j, const struct ir_rule *r, const char *k
 
 struct psname {
 	const struct podset *ps;
-	char name[32];
+	const char *name;
 };
 
 static int cmp_psname(const void *a, const void *b)
@@ -154,24 +163,37 @@ static int cmp_psname(const void *a, const void *b)
 }
 
 /*
- * write_podsets: the pod sets of the used rules, numbered ps1, ps2... in
- * the order the sorted rules first use them (psid, by podset id), written
- * in the order of their names.
+ * write_podsets: the pod sets of the used rules, each named from its
+ * members (psname, by podset id), written in the order of their names.
  */
-static void write_podsets(struct jsonout *j, const struct model *m, const struct rkey *sorted,
-			  size_t n, const bool *used, size_t *psid)
+static void write_podsets(struct jsonout *j, const struct model *m, const struct ir *ir,
+			  const bool *used, const char **psname, struct arena *a)
 {
-	struct psname *v = xcalloc(n + 1, sizeof(*v));
+	struct psname *v = xcalloc(ir->nrules + 1, sizeof(*v));
+	struct setnames names;
+	struct strbuf key = STRBUF_INIT;
 	size_t nps = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct ir_rule *r = sorted[i].r;
-		if (!used[r->id] || r->all_peers || !r->pods || psid[r->pods->id])
+
+	setnames_init(&names, a);
+	for (size_t i = 0; i < ir->nrules; i++) {
+		const struct ir_rule *r = ir->rules[i];
+		bool fresh;
+		if (!used[r->id] || r->all_peers || !r->pods || psname[r->pods->id])
 			continue;
-		psid[r->pods->id] = ++nps;
-		v[nps - 1].ps = r->pods;
-		snprintf(v[nps - 1].name, sizeof(v[nps - 1].name), "ps%zu", nps);
+		strbuf_reset(&key);
+		for (size_t k = 0; k < r->pods->n; k++) {
+			const struct pod *p = m->pods[r->pods->v[k]];
+			strbuf_addf(&key, "%s/%s\n", p->ns, p->name);
+		}
+		psname[r->pods->id] =
+			setname(&names, "ps-", key.buf ? key.buf : "", key.len, &fresh);
+		if (!fresh)
+			continue; /* the same members as a pod set listed already */
+		v[nps].ps = r->pods;
+		v[nps++].name = psname[r->pods->id];
 	}
-	xqsort(v, nps, sizeof(*v), cmp_psname);
+	if (nps)
+		xqsort(v, nps, sizeof(*v), cmp_psname);
 	jsonout_open_object(j);
 	for (size_t i = 0; i < nps; i++) {
 		jsonout_key(j, v[i].name);
@@ -183,6 +205,8 @@ static void write_podsets(struct jsonout *j, const struct model *m, const struct
 		jsonout_close_array(j);
 	}
 	jsonout_close_object(j);
+	strbuf_release(&key);
+	setnames_release(&names);
 	free(v);
 }
 
@@ -208,14 +232,14 @@ static void write_dir(struct jsonout *j, const struct ir_dir *dd, const struct r
 }
 
 static void write_endpoint(struct jsonout *j, const struct ir *ir, const struct ir_endpoint *ep,
-			   const struct rkey *keys)
+			   const struct rkey *keys, const char *group)
 {
 	jsonout_open_object(j);
 	/* members in key order: egress, group, ingress, ips, pod */
 	jsonout_key(j, dir_name(DIR_EGRESS));
 	write_dir(j, &ep->dir[DIR_EGRESS], keys);
 	jsonout_key(j, "group");
-	jsonout_int(j, (long long)ep->group);
+	jsonout_string(j, group);
 	jsonout_key(j, dir_name(DIR_INGRESS));
 	write_dir(j, &ep->dir[DIR_INGRESS], keys);
 	jsonout_key(j, "ips");
@@ -258,8 +282,12 @@ int json_emit(const struct emit_ctx *ctx, struct emit_out *parts, struct diag *d
 	const struct model *m = ctx->model;
 	struct rkey *keys = xcalloc(ir->nrules + 1, sizeof(*keys));
 	struct rkey *sorted = xcalloc(ir->nrules + 1, sizeof(*sorted));
-	size_t *psid = xcalloc(ir->npodsets + 1, sizeof(size_t));
+	const char **psname = xcalloc(ir->npodsets + 1, sizeof(*psname));
+	/* a group by the name of its first endpoint: the endpoints are in name order */
+	const char **group = xcalloc(ir->ngroups + ir->neps + 1, sizeof(*group));
 	bool *used = xcalloc(ir->nrules + 1, sizeof(bool));
+	bool locations = emit_opt(ctx, "locations") != NULL;
+	struct arena a = ARENA_INIT;
 	struct jsonout j;
 	(void)d;
 
@@ -280,32 +308,42 @@ int json_emit(const struct emit_ctx *ctx, struct emit_out *parts, struct diag *d
 	jsonout_open_object(&j);
 	jsonout_key(&j, "endpoints");
 	jsonout_open_array(&j);
-	for (size_t i = 0; i < ir->neps; i++)
-		write_endpoint(&j, ir, &ir->eps[i], keys);
+	for (size_t i = 0; i < ir->neps; i++) {
+		const struct ir_endpoint *ep = &ir->eps[i];
+		if (!group[ep->group])
+			group[ep->group] = ir_endpoint_name(ir, ep);
+		/* group 0: not grouped (--stop-after before the grouping pass) */
+		write_endpoint(&j, ir, ep, keys,
+			       ep->group ? group[ep->group] : ir_endpoint_name(ir, ep));
+	}
 	jsonout_close_array(&j);
 	jsonout_key(&j, "format");
 	jsonout_string(&j, "netpolc-ir/1");
-	jsonout_key(&j, "inputs");
-	jsonout_open_array(&j);
-	for (size_t i = 0; i < m->ninputs; i++)
-		jsonout_string(&j, m->inputs[i]);
-	jsonout_close_array(&j);
+	if (locations) {
+		jsonout_key(&j, "inputs");
+		jsonout_open_array(&j);
+		for (size_t i = 0; i < m->ninputs; i++)
+			jsonout_string(&j, m->inputs[i]);
+		jsonout_close_array(&j);
+	}
 	jsonout_key(&j, "mode");
 	jsonout_string(&j, ir->host_mode ? "host" : "node");
 	jsonout_key(&j, "podsets");
-	write_podsets(&j, m, sorted, ir->nrules, used, psid);
+	write_podsets(&j, m, ir, used, psname, &a);
 	jsonout_key(&j, "rules");
 	jsonout_open_object(&j);
 	for (size_t i = 0; i < ir->nrules; i++)
 		if (used[sorted[i].r->id])
-			write_rule(&j, sorted[i].r, sorted[i].key, psid);
+			write_rule(&j, sorted[i].r, sorted[i].key, psname, locations);
 	jsonout_close_object(&j);
 	jsonout_close_object(&j);
 	strbuf_addch(j.out, '\n');
 	jsonout_release(&j);
 	free(keys);
 	free(sorted);
-	free(psid);
+	free(psname);
+	free(group);
 	free(used);
+	arena_release(&a);
 	return 0;
 }

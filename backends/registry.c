@@ -64,6 +64,13 @@ static const struct backend_opt k8s_opts[] = {
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
+static const struct backend_opt json_opts[] = {
+	{ "locations", NULL,
+	  "also the input paths and every origin's file, line and column (not diff-stable)", NULL,
+	  0 },
+	{ NULL, NULL, NULL, NULL, 0 },
+};
+
 /* sorted by name: `netpolc compile -t help` lists them in this order */
 const struct backend backends[] = {
 	{ "bpf",
@@ -78,7 +85,7 @@ const struct backend backends[] = {
 	{ "iptables", "an iptables-restore file: IPv4 chains of our own in the filter table",
 	  LEVEL_FLAT, OUT_FILE, ipt_opts, ipt4_emit, false },
 	{ "json", "the resolved endpoint IR as stable JSON, for tooling and diffs", LEVEL_ENDPOINT,
-	  OUT_FILE, NULL, json_emit, false },
+	  OUT_FILE, json_opts, json_emit, false },
 	{ "k8s",
 	  "networking.k8s.io/v1 NetworkPolicy YAML (kubectl apply); refuses what it cannot say",
 	  LEVEL_MODEL, OUT_FILE, k8s_opts, k8s_emit, false },

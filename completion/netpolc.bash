@@ -28,6 +28,7 @@ _netpolc_targets='bpf calico dsl ip6tables iptables json k8s nftables help'
 _netpolc_target_opts_calico='--calico-name-prefix'
 _netpolc_target_opts_iptables='--chain-prefix --ipset --coexist --allow --reject --log-prefix'
 _netpolc_target_opts_ip6tables='--chain-prefix --ipset --coexist --allow --reject --log-prefix'
+_netpolc_target_opts_json='--locations'
 _netpolc_target_opts_k8s='--inventory'
 _netpolc_target_opts_nftables='--table --allow --counters --log-prefix --priority --reject'
 

@@ -7,10 +7,11 @@
 # pods (the lowest addresses) are tested last: the worst case of a linear
 # chain, which a packet to a random one of N endpoints meets half-way on
 # average.
-/ -m iprange / { next }
-/^-A NETPOLC-D[EI](-[0-9]+)? -g NETPOLC-D/ { next }
-/^:NETPOLC-D[EI]-[0-9]+ / { next }
-/^-A NETPOLC-D[EI]-[0-9]+ / { sub(/-[0-9]+ /, " ", $0) }
+# inner dispatch nodes (a prefix test, or the other half) and their chains
+/^-A NETPOLC-D[EI](-[0-9a-fx]+)? .*-g NETPOLC-D[EI]/ { next }
+/^:NETPOLC-D[EI]-[0-9a-fx]+ / { next }
+# a leaf's address tests move to the root chain
+/^-A NETPOLC-D[EI]-[0-9a-fx]+ / { sub(/^-A NETPOLC-D[EI]-[0-9a-fx]+ /, "-A " substr($2, 1, 10) " ", $0) }
 /^-A NETPOLC-D[EI] / { held[++nheld] = $0; next }
 nheld { for (i = nheld; i >= 1; i--) print held[i]; nheld = 0 }
 / -m multiport --dports / {

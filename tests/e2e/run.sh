@@ -14,7 +14,7 @@
 # cases in tests/e2e/cases/, YAML or the policy language (.np), each with
 # cases/inventory.yaml unless it says "# inventory: own"), and N seeded
 # random scenarios (gen.c, a third of them with admin and baseline
-# policies; 120 in `make check`, 200 in `make e2e`, `make e2e SEEDS=N`
+# policies; 100 in `make check`, 200 in `make e2e`, `make e2e SEEDS=N`
 # for more).  For each scenario:
 #
 #   1. the pods get their inventory addresses (slots are reused);
@@ -28,7 +28,7 @@
 #      again.
 #
 # The first backend of the list runs every random scenario; the others run
-# the first --sample of them (E2E_SAMPLE, default 40: what `make check`
+# the first --sample of them (E2E_SAMPLE, default 30: what `make check`
 # runs), `make e2e` runs them all.  A self-test first sabotages each
 # backend's output (drops turned into allows) and must see mismatches.
 #
@@ -41,8 +41,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 # the backends: be_<name>_compile/apply/clean/sabotage[/check]
 . tests/e2e/backends.sh
-seeds=${E2E_SEEDS:-120}
-sample=${E2E_SAMPLE:-40}
+seeds=${E2E_SEEDS:-100}
+sample=${E2E_SAMPLE:-30}
 # The firewall backends, each a name and four functions below
 BACKENDS=${E2E_BACKENDS:-$ALL_BACKENDS}
 # Under a sanitizer build (make asan-check) the bench checks the sanitized

@@ -182,7 +182,7 @@ static void test_bpf_prog_ids(void **state)
 		uint32_t *ids = calloc(N, sizeof(*ids));
 		for (size_t i = 0; i < N; i++) {
 			s = s * 6364136223846793005ull + 1442695040888963407ull;
-			many[i] = i % 7 ? s : many[i - 1]; /* some repeats: forced meetings */
+			many[i] = !i || i % 7 ? s : many[i - 1]; /* some repeats: forced meetings */
 		}
 		bpf_prog_ids(many, N, ids);
 		for (size_t i = 0; i < N; i++) {

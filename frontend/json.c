@@ -507,6 +507,22 @@ static bool has_duplicate_sorted(struct node *const *v, size_t n)
 	return dup;
 }
 
+/* after_item: past a ',' (1: another item follows) or the closing char (0); -1: neither */
+static int after_item(struct jreader *r, char close)
+{
+	skip_ws(r);
+	if (r->p < r->end && *r->p == ',') {
+		r->p++;
+		skip_ws(r);
+		return 1;
+	}
+	if (r->p < r->end && *r->p == close) {
+		r->p++;
+		return 0;
+	}
+	return -1;
+}
+
 static bool direct_object(struct jreader *r, struct kids *k, struct node *n, unsigned depth)
 {
 	size_t base = k->n, size;
@@ -535,17 +551,11 @@ static bool direct_object(struct jreader *r, struct kids *k, struct node *n, uns
 			VEC_PUSH(k->v, k->n, k->alloc, v);
 			if (!direct_value(r, k, v, depth + 1))
 				return false;
-			skip_ws(r);
-			if (r->p < r->end && *r->p == ',') {
-				r->p++;
-				skip_ws(r);
-				continue;
-			}
-			if (r->p < r->end && *r->p == '}') {
-				r->p++;
+			int more = after_item(r, '}');
+			if (more < 0)
+				return false;
+			if (!more)
 				break;
-			}
-			return false;
 		}
 	}
 	size = (k->n - base) / 2;
@@ -576,16 +586,11 @@ static bool direct_array(struct jreader *r, struct kids *k, struct node *n, unsi
 			VEC_PUSH(k->v, k->n, k->alloc, v);
 			if (!direct_value(r, k, v, depth + 1))
 				return false;
-			skip_ws(r);
-			if (r->p < r->end && *r->p == ',') {
-				r->p++;
-				continue;
-			}
-			if (r->p < r->end && *r->p == ']') {
-				r->p++;
+			int more = after_item(r, ']');
+			if (more < 0)
+				return false;
+			if (!more)
 				break;
-			}
-			return false;
 		}
 	}
 	size = k->n - base;

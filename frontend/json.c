@@ -351,7 +351,7 @@ static bool is_hex4(const char *p)
 
 /*
  * direct_escape: decodes the escape at r->p (past the backslash) into sb;
- * \uXXXX only for code points outside the surrogates (pairs give up).
+ * a \u escape only for code points outside the surrogates (pairs give up).
  */
 static bool direct_escape(struct jreader *r, struct strbuf *sb)
 {
